@@ -1,0 +1,41 @@
+"""What every result row says about its origin: data kind, corpus, profile, seeds, commit, hardware."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+from typing import Any
+
+from common.provenance import git_commit, hardware
+
+DATA_KINDS = ("synthetic", "real")
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """Provenance shared by all records of one run."""
+
+    paper: str
+    data: str
+    corpus: str
+    profile: str
+    seeds: tuple[int, ...]
+    split: str = ""
+    hp_source: str = "paper"
+    commit: str = field(default_factory=git_commit)
+    hardware: str = field(default_factory=hardware)
+
+    def __post_init__(self) -> None:
+        if self.data not in DATA_KINDS:
+            raise ValueError(f"data must be one of {DATA_KINDS}, got {self.data!r}")
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace, paper: str, corpus: Any, split: str = "") -> RunContext:
+        """Build from parsed ``run.py`` flags and the opened ``common.corpora.Corpus``.
+
+        Run ``r`` uses seed ``args.seed + r``; ``--from-tuning NAME`` makes ``hp_source`` ``tuning:NAME``.
+        """
+        from_tuning = getattr(args, "from_tuning", None)
+        return cls(paper=paper, data=corpus.data, corpus=corpus.name, profile=args.profile,
+                   seeds=tuple(args.seed + r for r in range(args.runs)), split=split,
+                   hp_source=f"tuning:{from_tuning}" if from_tuning else "paper")

@@ -1,0 +1,66 @@
+"""eNTERFACE'05 twin: ``subject N/<emotion>/sentence N/sN_<em>_N.avi`` with 48 kHz PCM audio in an AVI.
+
+Irregularities of the copies in circulation are reproduced: subject 6 has no ``sentence N`` level and
+subject 23 has one happiness utterance fewer than the others (Huang §5.1).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import av
+import numpy as np
+
+from common.audio import resample
+from common.corpora.enterface import ABBREV
+from common.synth.voice import EMOTIONS as STYLES
+from common.synth.voice import SR, make_voice, render, to_unit, utterance_dims
+
+SUBJECTS = {"smoke": ([1, 2, 3, 4, 5, 6, 7, 23], 3), "small": (list(range(1, 21)) + [23], 5)}
+FLAT_SUBJECT, SHORT_SUBJECT = 6, 23
+AUDIO_SR, FPS, SIDE = 48000, 5, 16
+
+
+def write_avi(path: Path, x: np.ndarray, sr: int = AUDIO_SR) -> None:
+    """A tiny AVI: 16x16 mpeg4 video at 5 fps plus mono pcm_s16le audio, written atomically."""
+    pcm = np.round(np.clip(x, -1, 32767 / 32768) * 32768).astype(np.int16)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".avi")
+    os.close(fd)
+    try:
+        with av.open(tmp, "w", format="avi") as c:
+            video = c.add_stream("mpeg4", rate=FPS)
+            video.width, video.height, video.pix_fmt = SIDE, SIDE, "yuv420p"
+            audio = c.add_stream("pcm_s16le", rate=sr)
+            audio.layout = "mono"
+            for i in range(int(np.ceil(len(pcm) / sr * FPS))):
+                frame = av.VideoFrame.from_ndarray(np.full((SIDE, SIDE, 3), (i * 16) % 256, np.uint8), format="rgb24")
+                c.mux(video.encode(frame))
+            step = sr // FPS
+            for i in range(0, len(pcm), step):
+                frame = av.AudioFrame.from_ndarray(pcm[None, i:i + step], format="s16", layout="mono")
+                frame.sample_rate, frame.pts = sr, i
+                c.mux(audio.encode(frame))
+            c.mux(video.encode(None))
+            c.mux(audio.encode(None))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write(out: Path, rng: np.random.Generator, size: str) -> None:
+    subjects, sentences = SUBJECTS[size]
+    for subject in subjects:
+        voice = make_voice("F" if rng.random() < 0.2 else "M", rng)
+        for abbr, emotion in ABBREV.items():
+            n = sentences - 1 if (subject == SHORT_SUBJECT and emotion == "happiness") else sentences
+            for k in range(1, n + 1):
+                v, a, _ = utterance_dims(emotion, rng)
+                x = render(voice, to_unit(a), to_unit(v), float(rng.uniform(1.5, 4.0)), rng, STYLES[emotion][3])
+                folder = out / f"subject {subject}" / emotion
+                if subject != FLAT_SUBJECT:
+                    folder = folder / f"sentence {k}"
+                write_avi(folder / f"s{subject}_{abbr}_{k}.avi", resample(x, SR, AUDIO_SR))

@@ -1,0 +1,22 @@
+"""keras-tuner searches for every paper: one interface, resumable, distributed (see search.py)."""
+
+from common.tuning.search import (
+    TUNER_CLASSES,
+    assert_point_in_space,
+    best_hyperparameters,
+    parse_objective,
+    run_search,
+    search_dir,
+)
+from common.tuning.summary import trials_table, write_summary
+
+__all__ = [
+    "TUNER_CLASSES",
+    "assert_point_in_space",
+    "best_hyperparameters",
+    "parse_objective",
+    "run_search",
+    "search_dir",
+    "trials_table",
+    "write_summary",
+]

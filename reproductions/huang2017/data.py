@@ -1,0 +1,93 @@
+"""eNTERFACE'05 utterances, the spliced Kaldi features of §6.2 and the batches of each condition (§5.2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+import pandas as pd
+
+from common.audio import load_audio
+from common.corpora import Corpus
+from common.errors import ConfigError
+from common.features import check_finite, kaldi_fbank, kaldi_mfcc, splice
+from common.splits import Fold
+from reproductions.huang2017.models import N_MELS, N_MFCC, SPLICE_LEFT, SPLICE_RIGHT
+from reproductions.huang2017.noisy_set import MixedBatches, NoiseBank, clean_plan, make_plan
+
+FEATURES = ("log-Mels", "MFCCs")
+N_BANDS = {"log-Mels": N_MELS, "MFCCs": N_MFCC}
+STD_FLOOR = 1e-5
+
+
+def frame_features(wave: np.ndarray, feature: str) -> np.ndarray:
+    """Kaldi 40 log-Mels or 13 MFCCs, 25 ms / 10 ms (§6.2) -> (T, M)."""
+    if feature == "log-Mels":
+        return kaldi_fbank(wave, num_mel_bins=N_MELS)
+    if feature == "MFCCs":
+        return kaldi_mfcc(wave, num_ceps=N_MFCC)
+    raise ConfigError(f"feature must be one of {FEATURES}, got {feature!r}")
+
+
+def spliced(wave: np.ndarray, feature: str, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
+    """Normalised frames spliced with 10 left / 5 right context (§6.2) -> (T, M, 16)."""
+    x = check_finite(frame_features(wave, feature), f"{feature} of a {len(wave)}-sample waveform")
+    return splice((x - mean) / std, SPLICE_LEFT, SPLICE_RIGHT).astype(np.float32)
+
+
+@dataclass
+class Partitioned:
+    """Clean waves, labels and the TVT fold of eNTERFACE'05 plus the MUSAN noise bank."""
+
+    table: pd.DataFrame
+    waves: dict[str, np.ndarray]
+    labels: dict[str, int]
+    classes: list[str]
+    fold: Fold
+    noise: NoiseBank
+    noise_ids: list[str]
+
+    @classmethod
+    def load(cls, corpus: Corpus, noise: Corpus, fold: Fold) -> Partitioned:
+        table = corpus.table.set_index("id", drop=False)
+        classes = sorted(table["label"].unique())
+        waves = {uid: load_audio(table.at[uid, "path"]) for uid in table.index}
+        labels = {uid: classes.index(table.at[uid, "label"]) for uid in table.index}
+        bank = NoiseBank(dict(zip(noise.table["id"], noise.table["path"], strict=True)))
+        return cls(table, waves, labels, classes, fold, bank, list(noise.table["id"]))
+
+    def norm_stats(self, feature: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per-band mean / std over every frame of the clean training partition."""
+        frames = np.concatenate([frame_features(self.waves[u], feature) for u in self.fold.train])
+        return frames.mean(axis=0), np.maximum(frames.std(axis=0), STD_FLOOR)
+
+
+@dataclass
+class ConditionData:
+    """Batches of one feature kind: noisy training, and validation / test under both conditions (§6.2)."""
+
+    feature: str
+    n_bands: int
+    n_classes: int
+    train: MixedBatches
+    val: dict[str, MixedBatches]
+    test: dict[str, MixedBatches]
+    featurize: partial
+
+    @classmethod
+    def build(cls, part: Partitioned, feature: str, noise_factor: float, seed: int) -> ConditionData:
+        mean, std = part.norm_stats(feature)
+        featurize = partial(spliced, feature=feature, mean=mean, std=std)
+
+        def batches(plan: pd.DataFrame, shuffle: bool = False) -> MixedBatches:
+            return MixedBatches(plan, part.waves, part.labels, part.noise, featurize, shuffle=shuffle, seed=seed)
+
+        def noisy(ids: list[str], offset: int) -> pd.DataFrame:
+            return make_plan(ids, part.noise_ids, seed + offset, noise_factor)
+
+        return cls(feature, N_BANDS[feature], len(part.classes),
+                   train=batches(noisy(part.fold.train, 0), shuffle=True),
+                   val={"noisy": batches(noisy(part.fold.val, 1)), "clean": batches(clean_plan(part.fold.val))},
+                   test={"noisy": batches(noisy(part.fold.test, 2)), "clean": batches(clean_plan(part.fold.test))},
+                   featurize=featurize)

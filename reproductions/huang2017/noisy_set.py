@@ -1,0 +1,128 @@
+"""The noisy set of §5.2, mixed on the fly, and the batches the models train on.
+
+For each clean utterance: 20 MUSAN noise clips drawn uniformly without replacement and 3 SNRs drawn
+uniformly from [-10, 15] dB; the 60 (clip, SNR) combinations plus the clean utterance make the x61 set.
+The plan of (utterance, noise clip, SNR, offset seed) rows is seeded; no mixture is ever written to disk.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+import keras
+import numpy as np
+import pandas as pd
+
+from common.audio import load_audio
+from common.corpora import mix_at_snr
+
+# §5.2: "20 noise samples are uniformly selected ... 3 levels of the SNR uniformly chosen from [-10, 15]".
+N_NOISE_CLIPS = 20
+N_SNR_LEVELS = 3
+SNR_RANGE_DB = (-10.0, 15.0)
+# §6.2: "The size of mini-batch is fixed to 10".
+BATCH_SIZE = 10
+NOISE_CLIP_CACHE = 256
+
+
+def n_noisy_copies(noise_factor: float) -> int:
+    """Noisy copies kept per utterance: 60 at ``noise_factor`` 1 (the x61 set), at least 1."""
+    return max(1, min(N_NOISE_CLIPS * N_SNR_LEVELS, round(N_NOISE_CLIPS * N_SNR_LEVELS * noise_factor)))
+
+
+def make_plan(utt_ids: Sequence[str], noise_ids: Sequence[str], seed: int, noise_factor: float = 1.0,
+              include_clean: bool = True) -> pd.DataFrame:
+    """Rows (utt, noise, snr_db, mix_seed); ``noise`` is '' for the clean copy.
+
+    Each utterance draws from its own generator (seeded by ``seed`` and its id), so the plan of an utterance
+    does not depend on which other utterances are in the partition. The 60 combinations are shuffled and
+    the first ``n_noisy_copies(noise_factor)`` are kept, so smaller factors give nested subsets.
+    """
+    clips_per_utt = min(N_NOISE_CLIPS, len(noise_ids))  # a twin has fewer than 20 clips
+    keep = n_noisy_copies(noise_factor)
+    rows = []
+    for utt in utt_ids:
+        rng = np.random.default_rng([seed, *map(ord, utt)])
+        clips = rng.choice(len(noise_ids), size=clips_per_utt, replace=False)
+        snrs = rng.uniform(*SNR_RANGE_DB, size=N_SNR_LEVELS)
+        combos = [(int(c), float(s)) for c in clips for s in snrs]
+        order = rng.permutation(len(combos))[:keep]
+        mix_seeds = rng.integers(0, 2**31 - 1, size=len(order))
+        if include_clean:
+            rows.append((utt, "", math.nan, 0))
+        rows += [(utt, noise_ids[combos[i][0]], combos[i][1], int(s)) for i, s in zip(order, mix_seeds, strict=True)]
+    return pd.DataFrame(rows, columns=["utt", "noise", "snr_db", "mix_seed"])
+
+
+def clean_plan(utt_ids: Sequence[str]) -> pd.DataFrame:
+    """The clean condition: every utterance once, no noise."""
+    return pd.DataFrame({"utt": list(utt_ids), "noise": "", "snr_db": math.nan, "mix_seed": 0})
+
+
+class NoiseBank:
+    """MUSAN clips by id, loaded lazily (16 kHz) and kept in a small LRU cache."""
+
+    def __init__(self, paths: dict[str, str]) -> None:
+        self.paths = paths
+        self.get = lru_cache(maxsize=NOISE_CLIP_CACHE)(self._load)
+
+    def _load(self, noise_id: str) -> np.ndarray:
+        return load_audio(self.paths[noise_id])
+
+
+def render(plan_row, waves: dict[str, np.ndarray], noise: NoiseBank) -> np.ndarray:
+    """The waveform of one plan row: the clean utterance or its mixture at the exact SNR."""
+    speech = waves[plan_row.utt]
+    if not plan_row.noise:
+        return speech
+    return mix_at_snr(speech, noise.get(plan_row.noise), plan_row.snr_db,
+                      rng=np.random.default_rng(plan_row.mix_seed))
+
+
+def pad_batch(feats: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Zero-pad (T_i, M, 16) spliced utterances to the longest -> (B, T, M, 16, 1) and the (B, T) frame mask."""
+    t_max = max(f.shape[0] for f in feats)
+    x = np.zeros((len(feats), t_max, *feats[0].shape[1:], 1), dtype=np.float32)
+    mask = np.zeros((len(feats), t_max), dtype=bool)
+    for i, f in enumerate(feats):
+        x[i, :f.shape[0], ..., 0] = f
+        mask[i, :f.shape[0]] = True
+    return x, mask
+
+
+class MixedBatches(keras.utils.PyDataset):
+    """Batches of spliced features computed on the fly from a plan (mixing + features per batch).
+
+    ``featurize(wave) -> (T, M, 16)``. With ``shuffle`` the order is redrawn (seeded) after every epoch.
+    """
+
+    def __init__(self, plan: pd.DataFrame, waves: dict[str, np.ndarray], labels: dict[str, int],
+                 noise: NoiseBank, featurize: Callable[[np.ndarray], np.ndarray], batch_size: int = BATCH_SIZE,
+                 shuffle: bool = False, seed: int = 0) -> None:
+        super().__init__()
+        self.plan = plan.reset_index(drop=True)
+        self.waves, self.labels, self.noise, self.featurize = waves, labels, noise, featurize
+        self.batch_size, self.shuffle = batch_size, shuffle
+        self.rng = np.random.default_rng(seed)
+        self.order = self.rng.permutation(len(self.plan)) if shuffle else np.arange(len(self.plan))
+
+    def __len__(self) -> int:
+        return math.ceil(len(self.plan) / self.batch_size)
+
+    @property
+    def y(self) -> np.ndarray:
+        """Labels in the (unshuffled) plan order, for scoring predictions."""
+        return np.array([self.labels[u] for u in self.plan["utt"]], dtype=np.int64)
+
+    def __getitem__(self, index: int):
+        rows = self.plan.iloc[self.order[index * self.batch_size:(index + 1) * self.batch_size]]
+        feats = [self.featurize(render(r, self.waves, self.noise)) for r in rows.itertuples()]
+        x, mask = pad_batch(feats)
+        y = np.array([self.labels[u] for u in rows["utt"]], dtype=np.int64)
+        return (x, mask), y
+
+    def on_epoch_end(self) -> None:
+        if self.shuffle:
+            self.order = self.rng.permutation(len(self.plan))

@@ -1,0 +1,116 @@
+"""Functional-API Keras builders for Khorram et al. 2017 (§4, §5.1, §5.2, §6.1).
+
+All models map a full-length utterance ``(batch, T, 160)`` of stacked MFB features (§3) to one emotion value per
+40 ms step ``(batch, T, 1)``; ``T`` is left free (``None``) because training uses full-length utterances with a
+batch size of one (§6.1).
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+from common.metrics import ConcordanceCorrelation, ccc_loss
+
+INPUT_DIM = 160  # §3: four stacked 40-dim MFB frames
+DILATED_LAYERS = 10  # §6.1: "a depth of 10 layers"
+DILATED_WIDTH = 32  # §6.1: "each having a width of 32"
+DILATION_BASE = 2  # §5.1: "a dilation factor of 2^n, where n is the layer number"
+DILATED_KERNEL = 3  # not stated; §5.1's example filter [w1, w2, w3] has three taps (README: assumptions)
+DOWNUP_STAGES = 4  # §6.1: "four downsampling layers ... and four transposed convolution layers"
+DOWNUP_FACTOR = 3  # §6.1: "We use a downsampling factor of three"
+DOWNUP_WIDTH = {"arousal": 32, "valence": 128}  # §6.1: "width of 32 for arousal and 128 for valence"
+DOWNUP_KERNEL = 3  # not stated (README: assumptions)
+BLSTM_UNITS = 28  # [24] not restated; sized so the BLSTM has about the dilated net's parameters (§6.2)
+LEARNING_RATE = 1e-3  # not stated; Adam's default (README: assumptions)
+ACTIVATION = "tanh"  # §4 uses tanh; the hidden activation of §5 nets is not stated (README: assumptions)
+
+
+def receptive_field(n_layers: int, kernel_size: int, base: int = DILATION_BASE) -> int:
+    """Frames seen by one output of a stack with dilation ``base**n`` in layer n = 0..n_layers-1 (§5.1)."""
+    return 1 + (kernel_size - 1) * sum(base**n for n in range(n_layers))
+
+
+def compile_ccc(model: keras.Model, learning_rate: float = LEARNING_RATE) -> keras.Model:
+    """Adam on the CCC loss: "We optimize CCC directly in all setups" (§6.1)."""
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=ccc_loss,
+                  metrics=[ConcordanceCorrelation(name="ccc")])
+    return model
+
+
+def _l2(l2: float) -> keras.regularizers.Regularizer | None:
+    return keras.regularizers.L2(l2) if l2 > 0 else None
+
+
+def build_preliminary(filter_length: int, input_dim: int = INPUT_DIM,
+                      learning_rate: float = LEARNING_RATE) -> keras.Model:
+    """§4: one conv filter of ``filter_length`` frames -> tanh -> linear regression layer.
+
+    'same' padding keeps the output length equal to the input length, including when the filter is longer than
+    the utterance (the filter then sees zeros beyond the edges; README: assumptions).
+    """
+    inputs = keras.Input((None, input_dim), name="mfb")
+    x = layers.Conv1D(1, filter_length, padding="same", activation="tanh", name="long_filter")(inputs)
+    outputs = layers.Dense(1, name="regression")(x)
+    return compile_ccc(keras.Model(inputs, outputs, name=f"preliminary_{filter_length}"), learning_rate)
+
+
+def build_dilated(n_layers: int = DILATED_LAYERS, width: int = DILATED_WIDTH, kernel_size: int = DILATED_KERNEL,
+                  base: int = DILATION_BASE, l2: float = 0.0, input_dim: int = INPUT_DIM,
+                  learning_rate: float = LEARNING_RATE) -> keras.Model:
+    """§5.1 / Fig. 2: stacked non-causal convs with dilation ``base**n`` then a 1x1 conv output layer."""
+    inputs = keras.Input((None, input_dim), name="mfb")
+    x = inputs
+    for n in range(n_layers):
+        x = layers.Conv1D(width, kernel_size, dilation_rate=base**n, padding="same", activation=ACTIVATION,
+                          kernel_regularizer=_l2(l2), name=f"dilated_{n}")(x)
+    outputs = layers.Conv1D(1, 1, kernel_regularizer=_l2(l2), name="output_1x1")(x)
+    return compile_ccc(keras.Model(inputs, outputs, name="dilated"), learning_rate)
+
+
+class CropLike(layers.Layer):
+    """Crops ``inputs[0]`` along time to the length of ``inputs[1]`` (the down/up output back to T, §5.2)."""
+
+    def call(self, inputs: list) -> keras.KerasTensor:
+        x, reference = inputs
+        return x[:, : keras.ops.shape(reference)[1], :]
+
+    def compute_output_shape(self, input_shape: list) -> tuple:
+        return (input_shape[0][0], input_shape[1][1], input_shape[0][2])
+
+
+def build_downup(width: int = DOWNUP_WIDTH["arousal"], stages: int = DOWNUP_STAGES, factor: int = DOWNUP_FACTOR,
+                 kernel_size: int = DOWNUP_KERNEL, l2: float = 0.0, input_dim: int = INPUT_DIM,
+                 learning_rate: float = LEARNING_RATE) -> keras.Model:
+    """§5.2 / Fig. 3: ``stages`` x (conv + max-pool by ``factor``), one intermediate conv, ``stages`` transposed
+    convs (kernel = stride = ``factor``), then a 1x1 conv output.
+
+    Pooling with 'same' padding gives ceil(T / factor) per stage; each transposed conv gives exactly
+    ``factor`` x its input (n_y = s(n_x - 1) + n_w with n_w = s, §5.2), so the upsampled signal has
+    factor**stages * ceil(T / factor**stages) >= T steps and its tail is cropped to T: the output length equals
+    the input length for every T.
+    """
+    inputs = keras.Input((None, input_dim), name="mfb")
+    x = inputs
+    for n in range(stages):
+        x = layers.Conv1D(width, kernel_size, padding="same", activation=ACTIVATION,
+                          kernel_regularizer=_l2(l2), name=f"down_conv_{n}")(x)
+        x = layers.MaxPooling1D(factor, strides=factor, padding="same", name=f"down_pool_{n}")(x)
+    x = layers.Conv1D(width, kernel_size, padding="same", activation=ACTIVATION,
+                      kernel_regularizer=_l2(l2), name="intermediate")(x)
+    for n in range(stages):
+        x = layers.Conv1DTranspose(width, factor, strides=factor, padding="valid", activation=ACTIVATION,
+                                   kernel_regularizer=_l2(l2), name=f"up_tconv_{n}")(x)
+    x = CropLike(name="crop_to_input")([x, inputs])
+    outputs = layers.Conv1D(1, 1, kernel_regularizer=_l2(l2), name="output_1x1")(x)
+    return compile_ccc(keras.Model(inputs, outputs, name="downup"), learning_rate)
+
+
+def build_blstm(units: int = BLSTM_UNITS, input_dim: int = INPUT_DIM,
+                learning_rate: float = LEARNING_RATE) -> keras.Model:
+    """Table 1-2 row "BLSTM [24]": one bidirectional LSTM layer and a per-step linear output, trained like the
+    conv nets (full utterances, batch 1, CCC loss) so the epoch times compare (§6.2)."""
+    inputs = keras.Input((None, input_dim), name="mfb")
+    x = layers.Bidirectional(layers.LSTM(units, return_sequences=True), name="blstm")(inputs)
+    outputs = layers.Dense(1, name="regression")(x)
+    return compile_ccc(keras.Model(inputs, outputs, name="blstm"), learning_rate)

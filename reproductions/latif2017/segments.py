@@ -1,0 +1,76 @@
+"""Latif et al. 2017 §4.2-§4.3 input: 100 ms segments of 10 log-mel frames (800 features) per utterance.
+
+Utterances are stored as one concatenated segment matrix plus offsets, so utterance i owns rows
+``offsets[i]:offsets[i + 1]``; the LSTM later sees them again as one sequence per utterance (§5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from common.audio import load_audio
+from common.cache import FeatureCache
+from common.corpora import Corpus
+from common.features import LATIF_LOGMEL, check_finite, log_mel_spectrogram, stack_frames
+
+FRAMES_PER_SEGMENT = 10  # §4.3: 100 ms segments of 10 ms frames; 10 x 80 = 800 features
+N_MELS = LATIF_LOGMEL["n_mels"]  # §4.2: 80 mel bands
+
+
+def utterance_segments(wave: np.ndarray, sr: int = 16000) -> np.ndarray:
+    """(n_segments, 800): the (T, 80) log-mel frames grouped 10 by 10 without overlap (hop = 100 ms)."""
+    frames = log_mel_spectrogram(wave, sr=sr, **LATIF_LOGMEL).T
+    return stack_frames(frames, n=FRAMES_PER_SEGMENT)
+
+
+@dataclass(frozen=True)
+class SegmentSet:
+    """Segments of every utterance of a table, in table order."""
+
+    segments: np.ndarray  # (total_segments, 800) float32
+    offsets: np.ndarray  # (n_utterances + 1,) int64
+
+    def rows(self, utterances: np.ndarray) -> np.ndarray:
+        """Segment row indices of the given utterance indices, utterance by utterance."""
+        return np.concatenate([np.arange(self.offsets[u], self.offsets[u + 1]) for u in utterances])
+
+    def lengths(self, utterances: np.ndarray) -> np.ndarray:
+        return self.offsets[np.asarray(utterances) + 1] - self.offsets[np.asarray(utterances)]
+
+    def owner(self) -> np.ndarray:
+        """Utterance index of every segment row."""
+        return np.repeat(np.arange(len(self.offsets) - 1), np.diff(self.offsets))
+
+
+def corpus_segments(corpus: Corpus, cache: FeatureCache | None = None) -> SegmentSet:
+    """Segments of every utterance in ``corpus.table`` (cached on disk by file fingerprint and config)."""
+    table = corpus.table
+    paths = list(table["path"])
+
+    def compute() -> dict[str, np.ndarray]:
+        per_utt = []
+        for path in paths:
+            segs = utterance_segments(load_audio(path), 16000)
+            per_utt.append(check_finite(segs, str(path)))
+        lengths = np.array([len(s) for s in per_utt], dtype=np.int64)
+        return {"segments": np.concatenate(per_utt).astype(np.float32),
+                "offsets": np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)}
+
+    config = {"feature": "latif2017-logmel-segments", **LATIF_LOGMEL, "frames_per_segment": FRAMES_PER_SEGMENT}
+    arrays = (cache or FeatureCache()).get_or_compute("latif2017_segments", config, paths, compute)
+    return SegmentSet(arrays["segments"], arrays["offsets"])
+
+
+def pad_sequences(latents: np.ndarray, set_: SegmentSet, utterances: np.ndarray) -> np.ndarray:
+    """(n, max_len, F) utterance sequences of segment latents (§5), zero-padded at the end for masking.
+
+    ``latents`` holds one row per segment of ``set_`` (all utterances).
+    """
+    utterances = np.asarray(utterances)
+    lengths = set_.lengths(utterances)
+    out = np.zeros((len(utterances), int(lengths.max()), latents.shape[1]), dtype=np.float32)
+    for i, u in enumerate(utterances):
+        out[i, :lengths[i]] = latents[set_.offsets[u]:set_.offsets[u + 1]]
+    return out

@@ -1,0 +1,70 @@
+"""Data-driven visualisation (§2.3.2, §4.2.1): guided-backpropagation saliency maps of the predicted class.
+
+Guided backpropagation (Springenberg et al. [59]) changes only the backward pass of each ReLU: a gradient flows
+where the ReLU's input was positive *and* the incoming gradient is positive. The saliency target is the
+pre-softmax score (``<dim>_logits``) of the class the network predicts for the input.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import layers
+
+from common.metrics import pearson
+from reproductions.wieser2018.hyperparameters import DIMENSIONS
+
+
+@tf.custom_gradient
+def guided_relu(x: tf.Tensor):
+    """max(0, x) forward; backward passes dy only where x > 0 and dy > 0."""
+    def grad(dy: tf.Tensor) -> tf.Tensor:
+        return dy * tf.cast(x > 0, dy.dtype) * tf.cast(dy > 0, dy.dtype)
+    return tf.nn.relu(x), grad
+
+
+class GuidedReLU(layers.Layer):
+    """Drop-in replacement of ``keras.layers.ReLU`` with the guided backward pass."""
+
+    def call(self, inputs):
+        return guided_relu(inputs)
+
+
+def guided_logits_model(net: keras.Model) -> keras.Model:
+    """A copy of ``net`` (same weights) whose ReLUs are guided, with the per-dimension logits as outputs."""
+    def clone(layer: layers.Layer) -> layers.Layer:
+        if isinstance(layer, layers.ReLU):
+            return GuidedReLU(name=layer.name)
+        return layer.__class__.from_config(layer.get_config())
+
+    copy = keras.models.clone_model(net, clone_function=clone)
+    copy.set_weights(net.get_weights())
+    return keras.Model(copy.inputs, {d: copy.get_layer(f"{d}_logits").output for d in DIMENSIONS})
+
+
+def saliency_maps(guided: keras.Model, waves: np.ndarray, batch: int = 8) -> dict[str, np.ndarray]:
+    """d(score of the predicted class)/d(input) per dimension -> {dim: (N, L)} (§2.3.2)."""
+    out: dict[str, list[np.ndarray]] = {d: [] for d in DIMENSIONS}
+    for start in range(0, len(waves), batch):
+        x = tf.convert_to_tensor(waves[start:start + batch, :, None], dtype=tf.float32)
+        for dim in DIMENSIONS:
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                logits = guided(x, training=False)[dim]
+                score = tf.reduce_sum(tf.reduce_max(logits, axis=-1))
+            out[dim].append(tape.gradient(score, x).numpy()[..., 0])
+    return {d: np.concatenate(v) for d, v in out.items()}
+
+
+def saliency_correlations(waves: np.ndarray, maps: dict[str, np.ndarray],
+                          lengths: np.ndarray) -> dict[str, float]:
+    """§4.2.1, averaged over samples, each over its non-padded part:
+    r(|x|, |saliency|) per dimension, and r(arousal map, valence map)."""
+    res: dict[str, list[float]] = {**{d: [] for d in DIMENSIONS}, "arousal_vs_valence": []}
+    for i, n in enumerate(lengths):
+        amp = np.abs(waves[i, :n])
+        for d in DIMENSIONS:
+            res[d].append(pearson(amp, np.abs(maps[d][i, :n])))
+        res["arousal_vs_valence"].append(pearson(maps["arousal"][i, :n], maps["valence"][i, :n]))
+    return {k: float(np.nanmean(v)) for k, v in res.items()}

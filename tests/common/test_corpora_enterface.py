@@ -1,0 +1,49 @@
+"""eNTERFACE'05 reader: .avi audio via PyAV, irregular subjects, .wav preferred, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from common.audio import load_audio
+from common.corpora import read_enterface
+from common.errors import CorpusLayoutError
+from common.synth.enterface import write_avi
+
+
+def test_twin_decodes_avi_and_reports_irregular_subjects(enterface_twin):
+    df = enterface_twin.table
+    rep = df.attrs["report"]
+    assert set(df["label"]) == {"anger", "disgust", "fear", "happiness", "sadness", "surprise"}
+    assert df["speaker"].nunique() == 8 and set(df["source"]) == {"avi"} and set(df["sample_rate"]) == {48000}
+    assert len(df) == 8 * 6 * 3 - 1 and rep.n_dropped == 0
+    flat = df[df["subject"] == 6]
+    assert len(flat) == 18 and flat["sentence"].notna().all()
+    assert any("no 'sentence N' level" in k for k in rep.notes)
+    assert rep.notes[next(k for k in rep.notes if "irregular" in k)] == ["subject 23/happiness: 2"]
+    x = load_audio(df["path"].iloc[0])
+    assert len(x) == pytest.approx(df["duration"].iloc[0] * 16000, abs=2) and x.std() > 1e-3
+
+
+def test_hand_made_irregular_folders(tmp_path, make_wav, corrupt_file):
+    root = tmp_path / "enterface database"
+    s1 = root / "subject 1" / "anger" / "sentence 1"
+    write_avi(s1 / "s1_an_1.avi", [0.1] * 4800)
+    make_wav(s1 / "s1_an_1.wav", 0.7, 44100)  # a .wav beside the .avi wins
+    write_avi(root / "subject 1" / "fear" / "sentence 2" / "s1_fe_2.avi", [0.1] * 9600)
+    write_avi(root / "subject 2" / "sadness" / "s2_sa_4.avi", [0.1] * 9600)  # no sentence level
+    corrupt_file(root / "subject 2" / "sadness" / "s2_sa_5.avi")
+    (root / "subject 2" / "sadness" / "Thumbs.db").write_bytes(b"x")
+    (root / "README.txt").write_text("x")
+    df = read_enterface(root).set_index("id")
+    rep = df.attrs["report"]
+    assert df.loc["s1_an_1", ["source", "sample_rate", "label", "subject", "sentence"]].tolist() == \
+        ["wav", 44100, "anger", 1, 1]
+    assert df.loc["s2_sa_4", ["speaker", "label", "sentence"]].tolist() == ["subject 2", "sadness", 4]
+    assert (rep.found, rep.kept, rep.n_dropped) == (4, 3, 1)
+    assert any("PyAV could not decode" in k for k in rep.dropped)
+    assert any(".wav beside the .avi" in k for k in rep.notes)
+    assert any("no 'sentence N' level" in k for k in rep.notes)
+    with pytest.raises(CorpusLayoutError, match="one level too low"):
+        read_enterface(root / "subject 1")
+    with pytest.raises(CorpusLayoutError, match="one level too high"):
+        read_enterface(tmp_path)

@@ -1,0 +1,133 @@
+"""common.results and common.compare: records, atomic upserts, published-vs-reproduced diff, --strict."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from common import compare
+from common.results import ResultsStore, RunContext, diff_table, load_published, read_results, summary_counts
+from common.results.diff import DIFFERS, NOT_RUN, REPRODUCED, SYNTHETIC
+
+PUBLISHED = """table,row,column,metric,value,unit,note
+Table 1,Dilated,Dev,CCC,0.857,,
+Table 1,Dilated,Dev,RMSE,0.102,,
+Table 1,Down/Up,Dev,CCC,0.867,,
+"""
+
+
+@pytest.fixture
+def paper(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A throwaway paper whose published.csv lives in tmp_path."""
+    pub = tmp_path / "published.csv"
+    pub.write_text(PUBLISHED)
+    monkeypatch.setattr("common.results.published.published_path", lambda p: pub)
+    monkeypatch.setattr("common.results.store.published_path", lambda p: pub)
+    monkeypatch.setattr("common.compare.load_published", lambda p: load_published(p, pub))
+    return "toy"
+
+
+def _ctx(data: str, profile: str = "smoke") -> RunContext:
+    return RunContext(paper="toy", data=data, corpus="recola", profile=profile, seeds=(0, 1, 2),
+                      split="AVEC 2016 train/dev", commit="abc1234", hardware="test-cpu x2")
+
+
+def test_record_carries_provenance_and_statistics(paper: str, tmp_path: Path) -> None:
+    store = ResultsStore(_ctx("synthetic"), tmp_path / "out")
+    rec = store.add("Table 1", "Dilated", "Dev", "CCC", [0.5, 0.6, 0.7])
+    assert rec.mean == pytest.approx(0.6) and rec.std == pytest.approx(0.1) and rec.n_runs == 3
+    store.write()
+    table = read_results(tmp_path / "out" / "results.csv")
+    row = table.iloc[0]
+    assert (row["data"], row["profile"], row["seeds"], row["commit"], row["hardware"]) == (
+        "synthetic", "smoke", "0 1 2", "abc1234", "test-cpu x2")
+    assert row["corpus"] == "recola" and row["split"] == "AVEC 2016 train/dev" and row["hp_source"] == "paper"
+    assert row["date"].endswith("Z") and row["wall_time_s"] >= 0
+
+
+def test_rewrite_replaces_same_key_and_keeps_others(paper: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = ResultsStore(_ctx("synthetic"), out)
+    first.add("Table 1", "Dilated", "Dev", "CCC", [0.1])
+    first.add("Table 1", "Dilated", "Dev", "RMSE", [0.3])
+    first.write()
+    second = ResultsStore(_ctx("synthetic"), out)
+    second.add("Table 1", "Dilated", "Dev", "CCC", [0.2])
+    second.write()
+    table = read_results(out / "results.csv")
+    assert len(table) == 2
+    assert table.set_index("metric").loc["CCC", "mean"] == pytest.approx(0.2)
+    assert not list(out.glob(".results*")), "no temp files left behind"
+
+
+def test_synthetic_rows_are_shown_but_never_counted(paper: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    store = ResultsStore(_ctx("synthetic"), out)
+    store.add("Table 1", "Dilated", "Dev", "CCC", [0.857])  # equal to the published number
+    store.write()
+    diff = diff_table(load_published(paper), read_results(out / "results.csv"))
+    counts = summary_counts(diff)
+    assert counts[REPRODUCED] == 0 and counts[SYNTHETIC] == 1 and counts[NOT_RUN] == 2
+    md = (out / "results.md").read_text()
+    assert "Synthetic rows are not reproductions" in md and SYNTHETIC in md and "0.857" in md
+
+
+def test_real_rows_within_and_outside_tolerance(paper: str, tmp_path: Path) -> None:
+    store = ResultsStore(_ctx("real", "paper"), tmp_path / "out")
+    store.add("Table 1", "Dilated", "Dev", "CCC", [0.85, 0.86])  # within 5 %
+    store.add("Table 1", "Down/Up", "Dev", "CCC", [0.5])  # far off
+    store.add("Table 1", "Down/Up", "Dev", "CCC", [0.867], variant="corrected")  # variants are not counted
+    store.add("Fig. 4", "factor 64", "all", "CCC", [0.97])  # no published counterpart
+    store.write()
+    reproduced = read_results(tmp_path / "out" / "results.csv")
+    diff = diff_table(load_published(paper), reproduced)
+    status = diff.set_index(["row", "variant"])["status"]
+    assert status[("Dilated", "faithful")] == REPRODUCED
+    assert status[("Down/Up", "faithful")] == DIFFERS
+    assert status[("Down/Up", "corrected")].startswith("variant")
+    assert diff.set_index(["row", "variant"]).loc[("Dilated", "faithful"), "delta"] == pytest.approx(-0.002)
+    md = (tmp_path / "out" / "results.md").read_text()
+    assert "without a published counterpart" in md and "factor 64" in md
+
+
+def test_compare_cli_strict_fails_only_on_real_misses(paper: str, tmp_path: Path, capsys) -> None:
+    synth = ResultsStore(_ctx("synthetic"), tmp_path / "s")
+    synth.add("Table 1", "Dilated", "Dev", "CCC", [0.1])  # far off, but synthetic
+    synth.write()
+    assert compare.main([paper, "--results", str(tmp_path / "s" / "results.csv"), "--strict"]) == 0
+    assert "synthetic only" in capsys.readouterr().out
+    real = ResultsStore(_ctx("real", "paper"), tmp_path / "r")
+    real.add("Table 1", "Dilated", "Dev", "CCC", [0.1])
+    real.write()
+    assert compare.main([paper, "--results", str(tmp_path / "r" / "results.csv"), "--strict"]) == 1
+    assert compare.main([paper, "--results", str(tmp_path / "r" / "results.csv"), "--rel-tol", "0.9",
+                         "--strict"]) == 0
+
+
+def test_published_csv_validation(tmp_path: Path) -> None:
+    bad = tmp_path / "published.csv"
+    bad.write_text("table,row,column,metric,value,unit,note\nT1,a,b,c,notanumber,,\n")
+    with pytest.raises(Exception, match="non-numeric"):
+        load_published("x", bad)
+    bad.write_text("table,row,value\nT1,a,1\n")
+    with pytest.raises(Exception, match="missing columns"):
+        load_published("x", bad)
+
+
+def test_context_from_args_records_tuning_source() -> None:
+    args = argparse.Namespace(profile="paper", seed=10, runs=3, from_tuning="bayesian-paper")
+    corpus = argparse.Namespace(data="real", name="iemocap")
+    ctx = RunContext.from_args(args, "zhao2019", corpus, split="LOSO")
+    assert ctx.seeds == (10, 11, 12) and ctx.hp_source == "tuning:bayesian-paper" and ctx.data == "real"
+    with pytest.raises(ValueError):
+        RunContext(paper="p", data="made-up", corpus="c", profile="smoke", seeds=(0,))
+
+
+def test_every_repository_published_csv_is_valid() -> None:
+    root = Path(__file__).resolve().parents[2] / "reproductions"
+    for path in root.glob("*/published.csv"):
+        table = load_published(path.parent.name, path)
+        assert len(table) > 0 and isinstance(table, pd.DataFrame)

@@ -1,0 +1,70 @@
+"""Latif 2017 §4.1 targets and §4.2-4.3 segments."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reproductions.latif2017.labels import CLASSES, bin_dimension, categorical_table, dimensional_table
+from reproductions.latif2017.segments import SegmentSet, pad_sequences, utterance_segments
+from reproductions.latif2017.training import ReconstructionThreshold
+
+TABLE = pd.DataFrame({
+    "id": list("abcdefgh"),
+    "category": ["neu", "hap", "exc", "sad", "ang", "fru", "xxx", "oth"],
+    "mode": ["improvised", "scripted"] * 4,
+    "valence": [1.0, 2.5, 3.0, 3.0000, 3.3333, 5.0, 2.9999, 4.0],
+    "activation": [3.0] * 8, "dominance": [2.0] * 8,
+})
+
+
+def test_four_classes_with_excited_merged_into_happiness():
+    kept, y = categorical_table(TABLE, "Complete Data")
+    assert list(kept["id"]) == list("abcde")  # fru, xxx, oth dropped
+    assert [CLASSES[i] for i in y] == ["neutral", "happiness", "happiness", "sadness", "anger"]
+    assert list(kept.index) == [0, 1, 2, 3, 4]  # positions in the full table are kept
+    improvised = categorical_table(TABLE, "Improvised")[0]
+    assert list(improvised["id"]) == ["a", "c", "e"] and list(improvised.index) == [0, 2, 4]
+    assert list(categorical_table(TABLE, "Scripted")[0]["id"]) == ["b", "d"]
+    with pytest.raises(ValueError, match="subset"):
+        categorical_table(TABLE, "improvised")
+
+
+def test_low_mid_high_bins_at_the_boundaries():
+    values = np.array([1.0, 2.5, 2.9999, 3.0, 3.0000001, 3.0001, 3.3333, 5.0])
+    np.testing.assert_array_equal(bin_dimension(values), [0, 0, 0, 1, 1, 2, 2, 2])
+    _, bins = dimensional_table(TABLE)
+    np.testing.assert_array_equal(bins["V"], [0, 0, 1, 1, 2, 2, 0, 2])
+    np.testing.assert_array_equal(bins["A"], [1] * 8)
+    np.testing.assert_array_equal(bins["P"], [0] * 8)
+
+
+def test_segments_are_ten_80_band_frames_without_overlap():
+    wave = np.random.default_rng(0).normal(scale=0.1, size=16000).astype("float32")  # 1 s -> 101 frames
+    segs = utterance_segments(wave)
+    assert segs.shape == (11, 800)  # ceil(101 / 10), last group edge-padded
+    from common.features import LATIF_LOGMEL, log_mel_spectrogram
+
+    frames = log_mel_spectrogram(wave, **LATIF_LOGMEL).T
+    np.testing.assert_allclose(segs[1], frames[10:20].reshape(-1))
+
+
+def test_segment_set_rows_and_padded_sequences():
+    seg = SegmentSet(np.arange(12, dtype="float32").reshape(6, 2), np.array([0, 1, 4, 6]))
+    np.testing.assert_array_equal(seg.rows(np.array([2, 0])), [4, 5, 0])
+    np.testing.assert_array_equal(seg.owner(), [0, 1, 1, 1, 2, 2])
+    seqs = pad_sequences(seg.segments + 1, seg, np.array([0, 1]))
+    assert seqs.shape == (2, 3, 2)
+    np.testing.assert_array_equal(seqs[0], [[1, 2], [0, 0], [0, 0]])
+    np.testing.assert_array_equal(seqs[1], [[3, 4], [5, 6], [7, 8]])
+
+
+def test_reconstruction_threshold_stops_training():
+    class Dummy:
+        stop_training = False
+
+    cb = ReconstructionThreshold(threshold=0.1)
+    cb.set_model(Dummy())
+    cb.on_epoch_end(0, {"val_reconstruction_mse": 0.2})
+    assert not cb.model.stop_training
+    cb.on_epoch_end(1, {"val_reconstruction_mse": 0.05})
+    assert cb.model.stop_training and cb.stopped_epoch == 1
