@@ -15,7 +15,7 @@ from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 
 @dataclass(frozen=True)
 class Inertia:
-    """Intra-cluster inertia omega_i (Eq. 15), inter-cluster inertia omega_o (Eq. 16), rho = omega_i / omega_o (Eq. 17)."""
+    """Intra-cluster inertia omega_i (Eq. 15), inter-cluster omega_o (Eq. 16), rho = omega_i / omega_o (Eq. 17)."""
 
     omega_i: float
     omega_o: float

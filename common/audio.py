@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import struct
-import tempfile
 import wave
 from fractions import Fraction
 from pathlib import Path
@@ -18,6 +17,7 @@ import numpy as np
 import soundfile as sf
 from scipy.signal import resample_poly
 
+from common.atomic import atomic_path
 from common.errors import AudioReadError
 
 TARGET_SR = 16000
@@ -137,19 +137,11 @@ def audio_info(path: str | os.PathLike) -> tuple[int, int]:
 
 def write_wav(path: str | os.PathLike, x: np.ndarray, sr: int = TARGET_SR) -> None:
     """Write mono float (in [-1, 1]) or int16 samples as 16-bit PCM wav, atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     x = np.asarray(x)
     if x.dtype != np.int16:
         x = np.round(np.clip(x, -1.0, 32767 / 32768) * 32768).astype(np.int16)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f, wave.open(f, "wb") as w:  # no fsync per file, unlike libsndfile
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(int(sr))
-            w.writeframes(x.reshape(-1).astype("<i2").tobytes())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, wave.open(str(tmp), "wb") as w:  # no fsync per file, unlike libsndfile
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(int(sr))
+        w.writeframes(x.reshape(-1).astype("<i2").tobytes())

@@ -12,13 +12,13 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
 
+from common.atomic import atomic_path, atomic_write_text
 from common.corpora import cache_dir
 
 log = logging.getLogger("common.cache")
@@ -49,22 +49,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _savez(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    with open(path, "wb") as f:
-        np.savez(f, **arrays)
 
 
 class FeatureCache:
@@ -108,10 +92,10 @@ class FeatureCache:
             log.info("feature cache hit: %s/%s", name, key)
             return cached
         arrays = {k: np.asarray(v) for k, v in compute().items()}
-        folder.mkdir(parents=True, exist_ok=True)
-        _atomic_write(npz, lambda tmp: _savez(tmp, arrays))
+        with atomic_path(npz) as tmp, open(tmp, "wb") as f:
+            np.savez(f, **arrays)
         info = {"name": name, "config": json.loads(json.dumps(config, sort_keys=True, default=str)),
                 "n_files": len(files), "arrays": sorted(arrays), "sha256": _sha256(npz)}
-        _atomic_write(meta, lambda tmp: tmp.write_text(json.dumps(info, indent=1), encoding="utf-8"))
+        atomic_write_text(meta, json.dumps(info, indent=1))
         log.info("feature cache stored: %s/%s", name, key)
         return arrays

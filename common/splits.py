@@ -8,7 +8,6 @@ return one ``Fold``. Every speaker-independent split checks that no speaker cros
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import GroupKFold, KFold, LeaveOneGroupOut, StratifiedKFold, train_test_split
 
+from common.atomic import atomic_write_text
 from common.errors import ConfigError
 
 PARTS = ("train", "val", "test")
@@ -45,7 +45,7 @@ def _groups(df: pd.DataFrame, column: str) -> np.ndarray:
 
 def assert_speaker_disjoint(fold: Fold, df: pd.DataFrame) -> None:
     """Raise ``SpeakerLeakError`` if any speaker has utterances in two of train/val/test."""
-    speaker = dict(zip(df["id"].astype(str), df["speaker"].astype(str)))
+    speaker = dict(zip(df["id"].astype(str), df["speaker"].astype(str), strict=True))
     sets = {p: {speaker[i] for i in getattr(fold, p)} for p in PARTS}
     for a, b in (("train", "val"), ("train", "test"), ("val", "test")):
         shared = sets[a] & sets[b]
@@ -162,8 +162,9 @@ def carve_validation(fold: Fold, df: pd.DataFrame, frac: float = 0.2, seed: int 
         _, val_idx = train_test_split(np.arange(len(train)), test_size=frac, random_state=seed, stratify=strat)
         held = np.zeros(len(train), dtype=bool)
         held[val_idx] = True
-    out = Fold(fold.name, [t for t, h in zip(train, held) if not h], list(fold.val) + [t for t, h in zip(train, held) if h],
-               list(fold.test))
+    carved = [t for t, h in zip(train, held, strict=True) if h]
+    kept = [t for t, h in zip(train, held, strict=True) if not h]
+    out = Fold(fold.name, kept, list(fold.val) + carved, list(fold.test))
     if by_speaker:
         assert_speaker_disjoint(out, df)
     return out
@@ -173,15 +174,7 @@ def write_folds(folds: list[Fold], path: str | os.PathLike) -> Path:
     """Write ``fold,part,id`` rows (one per utterance and fold) atomically; return the path."""
     path = Path(path)
     rows = [(f.name, part, uid) for f in folds for part in PARTS for uid in getattr(f, part)]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        pd.DataFrame(rows, columns=["fold", "part", "id"]).to_csv(tmp, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(path, pd.DataFrame(rows, columns=["fold", "part", "id"]).to_csv(index=False))
     return path
 
 

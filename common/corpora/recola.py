@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from common.atomic import atomic_write_text
 from common.corpora._base import ReadReport, finish, is_hidden, probe_audio, require_layout
 from common.errors import LabelFormatError
 
@@ -99,16 +99,8 @@ def write_avec_arff(path: str | os.PathLike, instance_name: str, frame_times, va
     lines = ["@relation GoldStandard", ""]
     lines += [f"@attribute {a} {'string' if a == 'Instance_name' else 'numeric'}" for a in ATTRIBUTES]
     lines += ["", "@data", ""]
-    lines += [f"'{instance_name}',{t:.2f},{v:.6f}" for t, v in zip(frame_times, values)]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write("\n".join(lines) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    lines += [f"'{instance_name}',{t:.2f},{v:.6f}" for t, v in zip(frame_times, values, strict=True)]
+    atomic_write_text(path, "\n".join(lines) + "\n")
 
 
 def read_recola(root: str | os.PathLike) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from common.atomic import atomic_write_text
 from common.errors import ConfigError
 from common.synth import emodb, enterface, iemocap, musan, recola
 
@@ -42,7 +43,7 @@ def generate(corpus: str, out_dir: str | os.PathLike, seed: int = 0, size: str =
         rng = np.random.default_rng([seed, sorted(WRITERS).index(corpus)])
         WRITERS[corpus](tmp, rng, size)
         meta = {"corpus": corpus, "seed": seed, "size": size, "version": VERSION}
-        (tmp / MARKER).write_text(json.dumps(meta), encoding="utf-8")
+        atomic_write_text(tmp / MARKER, json.dumps(meta))
         if out.exists():
             out.rmdir()
         os.replace(tmp, out)
@@ -67,7 +68,7 @@ def ensure_twin(corpus: str, out_dir: str | os.PathLike, seed: int = 0, size: st
         shutil.rmtree(stale, ignore_errors=True)
     try:
         return generate(corpus, out, seed=seed, size=size)
-    except ConfigError:
+    except (ConfigError, OSError):
         if (out / MARKER).is_file():  # another process finished the same twin first
             return out
         raise

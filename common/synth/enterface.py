@@ -6,13 +6,12 @@ subject 23 has one happiness utterance fewer than the others (Huang §5.1).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import av
 import numpy as np
 
+from common.atomic import atomic_path
 from common.audio import resample
 from common.corpora.enterface import ABBREV
 from common.synth.voice import EMOTIONS as STYLES
@@ -26,29 +25,21 @@ AUDIO_SR, FPS, SIDE = 48000, 5, 16
 def write_avi(path: Path, x: np.ndarray, sr: int = AUDIO_SR) -> None:
     """A tiny AVI: 16x16 mpeg4 video at 5 fps plus mono pcm_s16le audio, written atomically."""
     pcm = np.round(np.clip(x, -1, 32767 / 32768) * 32768).astype(np.int16)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".avi")
-    os.close(fd)
-    try:
-        with av.open(tmp, "w", format="avi") as c:
-            video = c.add_stream("mpeg4", rate=FPS)
-            video.width, video.height, video.pix_fmt = SIDE, SIDE, "yuv420p"
-            audio = c.add_stream("pcm_s16le", rate=sr)
-            audio.layout = "mono"
-            for i in range(int(np.ceil(len(pcm) / sr * FPS))):
-                frame = av.VideoFrame.from_ndarray(np.full((SIDE, SIDE, 3), (i * 16) % 256, np.uint8), format="rgb24")
-                c.mux(video.encode(frame))
-            step = sr // FPS
-            for i in range(0, len(pcm), step):
-                frame = av.AudioFrame.from_ndarray(pcm[None, i:i + step], format="s16", layout="mono")
-                frame.sample_rate, frame.pts = sr, i
-                c.mux(audio.encode(frame))
-            c.mux(video.encode(None))
-            c.mux(audio.encode(None))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, av.open(str(tmp), "w", format="avi") as c:
+        video = c.add_stream("mpeg4", rate=FPS)
+        video.width, video.height, video.pix_fmt = SIDE, SIDE, "yuv420p"
+        audio = c.add_stream("pcm_s16le", rate=sr)
+        audio.layout = "mono"
+        for i in range(int(np.ceil(len(pcm) / sr * FPS))):
+            frame = av.VideoFrame.from_ndarray(np.full((SIDE, SIDE, 3), (i * 16) % 256, np.uint8), format="rgb24")
+            c.mux(video.encode(frame))
+        step = sr // FPS
+        for i in range(0, len(pcm), step):
+            frame = av.AudioFrame.from_ndarray(pcm[None, i:i + step], format="s16", layout="mono")
+            frame.sample_rate, frame.pts = sr, i
+            c.mux(audio.encode(frame))
+        c.mux(video.encode(None))
+        c.mux(audio.encode(None))
 
 
 def write(out: Path, rng: np.random.Generator, size: str) -> None:

@@ -48,12 +48,12 @@ def _block(uid: str, start: float, end: float, code: str, dims, rng: np.random.G
         evaluators[0] = "E2"
         evaluators.sort()
     lines = []
-    for e, vote in zip(evaluators, votes):
+    for e, vote in zip(evaluators, votes, strict=True):
         lines.append(f"C-{e}:\t{vote.capitalize()};\t()")
     if rng.random() < 0.5:
         lines.append(f"C-{self_eval}:\t{votes[0].capitalize()};\t()")
     ratings = [np.clip(np.round(np.asarray(dims) + rng.normal(0, 0.45, 3)), 1, 5).astype(int) for _ in evaluators]
-    for e, (v, a, d) in zip(evaluators, ratings):
+    for e, (v, a, d) in zip(evaluators, ratings, strict=True):
         lines.append(f"A-{e}:\tval {v}; act {a}; dom  {d};\t()")
     mean = np.mean(ratings, axis=0)
     head = f"[{start:.4f} - {end:.4f}]\t{uid}\t{code}\t[{mean[0]:.4f}, {mean[1]:.4f}, {mean[2]:.4f}]"

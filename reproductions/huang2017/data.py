@@ -74,6 +74,12 @@ class ConditionData:
     val: dict[str, MixedBatches]
     test: dict[str, MixedBatches]
     featurize: partial
+    part: Partitioned
+
+    def clean(self, ids: list[str]) -> MixedBatches:
+        """Clean-condition batches of ``ids`` in order (module analysis, §7.5)."""
+        p = self.part
+        return MixedBatches(clean_plan(ids), p.waves, p.labels, p.noise, self.featurize)
 
     @classmethod
     def build(cls, part: Partitioned, feature: str, noise_factor: float, seed: int) -> ConditionData:
@@ -90,4 +96,4 @@ class ConditionData:
                    train=batches(noisy(part.fold.train, 0), shuffle=True),
                    val={"noisy": batches(noisy(part.fold.val, 1)), "clean": batches(clean_plan(part.fold.val))},
                    test={"noisy": batches(noisy(part.fold.test, 2)), "clean": batches(clean_plan(part.fold.test))},
-                   featurize=featurize)
+                   featurize=featurize, part=part)

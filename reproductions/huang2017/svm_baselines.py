@@ -15,9 +15,10 @@ import pandas as pd
 from sklearn.svm import SVC
 
 from common.cache import FeatureCache
-from common.features import INTERSPEECH_CHALLENGE_SETS, opensmile_functionals, speaker_znorm
+from common.features import INTERSPEECH_CHALLENGE_SETS, speaker_znorm
 from common.metrics import unweighted_accuracy
 from common.splits import Fold, carve_validation
+from reproductions.huang2017.smile_worker import functionals_in_child
 
 KERNELS = ("linear", "poly", "rbf")  # §6.1
 # Table 3 columns -> openSMILE configs shipped by the opensmile package (STC: IS12 has 6125, not 5757).
@@ -26,13 +27,12 @@ TABLE3_SETS = tuple(INTERSPEECH_CHALLENGE_SETS)
 CLASS_WEIGHT = "balanced"
 
 
-def functionals(table: pd.DataFrame, waves: dict[str, np.ndarray], feature_set: str,
-                cache: FeatureCache | None = None) -> np.ndarray:
-    """openSMILE functionals of every utterance of ``table`` (row order), cached per file set."""
+def functionals(table: pd.DataFrame, feature_set: str, cache: FeatureCache | None = None) -> np.ndarray:
+    """openSMILE functionals (§4.1) of every utterance of ``table`` (row order), cached per file set."""
     ids = list(table["id"])
 
     def compute() -> dict[str, np.ndarray]:
-        return {"x": np.stack([opensmile_functionals(waves[u], 16000, feature_set) for u in ids])}
+        return {"x": functionals_in_child(list(table["path"]), feature_set)}
 
     cache = cache or FeatureCache()
     return cache.get_or_compute(f"huang2017-{feature_set}", {"set": feature_set, "ids": ids},

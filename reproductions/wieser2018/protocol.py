@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from common.atomic import atomic_path
 from common.metrics import uar, war
 from common.results import ResultsStore
 from common.splits import Fold, carve_validation, leave_one_speaker_out, write_folds
@@ -97,8 +97,9 @@ def run_unit(network: str, schedule: str, samples: Samples, fold: FoldRows, sett
     if network == "ELoR" and schedule == "faithful":
         path = weights_path(out, fold.name, run)
         path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(path) as tmp:
-            net.save_weights(tmp)
+        tmp = path.with_name(f"tmp-{os.getpid()}-{path.name}")  # Keras wants the .weights.h5 suffix
+        net.save_weights(tmp)
+        os.replace(tmp, path)
     pred = predict_classes(net, network, samples, fold.test, stats)
     return {"test": fold.test, **{f"pred_{d}": pred[d] for d in DIMENSIONS}}
 

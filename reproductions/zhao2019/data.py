@@ -7,6 +7,7 @@ agreement on the affective state from evaluators") of 6 classes. Inputs: 8 s cli
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ EMODB_CLASSES = {"anger": "Ang", "boredom": "Bor", "disgust": "Dis", "fear": "Fe
 IEMOCAP_CLASSES = {"ang": "Ang", "exc": "Exc", "fru": "Fru", "hap": "Hap", "neu": "Neu", "sad": "Sad"}  # §3.5
 # §3.5: the improvised prototypical set has 1150 utterances, 1144 in the six classes used.
 IEMOCAP_PAPER_COUNTS = {"ang": 71, "exc": 178, "fru": 271, "hap": 31, "neu": 328, "sad": 265}
+log = logging.getLogger(__name__)
 CORPUS_NAMES = {"emodb": "Berlin EmoDB", "iemocap": "IEMOCAP"}  # row names of Tables 7(a)/(b)
 
 
@@ -74,9 +76,12 @@ def select_utterances(corpus: Corpus) -> Selection:
     else:
         raise ConfigError(f"zhao2019 runs on emodb or iemocap, not {corpus.name!r}")
     df = df[df["label"].isin(list(classes))].sort_values("id").reset_index(drop=True)
+    if df.empty:
+        raise ConfigError(f"{corpus.root}: no {corpus.name} utterance passes the §3.5 selection "
+                          f"(classes {list(classes)}{', improvised prototypical' if corpus.name == 'iemocap' else ''})")
     missing = sorted(set(classes) - set(df["label"]))
     if missing:
-        raise ConfigError(f"{corpus.root}: no utterances of class(es) {missing} after the §3.5 selection")
+        log.warning("%s: no utterance of class(es) %s after the §3.5 selection", corpus.root, missing)
     codes = tuple(classes)
     y = df["label"].map({c: i for i, c in enumerate(codes)}).to_numpy(dtype=np.int64)
     return Selection(df, codes, tuple(classes.values()), y)

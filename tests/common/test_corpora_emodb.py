@@ -29,7 +29,8 @@ def test_names_decide_labels_never_side_files(tmp_path, make_wav, truncate_file)
     rep = df.attrs["report"]
     assert df.set_index("id")["label"].to_dict() == {"03a01Fa": "happiness", "08b02Wb": "anger",
                                                      "16a05Tc": "sadness"}
-    assert df.set_index("id").loc["08b02Wb", ["text", "emotion", "version", "gender"]].tolist() == ["b02", "W", "b", "F"]
+    row = df.set_index("id").loc["08b02Wb"]
+    assert [row.text, row.emotion, row.version, row.gender] == ["b02", "W", "b", "F"]
     assert (rep.found, rep.kept, rep.n_dropped) == (7, 3, 4)
     reasons = " | ".join(rep.dropped)
     for what in ("unknown emotion letter", "unknown speaker", "does not follow the EmoDB scheme", "truncated"):

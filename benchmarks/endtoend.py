@@ -1,0 +1,45 @@
+"""Item 6: wall time of each paper's ``run.py`` smoke profile, each in a fresh process and a fresh out dir."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.rows import Row
+from benchmarks.stats import Summary
+from common.paths import REPO_ROOT
+
+PAPERS = ("khorram2017", "zhao2019", "latif2017", "huang2017", "wieser2018")
+TIMEOUT_S = 1800
+
+
+def run_smoke(paper: str, timeout_s: int = TIMEOUT_S) -> tuple[float, int, str]:
+    """(wall seconds, exit code, last stderr line) of ``python reproductions/<paper>/run.py --out <tmp>``."""
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        try:
+            proc = subprocess.run([sys.executable, str(REPO_ROOT / "reproductions" / paper / "run.py"), "--out", out],
+                                  cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            return time.perf_counter() - start, 124, f"timed out after {timeout_s} s"
+        tail = (proc.stderr.strip().splitlines() or [""])[-1][:200]
+        return time.perf_counter() - start, proc.returncode, tail
+
+
+def smoke_times(papers: list[str] | None = None) -> list[Row]:
+    """One run per present paper (a smoke run takes minutes, so one repetition), plus the total."""
+    rows, total = [], 0.0
+    present = [p for p in (papers or PAPERS) if (REPO_ROOT / "reproductions" / p / "run.py").exists()]
+    for paper in present:
+        seconds, code, tail = run_smoke(paper)
+        total += seconds
+        note = "exit 0" if code == 0 else f"FAILED exit {code}: {tail}"
+        rows.append(Row("end-to-end", f"{paper} run.py --profile smoke", "wall time", "s",
+                        Summary.of([seconds]), note=note))
+    missing = sorted(set(papers or PAPERS) - set(present))
+    rows.append(Row("end-to-end", "all papers together", "wall time", "s", Summary.of([total]), target="<= 900",
+                    note=f"{len(present)} papers" + (f"; no run.py yet: {', '.join(missing)}" if missing else "")))
+    return rows

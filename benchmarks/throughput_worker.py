@@ -1,0 +1,138 @@
+"""Item 1 worker: training throughput of the registered models on one Keras backend, in its own process.
+
+``python -m benchmarks.throughput_worker --backend jax --out t.json [--smoke] [--reps 5] [--models a,b]``.
+The backend must be chosen before Keras is imported, hence a process per backend. Repetitions are interleaved
+across models (rep 1 of every model, then rep 2, ...), so a change of machine load hits all models alike and the
+side-by-side ratios of item 2 compare like with like.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MAX_INPUT_BYTES = 256 * 2**20  # cap on the synthetic inputs of one repetition
+TARGET_REP_S = 2.0  # a repetition runs enough steps to take about this long (at least one step)
+
+
+def _nbytes(batch: Any) -> int:
+    if isinstance(batch, dict):
+        return sum(_nbytes(v) for v in batch.values())
+    if isinstance(batch, tuple | list):
+        return sum(_nbytes(v) for v in batch)
+    return int(np.asarray(batch).nbytes)
+
+
+def _tile(batch: Any, steps: int) -> Any:
+    """``steps`` copies of a batch along the sample axis (same data every step)."""
+    if isinstance(batch, dict):
+        return {k: _tile(v, steps) for k, v in batch.items()}
+    if isinstance(batch, tuple | list):
+        return type(batch)(_tile(v, steps) for v in batch)
+    return np.concatenate([batch] * steps)
+
+
+class Bench:
+    """One model, its synthetic data and its timed repetitions."""
+
+    def __init__(self, spec, smoke: bool, rng: np.random.Generator) -> None:
+        import keras
+
+        self.spec = spec
+        self.shape = spec.smoke_shape if smoke else spec.shape
+        self.batch_size = min(spec.batch_size, 2) if smoke else spec.batch_size
+        keras.utils.set_random_seed(0)
+        self.model = spec.build(self.shape)
+        self.x, self.y = spec.batch(self.shape, self.batch_size, rng)
+        self.steps = 1
+        self.times: list[float] = []
+
+    def fit(self, steps: int) -> float:
+        import time
+
+        x, y = _tile(self.x, steps), _tile(self.y, steps)
+        start = time.perf_counter()
+        self.model.fit(x, y, batch_size=self.batch_size, epochs=1, verbose=0, shuffle=False)
+        return time.perf_counter() - start
+
+    def warm_up(self, smoke: bool) -> None:
+        """Trace the train function, then size a repetition to about TARGET_REP_S seconds."""
+        self.fit(1)
+        if smoke:
+            return
+        one = self.fit(1)
+        cap = max(1, MAX_INPUT_BYTES // max(1, _nbytes((self.x, self.y))))
+        self.steps = int(min(cap, max(1, math.ceil(TARGET_REP_S / max(one, 1e-6)))))
+
+    def result(self) -> dict[str, Any]:
+        return {"name": self.spec.name, "times": self.times, "steps": self.steps, "batch": self.batch_size,
+                "shape": list(self.shape), "params": sum(int(np.prod(v.shape)) for v in self.model.trainable_variables)}
+
+
+def device_name(backend: str) -> str:
+    """The device the backend computes on, e.g. 'cpu' or 'NVIDIA H100 80GB HBM3'."""
+    if backend == "jax":
+        import jax
+        d = jax.devices()[0]
+        return f"{d.platform}: {getattr(d, 'device_kind', d)}"
+    import tensorflow as tf
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus:
+        return "gpu: " + ", ".join(tf.config.experimental.get_device_details(g).get("device_name", g.name)
+                                   for g in gpus)
+    return "cpu"
+
+
+def run(backend: str, names: list[str], reps: int, smoke: bool) -> dict[str, Any]:
+    """Build every model, warm it up, then time ``reps`` interleaved repetitions."""
+    import keras
+
+    from benchmarks.registry import BY_NAME
+
+    if backend == "tensorflow":
+        from common.training import configure_threads
+        configure_threads()
+    rng = np.random.default_rng(0)
+    benches, failed = [], []
+    for name in names:
+        try:
+            bench = Bench(BY_NAME[name], smoke, rng)
+            bench.warm_up(smoke)
+            benches.append(bench)
+        except Exception as err:  # a model that does not run on this backend is reported, not fatal
+            failed.append({"name": name, "error": f"{type(err).__name__}: {str(err).splitlines()[0][:200]}"})
+            traceback.print_exc(file=sys.stderr)
+    for _ in range(reps):
+        for bench in benches:
+            bench.times.append(bench.fit(bench.steps))
+    return {"backend": backend, "keras": keras.__version__, "device": device_name(backend),
+            "results": [b.result() for b in benches], "failed": failed}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--backend", choices=("tensorflow", "jax"), required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--models", default="", help="comma-separated registry names (default: all)")
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--smoke", action="store_true")
+    args = parser.parse_args(argv)
+    if os.environ.get("KERAS_BACKEND") != args.backend:
+        raise SystemExit(f"set KERAS_BACKEND={args.backend} before starting this worker")
+    from benchmarks.registry import MODELS
+
+    names = [n for n in args.models.split(",") if n] or [m.name for m in MODELS]
+    args.out.write_text(json.dumps(run(args.backend, names, args.reps, args.smoke), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Module-wise evaluation (§7.5): SVM probes on module outputs (Table 5) and LDA views with rho (Fig. 3-9)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from common.analysis import inertia_ratio, lda_projection
+from common.metrics import unweighted_accuracy
+from reproductions.huang2017.models import module_outputs
+from reproductions.huang2017.noisy_set import MixedBatches
+from reproductions.huang2017.svm_baselines import kernel_predictions, select, standardise
+
+MODULES = ("CNN", "BLSTM", "MLP")  # §7.5: the CNN module, the BLSTM module and the MLP module
+LABELS = ("emotion", "speaker", "gender")  # Fig. 3 rows
+# Appendix A: one figure per CLDNN; Fig. 3 repeats Fig. 5 (T-CLDNN (log-Mels)) in the text.
+FIGURES = {"S-CLDNN (log-Mels)": "Fig. 4", "T-CLDNN (log-Mels)": "Fig. 3", "ST-CLDNN (log-Mels)": "Fig. 6",
+           "FST-CLDNN (log-Mels)": "Fig. 7", "T-CLDNN (MFCCs)": "Fig. 8", "FST-CLDNN (MFCCs)": "Fig. 9"}
+
+
+def _masked_mean(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    w = mask[..., None].astype(np.float64)
+    return (x * w).sum(axis=1) / np.maximum(w.sum(axis=1), 1.0)
+
+
+def representations(model, batches: MixedBatches) -> dict[str, np.ndarray]:
+    """Utterance representations in plan order: mean-pooled raw spliced features, CNN and BLSTM outputs
+    (mean over time, §7.5), and the MLP module's output (the softmax posteriors)."""
+    extractor = module_outputs(model)
+    out: dict[str, list[np.ndarray]] = {"Raw": [], "CNN": [], "BLSTM": [], "MLP": []}
+    for i in range(len(batches)):
+        (x, mask), _ = batches[i]
+        cnn, blstm, mlp = extractor.predict_on_batch([x, mask])
+        out["Raw"].append(_masked_mean(x.reshape(*x.shape[:2], -1), mask))
+        out["CNN"].append(_masked_mean(np.asarray(cnn), mask))
+        out["BLSTM"].append(_masked_mean(np.asarray(blstm), mask))
+        out["MLP"].append(np.asarray(mlp, dtype=np.float64))
+    return {k: np.concatenate(v) for k, v in out.items()}
+
+
+def probe(reps: dict[str, dict[str, np.ndarray]], y: dict[str, np.ndarray], speakers: dict[str, list[str]]
+          ) -> dict[str, dict[str, tuple[str, float]]]:
+    """Table 5: per representation, class-weighted SVMs on speaker-standardised vectors (as §6.1), TVT.
+
+    ``reps[split][module]``; returns {module: select(...)} (faithful and validation-selected kernel).
+    """
+    out = {}
+    for module in reps["train"]:
+        x = {s: standardise(reps[s][module], speakers[s]) for s in ("train", "val", "test")}
+        preds = kernel_predictions(x["train"], y["train"], {"val": x["val"], "test": x["test"]})
+        scores = {k: {s: unweighted_accuracy(y[s], p) for s, p in v.items()} for k, v in preds.items()}
+        out[module] = select(scores)
+    return out
+
+
+def cluster_views(reps: dict[str, np.ndarray], meta: pd.DataFrame) -> dict[tuple[str, str], dict]:
+    """Fig. 3: for each (label, module) on the clean training partition, the LDA projection and rho (Eqs. 15-17).
+
+    ``meta`` has columns emotion, speaker, gender in the order of ``reps``; labels with fewer than two known
+    classes (eNTERFACE'05 distributes no per-subject gender) are left out.
+    """
+    views = {}
+    for label in LABELS:
+        values = meta[label].astype(str).to_numpy()
+        known = values != "unknown"
+        if len(np.unique(values[known])) < 2:
+            continue
+        for module in MODULES:
+            x = reps[module][known]
+            z, centres, classes = lda_projection(x, values[known])
+            views[(label, module)] = {"z": z, "labels": values[known], "centres": centres, "classes": classes,
+                                      "rho": inertia_ratio(x, values[known]).rho}
+    return views

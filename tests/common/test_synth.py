@@ -1,0 +1,96 @@
+"""Synthetic twins: CLI, determinism, atomic generation, open_corpus reuse, and labels carried by the audio."""
+
+from __future__ import annotations
+
+import filecmp
+
+import numpy as np
+import pytest
+from scipy.signal import stft
+from sklearn.linear_model import RidgeClassifier
+from sklearn.model_selection import LeaveOneGroupOut, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+import common.synth as synth
+from common.audio import load_audio
+from common.corpora import open_corpus
+from common.errors import ConfigError
+from common.synth.__main__ import main
+
+EDGES = np.geomspace(60, 7900, 25)
+
+
+def _log_band_stats(path: str) -> np.ndarray:
+    """Mean and std over time of log energies in 24 log-spaced bands: a crude log-mel summary."""
+    f, _, z = stft(load_audio(path), fs=16000, nperseg=400, noverlap=240)
+    p = np.abs(z) ** 2
+    edges = zip(EDGES[:-1], EDGES[1:], strict=True)
+    bands = np.log(np.stack([p[(f >= lo) & (f < hi)].sum(0) for lo, hi in edges]) + 1e-10)
+    return np.concatenate([bands.mean(1), bands.std(1)])
+
+
+def _loso_accuracy(df) -> float:
+    x = np.stack([_log_band_stats(p) for p in df["path"]])
+    clf = make_pipeline(StandardScaler(), RidgeClassifier(alpha=10.0))
+    y, g = df["label"].to_numpy(dtype=str), df["speaker"].to_numpy(dtype=str)
+    return float(cross_val_score(clf, x, y, groups=g, cv=LeaveOneGroupOut()).mean())
+
+
+def test_emodb_twin_beats_chance_speaker_independently(emodb_twin):
+    assert _loso_accuracy(emodb_twin.table) > 3 * (1 / 7)
+
+
+def test_iemocap_twin_beats_chance_speaker_independently(iemocap_twin):
+    df = iemocap_twin.table
+    df = df[df["label"].isin(["neu", "hap", "exc", "sad", "ang"])].replace({"label": {"exc": "hap"}})
+    assert _loso_accuracy(df) > 2 * (1 / 4)
+
+
+def test_emotion_drives_energy(emodb_twin):
+    df = emodb_twin.table
+    rms = {lab: np.mean([np.sqrt(np.mean(load_audio(p) ** 2)) for p in g["path"][:6]])
+           for lab, g in df.groupby("label")}
+    assert rms["anger"] > 2 * rms["sadness"] and rms["anger"] > rms["neutral"] > rms["boredom"]
+
+
+def test_cli_is_deterministic_under_a_seed(tmp_path, capsys):
+    assert main(["musan", str(tmp_path / "a"), "--seed", "4"]) == 0
+    assert main(["musan", str(tmp_path / "b"), "--seed", "4", "--size", "smoke"]) == 0
+    assert "wrote the smoke musan twin" in capsys.readouterr().out
+    sub = "musan/noise/free-sound"
+    cmp = filecmp.dircmp(tmp_path / "a" / sub, tmp_path / "b" / sub)
+    assert cmp.left_list and not cmp.diff_files
+    assert main(["musan", str(tmp_path / "a")]) == 2  # not empty: refused
+    main(["musan", str(tmp_path / "c"), "--seed", "5"])
+    f = "musan/noise/free-sound/noise-free-sound-0000.wav"
+    assert (tmp_path / "a" / f).read_bytes() != (tmp_path / "c" / f).read_bytes()
+
+
+def test_generate_is_atomic(tmp_path, monkeypatch):
+    def explode(out, rng, size):
+        (out / "half").write_text("x")
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setitem(synth.WRITERS, "musan", explode)
+    with pytest.raises(RuntimeError):
+        synth.generate("musan", tmp_path / "twin")
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ConfigError, match="unknown twin size"):
+        synth.generate("musan", tmp_path / "twin", size="huge")
+
+
+def test_open_corpus_generates_once_then_reuses(tmp_path, monkeypatch):
+    monkeypatch.setenv("SEREPROD_CACHE", str(tmp_path))
+    first = open_corpus("musan", seed=2)
+    assert first.data == "synthetic" and first.root == tmp_path / "synth" / "musan-smoke-s2"
+    stamp = {p: p.stat().st_mtime_ns for p in first.root.rglob("*.wav")}
+    calls = []
+    monkeypatch.setattr(synth, "generate", lambda *a, **k: calls.append(a))
+    second = open_corpus("musan", seed=2)
+    assert calls == [] and second.table["id"].tolist() == first.table["id"].tolist()
+    assert stamp == {p: p.stat().st_mtime_ns for p in second.root.rglob("*.wav")}
+    real = open_corpus("musan", data_dir=first.root)
+    assert real.data == "real" and len(real.table) == len(first.table)
+    with pytest.raises(ConfigError, match="unknown corpus"):
+        open_corpus("timit")
