@@ -6,7 +6,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 from benchmarks.rows import Row
 from benchmarks.stats import Summary
@@ -29,12 +28,12 @@ def run_smoke(paper: str, timeout_s: int = TIMEOUT_S) -> tuple[float, int, str]:
         return time.perf_counter() - start, proc.returncode, tail
 
 
-def smoke_times(papers: list[str] | None = None) -> list[Row]:
+def smoke_times(papers: list[str] | None = None, timeout_s: int = TIMEOUT_S) -> list[Row]:
     """One run per present paper (a smoke run takes minutes, so one repetition), plus the total."""
     rows, total = [], 0.0
     present = [p for p in (papers or PAPERS) if (REPO_ROOT / "reproductions" / p / "run.py").exists()]
     for paper in present:
-        seconds, code, tail = run_smoke(paper)
+        seconds, code, tail = run_smoke(paper, timeout_s)
         total += seconds
         note = "exit 0" if code == 0 else f"FAILED exit {code}: {tail}"
         rows.append(Row("end-to-end", f"{paper} run.py --profile smoke", "wall time", "s",

@@ -73,7 +73,7 @@ def suite_overhead(epochs: int, reps: int, smoke: bool) -> list[Row]:
         build_dilated().fit(data.x_train, data.y_train, batch_size=1, validation_data=(data.x_dev, data.y_dev),
                             epochs=epochs, verbose=0)
 
-    suite_t, bare_t = _alternate(suite, bare, reps)
+    suite_t, bare_t = _alternate(suite, bare, reps, warm_up=not smoke)
     note = f"khorram2017 dilated, {len(data.train)} train + {len(data.dev)} dev twin utterances x " \
            f"{data.x_train.shape[1]} steps, {epochs} epochs, build included"
     return [Row("overhead", "suite path (ledger + fit_model)", "wall time", "s", Summary.of(suite_t), note=note),
@@ -101,13 +101,13 @@ def input_pipeline(epochs: int, reps: int, smoke: bool) -> list[Row]:
         start = time.perf_counter()
         train = load_recola(max_steps).train
         load_t.append(time.perf_counter() - start)
-        streamed.fit(utterance_dataset(train, DIMENSION, 0), epochs=epochs, verbose=0)
+        streamed.fit(utterance_dataset(train, DIMENSION, 0), epochs=epochs, verbose=0, shuffle=False)
 
     def from_tensors() -> None:
         preloaded.fit(x, y, batch_size=1, epochs=epochs, verbose=0, shuffle=True)
 
-    loader_t, tensor_t = _alternate(from_loader, from_tensors, reps)
-    load_t = load_t[1:]  # drop the warm-up
+    loader_t, tensor_t = _alternate(from_loader, from_tensors, reps, warm_up=not smoke)
+    load_t = load_t[-reps:]  # drop the warm-up
     fit_t = [a - b for a, b in zip(loader_t, load_t, strict=True)]
     note = f"khorram2017 dilated, {len(data.train)} twin utterances x {data.x_train.shape[1]} steps, {epochs} epochs"
     per_s = Summary.of([steps / t for t in loader_t])
@@ -122,9 +122,11 @@ def input_pipeline(epochs: int, reps: int, smoke: bool) -> list[Row]:
                        target="<= 1.05", note=note)]
 
 
-def _alternate(a, b, reps: int) -> tuple[list[float], list[float]]:
-    """One untimed warm-up of each, then ``reps`` timed calls of a and b in alternation."""
-    a(), b()
+def _alternate(a, b, reps: int, warm_up: bool = True) -> tuple[list[float], list[float]]:
+    """One untimed warm-up of each (unless ``warm_up`` is False), then ``reps`` timed calls of a and b in
+    alternation."""
+    if warm_up:
+        a(), b()
     ta, tb = [], []
     for _ in range(reps):
         for fn, out in ((a, ta), (b, tb)):

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 MAX_INPUT_BYTES = 256 * 2**20  # cap on the synthetic inputs of one repetition
-TARGET_REP_S = 2.0  # a repetition runs enough steps to take about this long (at least one step)
+TARGET_REP_S = 2.0  # a repetition times enough steps to take about this long (at least one step)
 
 
 def _nbytes(batch: Any) -> int:
@@ -40,6 +40,30 @@ def _tile(batch: Any, steps: int) -> Any:
     return np.concatenate([batch] * steps)
 
 
+def _step_timer():
+    """A callback timing the steps after the first one of a fit call (fit set-up and the first step, which
+    carries iterator start-up, are left out)."""
+    import time
+
+    import keras
+
+    class StepTimer(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None) -> None:
+            self.first_end = self.last_end = 0.0
+            self.steps = 0
+
+        def on_train_batch_end(self, batch, logs=None) -> None:
+            now = time.perf_counter()
+            if self.steps == 0:
+                self.first_end = now
+            self.last_end, self.steps = now, self.steps + 1
+
+        def seconds_per_step(self) -> float:
+            return (self.last_end - self.first_end) / (self.steps - 1)
+
+    return StepTimer()
+
+
 class Bench:
     """One model, its synthetic data and its timed repetitions."""
 
@@ -52,28 +76,26 @@ class Bench:
         keras.utils.set_random_seed(0)
         self.model = spec.build(self.shape)
         self.x, self.y = spec.batch(self.shape, self.batch_size, rng)
-        self.steps = 1
+        self.steps = 2
+        self.timer = _step_timer()
         self.times: list[float] = []
 
     def fit(self, steps: int) -> float:
-        import time
-
+        """Seconds per training step over one fit call of ``steps`` (>= 2) steps."""
         x, y = _tile(self.x, steps), _tile(self.y, steps)
-        start = time.perf_counter()
-        self.model.fit(x, y, batch_size=self.batch_size, epochs=1, verbose=0, shuffle=False)
-        return time.perf_counter() - start
+        self.model.fit(x, y, batch_size=self.batch_size, epochs=1, verbose=0, shuffle=False, callbacks=[self.timer])
+        return self.timer.seconds_per_step()
 
     def warm_up(self, smoke: bool) -> None:
-        """Trace the train function, then size a repetition to about TARGET_REP_S seconds."""
-        self.fit(1)
+        """Trace the train function, then size a repetition to about TARGET_REP_S seconds of timed steps."""
+        step = self.fit(2)
         if smoke:
             return
-        one = self.fit(1)
-        cap = max(1, MAX_INPUT_BYTES // max(1, _nbytes((self.x, self.y))))
-        self.steps = int(min(cap, max(1, math.ceil(TARGET_REP_S / max(one, 1e-6)))))
+        cap = max(2, MAX_INPUT_BYTES // max(1, _nbytes((self.x, self.y))))
+        self.steps = int(min(cap, 1 + max(1, math.ceil(TARGET_REP_S / max(step, 1e-6)))))
 
     def result(self) -> dict[str, Any]:
-        return {"name": self.spec.name, "times": self.times, "steps": self.steps, "batch": self.batch_size,
+        return {"name": self.spec.name, "step_s": self.times, "steps": self.steps, "batch": self.batch_size,
                 "shape": list(self.shape), "params": sum(int(np.prod(v.shape)) for v in self.model.trainable_variables)}
 
 
@@ -107,6 +129,7 @@ def run(backend: str, names: list[str], reps: int, smoke: bool) -> dict[str, Any
             bench = Bench(BY_NAME[name], smoke, rng)
             bench.warm_up(smoke)
             benches.append(bench)
+            print(f"[throughput {backend}] {name}: warm, {bench.steps} steps per rep", file=sys.stderr, flush=True)
         except Exception as err:  # a model that does not run on this backend is reported, not fatal
             failed.append({"name": name, "error": f"{type(err).__name__}: {str(err).splitlines()[0][:200]}"})
             traceback.print_exc(file=sys.stderr)

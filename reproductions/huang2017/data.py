@@ -8,7 +8,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from common.audio import load_audio
+from common.audio import TARGET_SR, load_audio
 from common.corpora import Corpus
 from common.errors import ConfigError
 from common.features import check_finite, kaldi_fbank, kaldi_mfcc, splice
@@ -49,10 +49,12 @@ class Partitioned:
     noise_ids: list[str]
 
     @classmethod
-    def load(cls, corpus: Corpus, noise: Corpus, fold: Fold) -> Partitioned:
+    def load(cls, corpus: Corpus, noise: Corpus, fold: Fold, max_seconds: float | None = None) -> Partitioned:
+        """Read every utterance (16 kHz); ``max_seconds`` crops them (smoke only; None keeps them whole)."""
         table = corpus.table.set_index("id", drop=False)
         classes = sorted(table["label"].unique())
-        waves = {uid: load_audio(table.at[uid, "path"]) for uid in table.index}
+        n_max = int(max_seconds * TARGET_SR) if max_seconds else None
+        waves = {uid: load_audio(table.at[uid, "path"])[:n_max] for uid in table.index}
         labels = {uid: classes.index(table.at[uid, "label"]) for uid in table.index}
         bank = NoiseBank(dict(zip(noise.table["id"], noise.table["path"], strict=True)))
         return cls(table, waves, labels, classes, fold, bank, list(noise.table["id"]))

@@ -30,7 +30,7 @@ def representations(model, batches: MixedBatches) -> dict[str, np.ndarray]:
     out: dict[str, list[np.ndarray]] = {"Raw": [], "CNN": [], "BLSTM": [], "MLP": []}
     for i in range(len(batches)):
         (x, mask), _ = batches[i]
-        cnn, blstm, mlp = extractor.predict_on_batch([x, mask])
+        cnn, blstm, mlp = (o.numpy() for o in extractor([x, mask], training=False))  # eager: no retracing
         out["Raw"].append(_masked_mean(x.reshape(*x.shape[:2], -1), mask))
         out["CNN"].append(_masked_mean(np.asarray(cnn), mask))
         out["BLSTM"].append(_masked_mean(np.asarray(blstm), mask))

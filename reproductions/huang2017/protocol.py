@@ -13,8 +13,9 @@ import keras_tuner as kt
 import numpy as np
 
 from common.corpora import Corpus
+from common.errors import ConfigError
 from common.results import ResultsStore, RunContext
-from common.splits import Fold, leave_one_speaker_out, subject_tvt, write_folds
+from common.splits import leave_one_speaker_out, subject_tvt, write_folds
 from common.training import Ledger, progress
 from reproductions.huang2017.data import ConditionData, Partitioned
 from reproductions.huang2017.models import build_cldnn
@@ -87,15 +88,24 @@ def top_k(trials: list[dict[str, Any]], keys: tuple[str, str], k: int) -> list[s
     return pairs[:k]
 
 
+def reduced(corpus: Corpus, per_group: int | None) -> Corpus:
+    """Smoke: keep the first ``per_group`` utterances of every (subject, emotion); None keeps all."""
+    if not per_group:
+        return corpus
+    table = corpus.table.groupby(["speaker", "label"], sort=False).head(per_group).reset_index(drop=True)
+    return Corpus(table, corpus.data, corpus.root, corpus.name)
+
+
 class Experiment:
     """One invocation of the protocol: data, partitions, ledger and results store."""
 
     def __init__(self, args: argparse.Namespace, corpus: Corpus, noise: Corpus,
                  overrides: dict[str, dict[str, Any]] | None = None) -> None:
         self.args, self.settings, self.out = args, args.settings, Path(args.out)
+        corpus = reduced(corpus, self.settings["utts_per_group"])
         self.fold = subject_tvt(corpus.table, TVT_RATIOS, seed=args.seed)
         write_folds([self.fold], self.out / "splits" / "tvt.csv")
-        self.part = Partitioned.load(corpus, noise, self.fold)
+        self.part = Partitioned.load(corpus, noise, self.fold, self.settings["max_seconds"])
         self.store = ResultsStore(RunContext.from_args(args, PAPER, corpus, split="subject TVT 70:10:20"), self.out)
         self.ledger = Ledger(self.out, {"paper": PAPER, "profile": args.profile, "epochs": args.epochs,
                                         "seed": args.seed, "settings": self.settings, "data": corpus.data,
@@ -112,13 +122,7 @@ class Experiment:
 
     # ---- Table 3 -------------------------------------------------------------------------------------
     def table3(self) -> dict[str, dict[str, tuple[str, float]]]:
-        table = self.part.table.reset_index(drop=True)
-        per_group = self.settings["svm_utts_per_group"]
-        if per_group:
-            table = table.groupby(["speaker", "label"], sort=False).head(per_group).reset_index(drop=True)
-        ids = set(table["id"])
-        fold = Fold(self.fold.name, [u for u in self.fold.train if u in ids], [u for u in self.fold.val if u in ids],
-                    [u for u in self.fold.test if u in ids])
+        table, fold = self.part.table.reset_index(drop=True), self.fold
         loso = leave_one_speaker_out(table)
         write_folds(loso, self.out / "splits" / "loso.csv")
         index = {u: i for i, u in enumerate(table["id"])}
@@ -151,7 +155,9 @@ class Experiment:
         seed = self.args.seed + run
         points, k = self.settings["grid_points"], self.settings["st_top_k"]
         grids: dict[str, list[dict[str, Any]]] = {}
-        order = [m for m in MODELS if MODELS[m][0] != "ST"] + ["ST-CLDNN (log-Mels)"]
+        models = self.settings["models"]
+        order = [m for m in MODELS if m in models and MODELS[m][0] != "ST"]
+        order += ["ST-CLDNN (log-Mels)"] if "ST-CLDNN (log-Mels)" in models else []
         for name in progress(order, desc=f"Table 4 models, run {run}"):
             conv, feature = MODELS[name]
             if name in self.overrides:
@@ -207,7 +213,7 @@ class Experiment:
 def record(exp: Experiment, t4: list[dict], f2: list[list[dict]], t5: list[dict]) -> None:
     """Turn the per-run payloads into result rows (one value per run)."""
     store = exp.store
-    for name in MODELS:
+    for name in t4[0]:
         for c in CONDITIONS:
             chosen = [run[name][c] for run in t4]
             store.add("Table 4", name, c, "UA", [PCT * t[f"test_ua_{c}"] for t in chosen],
@@ -228,7 +234,7 @@ def record(exp: Experiment, t4: list[dict], f2: list[list[dict]], t5: list[dict]
     # Table 5, Fig. 3-9 and the §7.5 module contributions
     for variant in ("faithful", "val-selected"):
         gains: dict[str, list[float]] = {m: [] for m in MODULES}
-        for name in CLDNNS:
+        for name in t5[0]:
             per_run = [run[name]["probe"] for run in t5]
             for module in ("Raw", *MODULES):
                 store.add("Table 5", name, module, "UA", [PCT * p[module][variant][1] for p in per_run],
@@ -237,10 +243,12 @@ def record(exp: Experiment, t4: list[dict], f2: list[list[dict]], t5: list[dict]
             for prev, module in zip(("Raw", *MODULES[:-1]), MODULES, strict=True):
                 gains[module].append(ua[module] - ua[prev])
         for module, g in gains.items():
+            if len(g) < 2:
+                continue
             store.add("§7.5", "module contribution", module, "UA gain mean", float(np.mean(g)), variant=variant)
             store.add("§7.5", "module contribution", module, "UA gain std", float(np.std(g, ddof=1)),
                       variant=variant, note="sample std over the six CLDNNs")
-    for name in CLDNNS:
+    for name in t5[0]:
         for key in t5[0][name]["rho"]:
             label, module = key.split("|")
             store.add(FIGURES[name], f"{name} {label}", module, "rho", [run[name]["rho"][key] for run in t5],
@@ -250,8 +258,10 @@ def record(exp: Experiment, t4: list[dict], f2: list[list[dict]], t5: list[dict]
 def tune_hypermodel(args: argparse.Namespace, corpus: Corpus, noise: Corpus, model_name: str,
                     space: dict[str, list]) -> tuple[CLDNNHyperModel, kt.Objective]:
     """The HyperModel that ``run.py --tune`` searches: ``model_name`` on the TVT partition, noisy training."""
+    corpus = reduced(corpus, args.settings["utts_per_group"])
     fold = subject_tvt(corpus.table, TVT_RATIOS, seed=args.seed)
-    data = ConditionData.build(Partitioned.load(corpus, noise, fold), MODELS[model_name][1],
+    data = ConditionData.build(Partitioned.load(corpus, noise, fold, args.settings["max_seconds"]),
+                               MODELS[model_name][1],
                                args.settings["noise_factor"], args.seed)
     weights = Path(args.out) / "tuning" / "weights" / slug(model_name)
     return CLDNNHyperModel(model_name, data, space, args.epochs, weights, args.seed), OBJECTIVE
@@ -260,6 +270,13 @@ def tune_hypermodel(args: argparse.Namespace, corpus: Corpus, noise: Corpus, mod
 def run_protocol(args: argparse.Namespace, corpus: Corpus, noise: Corpus,
                  overrides: dict[str, dict[str, Any]] | None = None) -> ResultsStore:
     """Everything the paper reports, in order; resumable through the ledger and the tuners' state."""
+    unknown = set(args.settings["models"]) - set(MODELS)
+    if unknown:
+        raise ConfigError(f"--set models: unknown {sorted(unknown)}; expected names among {list(MODELS)}")
+    if "ST-CLDNN (log-Mels)" in args.settings["models"] and not {"S-CLDNN (log-Mels)", "T-CLDNN (log-Mels)"} <= set(
+            args.settings["models"]):
+        raise ConfigError("--set models: ST-CLDNN (log-Mels) searches the top-k S and T filters, so it needs "
+                          "S-CLDNN (log-Mels) and T-CLDNN (log-Mels) too")
     exp = Experiment(args, corpus, noise, overrides)
     exp.table3()
     exp.store.write()
@@ -268,7 +285,7 @@ def run_protocol(args: argparse.Namespace, corpus: Corpus, noise: Corpus,
         selected = exp.table4(run)
         t4.append(selected)
         f2.append(exp.fig2(run))
-        t5.append({name: exp.table5(name, selected[name]["clean"], run) for name in CLDNNS})
+        t5.append({name: exp.table5(name, selected[name]["clean"], run) for name in CLDNNS if name in selected})
     record(exp, t4, f2, t5)
     fig2_trials = f2[0]
     plot_fig2([t["values"]["h1"] for t in fig2_trials],

@@ -17,16 +17,18 @@ from reproductions.huang2017.search_space import MODELS, TABLE2, TUNE_SPACE
 
 PAPER = "huang2017"
 PROFILES = {
-    # Every model and analysis, reduced: 1 noisy copy per utterance (x2 instead of x61), one point of each
-    # Table 2 range, top-1 for ST, three h1 values for Fig. 2, SVMs on one utterance per subject and emotion.
+    # Every model and analysis, reduced: one utterance per subject and emotion, cropped to 1 s, 1 noisy copy
+    # per utterance (x2 instead of x61), one point of each Table 2 range, top-1 for ST, three h1 for Fig. 2.
     "smoke": Profile(runs=1, epochs=1, settings={
         "noise_factor": 1 / 60, "grid_points": 1, "st_top_k": 1, "fig2_h1": [4, 22, 30],
-        "svm_sets": ["EC", "PC", "SSC", "STC", "ComParE"], "svm_utts_per_group": 1}),
+        "svm_sets": ["EC", "PC", "SSC", "STC", "ComParE"], "utts_per_group": 1, "max_seconds": 1.0,
+        "models": list(MODELS)}),
     # §5.2 x61 noisy set, §6.2 exhaustive Table 2 grids, §7.4 h1 = 4..30; one run (the paper reports one);
     # at most 100 epochs (not stated; early stopping with patience 3 ends training long before).
     "paper": Profile(runs=1, epochs=100, settings={
         "noise_factor": 1.0, "grid_points": None, "st_top_k": 3, "fig2_h1": list(range(4, 31)),
-        "svm_sets": ["EC", "PC", "SSC", "STC", "ComParE"], "svm_utts_per_group": None}),
+        "svm_sets": ["EC", "PC", "SSC", "STC", "ComParE"], "utts_per_group": None, "max_seconds": None,
+        "models": list(MODELS)}),
 }
 
 

@@ -88,11 +88,17 @@ class ValidationUA(keras.callbacks.Callback):
     def __init__(self, val: dict[str, MixedBatches]) -> None:
         super().__init__()
         self.val = val
+        self.history: list[dict[str, float]] = []
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        scores = {f"val_ua_{c}": predict_ua(self.model, b) for c, b in self.val.items()}
+        self.history.append(scores)
         if logs is not None:
-            for condition, batches in self.val.items():
-                logs[f"val_ua_{condition}"] = predict_ua(self.model, batches)
+            logs.update(scores)
+
+    def best(self) -> dict[str, float]:
+        """Scores of the epoch early stopping restores (first maximum of the noisy validation UA)."""
+        return max(self.history, key=lambda s: s["val_ua_noisy"])
 
 
 class CLDNNHyperModel(kt.HyperModel):
@@ -122,11 +128,11 @@ class CLDNNHyperModel(kt.HyperModel):
     def fit(self, hp: kt.HyperParameters, model: keras.Model, *args: Any, epochs: int | None = None,
             callbacks: list | None = None, **kwargs: Any) -> dict[str, float]:
         """Noisy training (§6.2) with early stopping on the noisy validation UA; returns val and test UA."""
-        cbs = [ValidationUA(self.data.val), *standard_callbacks("val_ua_noisy", "max", PATIENCE),
-               *(callbacks or [])]
+        val_ua = ValidationUA(self.data.val)
+        cbs = [val_ua, *standard_callbacks("val_ua_noisy", "max", PATIENCE), *(callbacks or [])]
         model.fit(self.data.train, epochs=epochs or self.epochs, callbacks=cbs, verbose=kwargs.get("verbose", 0))
         self.weights_dir.mkdir(parents=True, exist_ok=True)
         model.save_weights(self.weights_path(hp.values))
-        metrics = {f"val_ua_{c}": predict_ua(model, b) for c, b in self.data.val.items()}
+        metrics = val_ua.best()
         metrics.update({f"test_ua_{c}": predict_ua(model, b) for c, b in self.data.test.items()})
         return metrics

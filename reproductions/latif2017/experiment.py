@@ -41,7 +41,8 @@ def train_config(args: argparse.Namespace, overrides: dict[str, Any] | None = No
     """Training sizes of this run: profile settings, ``--epochs`` as the LSTM cap, tuned values on top."""
     s = args.settings
     cfg = TrainConfig(latent_dim=LATENT_DIM, ae_epochs=int(s["ae_epochs"]), ae_batch=int(s["ae_batch"]),
-                      lstm_epochs=args.epochs, lstm_batch=int(s["lstm_batch"]), verbose=max(0, args.verbose - 1))
+                      lstm_epochs=args.epochs, lstm_batch=int(s["lstm_batch"]), lstm_units=int(s["lstm_units"]),
+                      dense_units=int(s["dense_units"]), verbose=max(0, args.verbose - 1))
     unknown = set(overrides or {}) - set(TUNED)
     if unknown:
         raise ConfigError(f"--from-tuning {args.from_tuning}: unexpected hyperparameters {sorted(unknown)}")
@@ -67,8 +68,8 @@ def run_experiment(paper: str, args: argparse.Namespace) -> None:
                                "seed": args.seed, "settings": args.settings, "cfg": asdict(cfg)})
     store = ResultsStore(RunContext.from_args(args, paper, corpus, split="leave-one-session-out"), args.out)
     p = Protocol(table=table, seg=seg, cfg=cfg, ledger=ledger, store=store, out=args.out, runs=args.runs,
-                 seed=args.seed, max_folds=int(args.settings["folds"]))
-    run_table1(p, cfg.latent_dim)
+                 seed=args.seed, max_folds=int(args.settings["folds"]), models=tuple(args.settings["models"]))
+    run_table1(p, cfg.latent_dim, tuple(args.settings["subsets"]))
     run_table2(p, cfg.latent_dim, tuple(args.settings["dimensional_splits"]))
     sweep = run_sweep(p, [int(d) for d in args.settings["latent_sizes"]])
     store.write()

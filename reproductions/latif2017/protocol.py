@@ -53,6 +53,7 @@ class Protocol:
     runs: int
     seed: int
     max_folds: int  # 0 = every fold
+    models: tuple[str, ...] = tuple(MODELS)
 
     def folds(self, name: str, df: pd.DataFrame, folds: list[Fold], by_speaker: bool) -> list[tuple[str, FoldIndex]]:
         """Carve validation data, write the fold lists to ``<out>/splits/<name>.csv``, map ids to indices."""
@@ -109,7 +110,7 @@ def categorical(p: Protocol, subset: str, latent_dim: int, marginal: bool) -> di
     targets["emotion"][df.index.to_numpy()] = y
     split_name = f"loso-{subset.lower().replace(' ', '-')}"
     folds = p.folds(split_name, df, leave_one_session_out(df.reset_index(drop=True)), by_speaker=True)
-    return p.evaluate(("categorical", subset, f"z{latent_dim}"), tuple(MODELS), folds, targets,
+    return p.evaluate(("categorical", subset, f"z{latent_dim}"), p.models, folds, targets,
                       {"emotion": len(CLASSES)}, replace(p.cfg, latent_dim=latent_dim), marginal, categorical_metrics)
 
 
@@ -129,14 +130,14 @@ def dimensional(p: Protocol, latent_dim: int, split: str, marginal: bool) -> dic
         folds = p.folds("dimensional-random-10fold", df, random_kfold(flat, k=N_DIM_FOLDS, seed=p.seed), False)
     else:
         folds = p.folds("dimensional-speaker-10fold", df, leave_one_speaker_out(flat), True)
-    return p.evaluate(("dimensional", split, f"z{latent_dim}"), tuple(MODELS), folds, targets,
+    return p.evaluate(("dimensional", split, f"z{latent_dim}"), p.models, folds, targets,
                       dict.fromkeys(DIM_TARGETS, len(BINS)), replace(p.cfg, latent_dim=latent_dim), marginal,
                       dimensional_metrics)
 
 
-def run_table1(p: Protocol, latent_dim: int) -> None:
+def run_table1(p: Protocol, latent_dim: int, subsets: tuple[str, ...] = tuple(SUBSETS)) -> None:
     """Table 1: WA / UA of AE-, VAE-, CVAE-LSTM on improvised, scripted and complete data, LOSO (§5.1)."""
-    for subset in SUBSETS:
+    for subset in subsets:
         for (kind, variant), runs in categorical(p, subset, latent_dim, marginal=True).items():
             for metric in ("WA", "UA"):
                 p.store.add("Table 1", subset, MODELS[kind], metric, [r[metric] for r in runs],

@@ -63,14 +63,21 @@ def corpus_segments(corpus: Corpus, cache: FeatureCache | None = None) -> Segmen
     return SegmentSet(arrays["segments"], arrays["offsets"])
 
 
+def padded_length(n: int, minimum: int = 16) -> int:
+    """Next power of two >= n: few distinct sequence shapes, so Keras traces its step functions only a few times."""
+    return max(minimum, 1 << (int(n) - 1).bit_length())
+
+
 def pad_sequences(latents: np.ndarray, set_: SegmentSet, utterances: np.ndarray) -> np.ndarray:
-    """(n, max_len, F) utterance sequences of segment latents (§5), zero-padded at the end for masking.
+    """(n, L, F) utterance sequences of segment latents (§5), zero-padded at the end (masked by the LSTM);
+    L = ``padded_length`` of the longest utterance of ``set_``.
 
     ``latents`` holds one row per segment of ``set_`` (all utterances).
     """
     utterances = np.asarray(utterances)
     lengths = set_.lengths(utterances)
-    out = np.zeros((len(utterances), int(lengths.max()), latents.shape[1]), dtype=np.float32)
+    width = padded_length(np.diff(set_.offsets).max())
+    out = np.zeros((len(utterances), width, latents.shape[1]), dtype=np.float32)
     for i, u in enumerate(utterances):
         out[i, :lengths[i]] = latents[set_.offsets[u]:set_.offsets[u + 1]]
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import keras
@@ -59,6 +60,32 @@ class ReconstructionThreshold(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
+class ModelPool:
+    """Keras traces a model's train, test and predict steps on first use: seconds of CPU per model, more than the
+    training itself on the smoke twin. A pooled model of the same configuration is re-initialised instead (weights
+    copied from a freshly built, freshly seeded model; optimizer slots and step counter zeroed), which trains exactly
+    like the new model would, without tracing again."""
+
+    def __init__(self) -> None:
+        self._models: dict[tuple, tuple[keras.Model, ...]] = {}
+
+    def get(self, key: tuple, build: Callable[[], tuple[keras.Model, ...]]) -> tuple[keras.Model, ...]:
+        """``build()`` returns (compiled model, *sub-models sharing its layers); the pooled tuple comes back."""
+        fresh = build()
+        if key not in self._models:
+            self._models[key] = fresh
+            return fresh
+        pooled = self._models[key]
+        pooled[0].set_weights(fresh[0].get_weights())
+        for var in pooled[0].optimizer.variables:
+            if not var.path.endswith("learning_rate"):
+                var.assign(np.zeros(var.shape, dtype=var.dtype))
+        return pooled
+
+
+POOL = ModelPool()
+
+
 @dataclass(frozen=True)
 class Standardiser:
     """Per-feature z-score with statistics of the training segments only (README: Assumptions)."""
@@ -86,7 +113,8 @@ def train_autoencoder(kind: str, x_train: np.ndarray, x_val: np.ndarray, cfg: Tr
     ``c_train``/``c_val`` are the CVAE's one-hot conditions (one row per segment).
     """
     set_seed(seed)
-    model, encoder = build_autoencoder(kind, cfg.latent_dim, n_classes, seed=seed)
+    model, encoder = POOL.get(("ae", kind, cfg.latent_dim, n_classes),
+                              lambda: build_autoencoder(kind, cfg.latent_dim, n_classes, seed=seed))
     callbacks = [ReconstructionThreshold(), *standard_callbacks("val_reconstruction_mse", "min", AE_PATIENCE)]
     model.fit(_ae_inputs(kind, x_train, c_train), x_train, validation_data=(_ae_inputs(kind, x_val, c_val), x_val),
               epochs=cfg.ae_epochs, batch_size=cfg.ae_batch, shuffle=True, callbacks=callbacks, verbose=cfg.verbose)
@@ -121,7 +149,9 @@ def train_classifier(x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray
                      n_classes: int, cfg: TrainConfig, seed: int) -> keras.Model:
     """Two-layer LSTM on utterance sequences with early stopping on validation loss (§4.3)."""
     set_seed(seed)
-    model = build_classifier(x_train.shape[-1], n_classes, cfg.lstm_units, cfg.dense_units)
+    key = ("lstm", x_train.shape[-1], n_classes, cfg.lstm_units, cfg.dense_units)
+    (model,) = POOL.get(key, lambda: (build_classifier(x_train.shape[-1], n_classes, cfg.lstm_units,
+                                                       cfg.dense_units),))
     model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=cfg.lstm_epochs, batch_size=cfg.lstm_batch,
               shuffle=True, callbacks=standard_callbacks("val_loss", "min", LSTM_PATIENCE), verbose=cfg.verbose)
     return model
@@ -129,8 +159,7 @@ def train_classifier(x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray
 
 def predict(model: keras.Model, x: np.ndarray, batch: int = 64) -> np.ndarray:
     """Arg-max class of every sequence."""
-    probs = [np.asarray(model(x[i:i + batch], training=False)) for i in range(0, len(x), batch)]
-    return np.concatenate(probs).argmax(axis=1)
+    return model.predict(x, batch_size=batch, verbose=0).argmax(axis=1)
 
 
 @dataclass(frozen=True)

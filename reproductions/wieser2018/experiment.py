@@ -16,8 +16,8 @@ from reproductions.wieser2018.data import build_samples, ftr_feature_set
 from reproductions.wieser2018.hyperparameters import (
     DIMENSIONS,
     N_CLASSES,
-    SAMPLE_RATE,
     SALIENCY_SPEAKER,
+    SAMPLE_RATE,
     TUNING_EVALUATIONS,
 )
 from reproductions.wieser2018.plots import plot_fig4, plot_fig5

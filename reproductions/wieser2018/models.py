@@ -11,16 +11,16 @@ import keras
 from keras import layers, regularizers
 
 from reproductions.wieser2018.hyperparameters import (
+    CNNHP,
     DIMENSIONS,
     ELOR_CNN,
     FTR_DIM,
     HEAD_MLP,
     MFCC_FRAMES,
+    MLPHP,
     N_CLASSES,
     N_MFCC,
     WINDOW_SAMPLES,
-    CNNHP,
-    MLPHP,
 )
 
 

@@ -10,12 +10,12 @@ import numpy as np
 
 from reproductions.wieser2018.data import Samples
 from reproductions.wieser2018.hyperparameters import (
+    CNNHP,
     ELOR_CNN,
     HEAD_MLP,
     LOM_CNN,
-    TRAINING_HP,
-    CNNHP,
     MLPHP,
+    TRAINING_HP,
     TrainingHP,
     scaled_cnn,
 )
@@ -42,6 +42,8 @@ def network_config(network: str, settings: dict[str, Any], overrides: dict[str, 
     cnn = None
     if kind:
         base = scaled_cnn(ELOR_CNN if kind == "elor" else LOM_CNN, settings.get(f"{kind}_filters"))
+        if settings.get(f"{kind}_kernel_sizes"):
+            base = replace(base, kernel_sizes=tuple(settings[f"{kind}_kernel_sizes"]))
         if "filters_1" in o:
             cnn = CNNHP(filters=tuple(o[f"filters_{i}"] for i in (1, 2, 3)),
                         kernel_sizes=tuple(o[f"kernel_{i}"] for i in (1, 2, 3)),

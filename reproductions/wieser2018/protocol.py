@@ -154,9 +154,10 @@ def run_table5(samples: Samples, folds: list[FoldRows], args, store: ResultsStor
         scores[f"{network}/{schedule}"] = per_run
         for d in DIMENSIONS:
             for m in ("WAR", "UAR"):
+                how = "alternating heads" if schedule == "faithful" else "joint loss"
+                feats = f"; FTR features: {samples.functionals_set}" if "FTR" in network else ""
                 store.add("Table 5", ROW[network], COLUMN[d], m, [s[d][m] for s in per_run], variant=schedule,
-                          note=f"pooled over {n_folds}; {'alternating heads' if schedule == 'faithful' else 'joint loss'}"
-                          + (f"; FTR features: {samples.functionals_set}" if "FTR" in network else ""))
+                          note=f"pooled over {n_folds}; {how}{feats}")
     base = baseline_scores(samples, folds)
     for key, row, variant, note in (
             ("random", "Random guessing", "faithful", "expected recalls of uniform guessing"),

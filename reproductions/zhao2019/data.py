@@ -71,7 +71,8 @@ def select_utterances(corpus: Corpus) -> Selection:
     elif corpus.name == "iemocap":
         classes = IEMOCAP_CLASSES
         keep = (df["mode"] == "improvised") & df["label"].isin(list(classes))
-        keep &= [is_prototypical(v, c) for v, c in zip(df["cat_votes"], df["label"], strict=True)]
+        keep &= np.array([is_prototypical(v, c) for v, c in zip(df["cat_votes"], df["label"], strict=True)],
+                         dtype=bool)
         df = df[keep]
     else:
         raise ConfigError(f"zhao2019 runs on emodb or iemocap, not {corpus.name!r}")

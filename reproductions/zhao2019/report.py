@@ -87,18 +87,21 @@ def record(store: ResultsStore, corpus: str, corpus_name: str, exp: Experiment,
         store.add(comparison, "Our Work", column, "accuracy", values, exp.variant, split, note)
 
 
-def _matrix_markdown(title: str, matrix: np.ndarray, abbreviations: Sequence[str], accuracy: float,
-                     std: float) -> list[str]:
+def _matrix_markdown(title: str, matrix: np.ndarray, abbreviations: Sequence[str],
+                     accuracies: Sequence[float]) -> list[str]:
     lines = [f"{title} (accuracy %)", "", "| | " + " | ".join(abbreviations) + " |",
              "|---" * (len(abbreviations) + 1) + "|"]
     for i, name in enumerate(abbreviations):
         cells = [f"**{v:.2f}**" if v == matrix[i].max() else f"{v:.2f}" for v in matrix[i]]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    return lines + ["", f"Average accuracy = {accuracy:.2f} ± {std:.2f}", ""]
+    return lines + ["", f"Average accuracy = {_mean_std(accuracies)}", ""]
 
 
-def _std(values: Sequence[float]) -> float:
-    return float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+def _mean_std(values: Sequence[float]) -> str:
+    """``mean ± sample std (n=runs)``; a single run shows no spread."""
+    if len(values) == 1:
+        return f"{values[0]:.2f} (n=1)"
+    return f"{np.mean(values):.2f} ± {np.std(values, ddof=1):.2f} (n={len(values)})"
 
 
 def write_paper_tables(path: Path, corpus: str, corpus_name: str, data: str, experiments: Sequence[Experiment],
@@ -113,15 +116,13 @@ def write_paper_tables(path: Path, corpus: str, corpus_name: str, data: str, exp
     for exp in experiments:
         title = (f"## {CONFUSION_TABLES[(corpus, exp.protocol)]}, {exp.protocol}, {exp.network} network on "
                  f"{SUBTABLE[INPUT_OF[exp.network]]}, {exp.variant}")
-        lines += _matrix_markdown(title, np.mean(exp.confusion, axis=0), abbreviations,
-                                  float(np.mean(exp.accuracy)), _std(exp.accuracy))
+        lines += _matrix_markdown(title, np.mean(exp.confusion, axis=0), abbreviations, exp.accuracy)
     lines += ["## Table 7 (mean ± std over runs, %)", "",
               "| Protocol | Network | Variant | (a) average accuracy | (b) validation accuracy |",
               "|---|---|---|---|---|"]
     for exp in experiments:
-        lines.append(f"| {exp.protocol} | {exp.network} | {exp.variant} | {np.mean(exp.accuracy):.2f} ± "
-                     f"{_std(exp.accuracy):.2f} | {np.mean(exp.validation_accuracy):.2f} ± "
-                     f"{_std(exp.validation_accuracy):.2f} |")
+        lines.append(f"| {exp.protocol} | {exp.network} | {exp.variant} | {_mean_std(exp.accuracy)} | "
+                     f"{_mean_std(exp.validation_accuracy)} |")
     atomic_write_text(path, "\n".join(lines) + "\n")
 
 

@@ -1,5 +1,6 @@
 """Khorram §4-§5 models: output length equals input length (odd lengths too), receptive field, sizes."""
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -7,6 +8,7 @@ import tensorflow as tf
 from reproductions.khorram2017.models import (
     DILATED_KERNEL,
     DILATED_LAYERS,
+    LongFilterConv1D,
     build_blstm,
     build_dilated,
     build_downup,
@@ -56,3 +58,15 @@ def test_parameter_counts_are_comparable_as_section_6_2_states() -> None:
     assert dilated == 160 * 32 * 3 + 32 + 9 * (32 * 32 * 3 + 32) + 33
     assert abs(blstm - dilated) / dilated < 0.05
     assert build_downup(width=32).count_params() < build_downup(width=128).count_params()
+
+
+@pytest.mark.parametrize("length", [1, 2, 5, 64, 300])
+def test_fft_long_filter_equals_a_same_padded_conv1d(length: int) -> None:
+    """The §4 filter layer is Conv1D(1, L, padding='same') computed by FFT, also for L longer than T."""
+    x = np.random.default_rng(length).standard_normal((2, 37, 6)).astype("float32")
+    fft_layer = LongFilterConv1D(length)
+    conv = keras.layers.Conv1D(1, length, padding="same")
+    fft_layer.build(x.shape)
+    conv.build(x.shape)
+    conv.set_weights(fft_layer.get_weights())
+    np.testing.assert_allclose(fft_layer(x).numpy(), conv(x).numpy(), atol=2e-5)

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from reproductions.latif2017.labels import CLASSES, bin_dimension, categorical_table, dimensional_table
-from reproductions.latif2017.segments import SegmentSet, pad_sequences, utterance_segments
+from reproductions.latif2017.segments import SegmentSet, pad_sequences, padded_length, utterance_segments
 from reproductions.latif2017.training import ReconstructionThreshold
 
 TABLE = pd.DataFrame({
@@ -53,9 +53,11 @@ def test_segment_set_rows_and_padded_sequences():
     np.testing.assert_array_equal(seg.rows(np.array([2, 0])), [4, 5, 0])
     np.testing.assert_array_equal(seg.owner(), [0, 1, 1, 1, 2, 2])
     seqs = pad_sequences(seg.segments + 1, seg, np.array([0, 1]))
-    assert seqs.shape == (2, 3, 2)
-    np.testing.assert_array_equal(seqs[0], [[1, 2], [0, 0], [0, 0]])
-    np.testing.assert_array_equal(seqs[1], [[3, 4], [5, 6], [7, 8]])
+    assert seqs.shape == (2, 16, 2)  # longest utterance 3 -> padded length 16 (power of two, at least 16)
+    np.testing.assert_array_equal(seqs[0, :3], [[1, 2], [0, 0], [0, 0]])
+    np.testing.assert_array_equal(seqs[1, :3], [[3, 4], [5, 6], [7, 8]])
+    assert not seqs[:, 3:].any()
+    assert [padded_length(n) for n in (1, 16, 17, 90, 300)] == [16, 16, 32, 128, 512]
 
 
 def test_reconstruction_threshold_stops_training():

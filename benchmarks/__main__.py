@@ -1,0 +1,112 @@
+"""``python -m benchmarks [--smoke] [--sections a,b] [--out-dir results]``: measure and write the benchmark page.
+
+Sections: throughput (items 1, 2, 6b), overhead (3), pipeline (4), features (5), end-to-end (6). A run replaces
+the rows of the sections it measured in ``benchmarks.csv`` and keeps the others, then renders ``benchmarks.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from benchmarks import environment, report, sections  # noqa: E402
+from benchmarks.rows import Row  # noqa: E402
+from common.paths import REPO_ROOT  # noqa: E402
+
+ALL = ("throughput", "overhead", "pipeline", "features", "end-to-end")
+ANALYSIS = Path(__file__).with_name("analysis.md")
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="tiny shapes, 1 repetition, no end-to-end runs (< 60 s)")
+    parser.add_argument("--sections", default="", help=f"comma-separated subset of {', '.join(ALL)}")
+    parser.add_argument("--out-dir", type=Path, default=REPO_ROOT / "results")
+    parser.add_argument("--reps", type=int, default=None, help="repetitions per figure (default 5; smoke 1)")
+    parser.add_argument("--backends", default="tensorflow,jax", help="Keras backends for item 1")
+    parser.add_argument("--e2e-timeout", type=int, default=1800, help="seconds allowed per run.py smoke run")
+    parser.add_argument("--jax-path", default=os.environ.get("BENCH_JAX_PATH"),
+                        help="extra PYTHONPATH entry holding jax for the JAX worker only ($BENCH_JAX_PATH)")
+    args = parser.parse_args(argv)
+    chosen = [s for s in args.sections.split(",") if s] or [s for s in ALL if not (args.smoke and s == "end-to-end")]
+    unknown = sorted(set(chosen) - set(ALL))
+    if unknown:
+        parser.error(f"unknown section(s) {unknown}; choose from {', '.join(ALL)}")
+    args.sections, args.reps = chosen, args.reps or (1 if args.smoke else 5)
+    return args
+
+
+def measure(section: str, args: argparse.Namespace, host: str) -> list[Row]:
+    """Rows of one section, stamped with their provenance."""
+    stamp = environment.provenance(host)
+    if section == "throughput":
+        rows, reports = sections.throughput(args.reps, args.smoke, args.backends.split(","), args.jax_path)
+        for backend, rep in reports.items():
+            for r in rows:
+                if r.backend == backend:
+                    r.provenance = environment.provenance(f"{host} ({backend}: {rep['device']})")
+        if "tensorflow" in reports:
+            extra = sections.khorram_claim(reports["tensorflow"]) + sections.projections(reports["tensorflow"])
+            for r in extra:
+                r.provenance = stamp
+            rows += extra
+        for r in rows:
+            r.provenance = r.provenance or stamp
+        return rows
+    if section == "features":
+        rows = sections.features(args.reps, args.smoke)
+    elif section == "end-to-end":
+        from benchmarks.endtoend import smoke_times
+        rows = smoke_times(timeout_s=args.e2e_timeout)
+    else:
+        rows = sections.in_process(section, args.reps, args.smoke)
+    for r in rows:
+        r.provenance = stamp
+    return rows
+
+
+def header(args: argparse.Namespace, host: str, loads: list[str]) -> list[str]:
+    versions = ", ".join(f"{k} {v}" for k, v in environment.versions().items())
+    gpu = "GPU" in host.upper() or "NVIDIA" in host.upper()
+    return [
+        "Written by `python -m benchmarks` (benchmarks/); every figure is measured in one process run, repeated "
+        f"({args.reps} repetitions unless n says otherwise), and reported as median, interquartile range and "
+        "min – max. " + ("**Smoke mode: tiny shapes, one repetition; not a measurement.**" if args.smoke else ""),
+        "",
+        f"- Hardware: {host}",
+        f"- Versions: {versions}",
+        f"- Load average (1/5/15 min) at the start of each section, then at the end: {' → '.join(loads)}",
+        "- GPU: " + ("measured on this machine (see the device column)." if gpu else
+                     "not measured in this session (no GPU was available); `python -m benchmarks` runs unchanged "
+                     "on a GPU machine and names the device in every row."),
+        "- Reproduce: `python -m benchmarks` (all sections, ~30-60 min on 2 CPU cores), "
+        "`python -m benchmarks --sections features`, `python -m benchmarks --smoke` (< 60 s).",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    host = environment.host()
+    loads, rows = [], []
+    for section in args.sections:
+        loads.append(f"{section} {environment.load_average()}")
+        start = time.perf_counter()
+        rows += measure(section, args, host)
+        print(f"[benchmarks] {section}: {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    loads.append(f"end {environment.load_average()}")
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    df = report.merge_csv(args.out_dir / "benchmarks.csv", rows)
+    analysis = "" if args.smoke or not ANALYSIS.exists() else ANALYSIS.read_text(encoding="utf-8")
+    report.write_page(args.out_dir / "benchmarks.md", df, header(args, host, loads), analysis)
+    print(f"[benchmarks] wrote {args.out_dir / 'benchmarks.csv'} and benchmarks.md", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""results/benchmarks.csv (one row per figure, merged by section) and the page results/benchmarks.md."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from benchmarks.rows import COLUMNS, Row
+from common.atomic import atomic_write_text
+
+SECTIONS = {
+    "throughput": "1. Training throughput per model (paper input shapes, synthetic tensors)",
+    "khorram-claim": "2. Khorram §6.2: conv vs BLSTM epoch time, side by side",
+    "overhead": "3. Suite overhead: the suite's training path against a bare model.fit",
+    "pipeline": "4. Input pipeline: loader-fed steps/s against preloaded tensors",
+    "features": "5. Features: real-time factor on one core, feature-cache hit against recomputation",
+    "end-to-end": "6. End to end: run.py --profile smoke wall time",
+    "projection": "6b/7. Projected --profile paper training time (from item 1's seconds per epoch)",
+}
+
+
+def merge_csv(path: Path, rows: list[Row]) -> pd.DataFrame:
+    """Replace the (section, backend) pairs present in ``rows`` in the CSV at ``path`` (others are kept, so a
+    JAX-only or single-section run updates just its rows) and write it atomically."""
+    new = pd.DataFrame([r.record() for r in rows], columns=COLUMNS)
+    if path.exists():
+        old = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        replaced = set(zip(new["section"], new["backend"], strict=True))
+        keep = [(s, b) not in replaced for s, b in zip(old["section"], old["backend"], strict=True)]
+        new = pd.concat([old[keep], new], ignore_index=True)
+    order = {s: i for i, s in enumerate(SECTIONS)}
+    new = new.sort_values("section", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+    atomic_write_text(path, new.to_csv(index=False))
+    return new
+
+
+def _fmt(x: float) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if x == 0:
+        return "0"
+    mag = abs(x)
+    if mag >= 1000:
+        return f"{x:,.0f}"
+    if mag >= 10:
+        return f"{x:.1f}"
+    return f"{x:.3g}"
+
+
+def _table(df: pd.DataFrame) -> list[str]:
+    lines = ["| figure | backend | metric | median | IQR | min – max | n | target | met | note |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in df.itertuples():
+        unit = f" {r.unit}" if isinstance(r.unit, str) and r.unit else ""
+        iqr = f"{_fmt(r.q1)} – {_fmt(r.q3)}" if r.n > 1 else "–"
+        span = f"{_fmt(r.min)} – {_fmt(r.max)}" if r.n > 1 else "–"
+        lines.append(f"| {r.name} | {r.backend} | {r.metric} | {_fmt(r.median)}{unit} | {iqr} | {span} | {r.n} | "
+                     f"{r.target if isinstance(r.target, str) else ''} | {r.met if isinstance(r.met, str) else ''} | "
+                     f"{r.note if isinstance(r.note, str) else ''} |")
+    return lines
+
+
+def _provenance(df: pd.DataFrame) -> str:
+    parts = []
+    for key in ("device", "commit", "load_avg", "measured_at"):
+        values = sorted({str(v) for v in df[key].dropna()})
+        parts.append(f"{key.replace('_', ' ')}: {', '.join(values) if values else '–'}")
+    return "; ".join(parts)
+
+
+def render(df: pd.DataFrame, header: list[str], analysis: str) -> str:
+    """The page: header (hardware, versions, how to run), one table per section, then the analysis text."""
+    lines = ["# Benchmarks: what each reproduction costs, and where time goes", "", *header, ""]
+    for section, title in SECTIONS.items():
+        part = df[df["section"] == section]
+        lines += [f"## {title}", ""]
+        if part.empty:
+            lines += ["Not measured in this run (see the analysis below).", ""]
+            continue
+        lines += [f"_{_provenance(part)}_", "", *_table(part), ""]
+    if analysis:
+        lines += [analysis.strip(), ""]
+    return "\n".join(lines)
+
+
+def write_page(path: Path, df: pd.DataFrame, header: list[str], analysis: str) -> None:
+    atomic_write_text(path, render(df, header, analysis))

@@ -1,0 +1,51 @@
+"""The seeded x61 plan of §5.2 and the achieved SNR of the on-the-fly mixtures."""
+
+import numpy as np
+import pytest
+
+from reproductions.huang2017.noisy_set import SNR_RANGE_DB, make_plan, n_noisy_copies, pad_batch, render
+
+
+class Bank:
+    def __init__(self, clips):
+        self.clips = clips
+
+    def get(self, noise_id):
+        return self.clips[noise_id]
+
+
+def test_plan_is_x61_seeded_and_nested():
+    noise_ids = [f"n{i}" for i in range(50)]
+    plan = make_plan(["u1", "u2"], noise_ids, seed=3)
+    assert len(plan) == 2 * 61
+    one = plan[plan.utt == "u1"]
+    noisy = one[one.noise != ""]
+    assert len(noisy) == 60 and noisy.noise.nunique() == 20 and noisy.snr_db.nunique() == 3
+    assert noisy.snr_db.between(*SNR_RANGE_DB).all()
+    assert plan.equals(make_plan(["u1", "u2"], noise_ids, seed=3))
+    assert not plan.equals(make_plan(["u1", "u2"], noise_ids, seed=4))
+    small = make_plan(["u1", "u2"], noise_ids, seed=3, noise_factor=0.1)
+    assert len(small) == 2 * (1 + 6) and n_noisy_copies(1 / 60) == 1
+    # the plan of u1 does not depend on the other utterances of the partition
+    assert make_plan(["u1"], noise_ids, seed=3).equals(one.reset_index(drop=True))
+
+
+@pytest.mark.parametrize("noise_len", [4000, 40000])  # shorter (looped) and longer (cropped) than speech
+def test_rendered_mixture_has_the_planned_snr(noise_len):
+    rng = np.random.default_rng(0)
+    speech = (0.1 * rng.normal(size=16000)).astype(np.float32)
+    bank = Bank({"n0": rng.normal(size=noise_len).astype(np.float32), "n1": rng.normal(size=noise_len)})
+    plan = make_plan(["u"], ["n0", "n1"], seed=0)
+    for row in plan[plan.noise != ""].itertuples():
+        mix = render(row, {"u": speech}, bank)
+        noise = mix.astype(np.float64) - speech
+        snr = 10 * np.log10(np.mean(speech.astype(np.float64) ** 2) / np.mean(noise ** 2))
+        assert snr == pytest.approx(row.snr_db, abs=1e-3)
+    clean = plan[plan.noise == ""].iloc[0]
+    assert render(clean, {"u": speech}, bank) is speech
+
+
+def test_pad_batch_mask():
+    x, mask = pad_batch([np.ones((3, 13, 16)), np.ones((5, 13, 16))])
+    assert x.shape == (2, 5, 13, 16, 1) and mask.sum(axis=1).tolist() == [3, 5]
+    assert not x[0, 3:].any()

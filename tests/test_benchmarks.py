@@ -1,0 +1,51 @@
+"""The benchmark harness works: ``--smoke`` writes the CSV with the documented columns and positive figures.
+
+No timing assertions (issue 10: timing does not go into pytest).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from benchmarks.__main__ import main
+from benchmarks.projection import PLANS
+from benchmarks.registry import BY_NAME, MODELS
+from benchmarks.rows import COLUMNS, Row
+from benchmarks.stats import Summary
+
+
+def test_summary_median_and_spread() -> None:
+    s = Summary.of([4.0, 1.0, 3.0, 2.0, 5.0])
+    assert (s.median, s.q1, s.q3, s.low, s.high, s.n) == (3.0, 2.0, 4.0, 1.0, 5.0, 5)
+    inverse = s.map(lambda v: 60 / v)  # decreasing: the bounds swap
+    assert (inverse.low, inverse.high, inverse.median) == (12.0, 60.0, 20.0)
+
+
+def test_target_verdicts() -> None:
+    assert Row("x", "a", "m", "u", Summary.of([1.08]), target="<= 1.10").met == "yes"
+    assert Row("x", "a", "m", "u", Summary.of([25.0]), target=">= 20").met == "yes"
+    assert Row("x", "a", "m", "u", Summary.of([19.0]), target=">= 20").met == "no"
+
+
+def test_registry_uses_the_papers_figures() -> None:
+    assert BY_NAME["khorram2017/dilated"].shape == (7500, 160) and BY_NAME["khorram2017/dilated"].corpus_size == 9
+    assert BY_NAME["zhao2019/1d"].shape == (128_000, 1) and BY_NAME["zhao2019/2d"].shape == (128, 251, 1)
+    assert BY_NAME["huang2017/ldnn"].shape[1:3] == (40, 16) and BY_NAME["huang2017/ldnn"].corpus_size == 1257 * 61
+    assert BY_NAME["wieser2018/elor-faithful"].corpus_size == 8522
+    assert {m.paper for m in MODELS} == set(PLANS)
+    assert all(t.model in BY_NAME for plans in PLANS.values() for t in plans)
+
+
+def test_smoke_run_writes_positive_figures(tmp_path) -> None:
+    assert main(["--smoke", "--out-dir", str(tmp_path), "--backends", "tensorflow"]) == 0
+    df = pd.read_csv(tmp_path / "benchmarks.csv")
+    assert list(df.columns) == COLUMNS
+    assert {"throughput", "khorram-claim", "overhead", "pipeline", "features"} <= set(df["section"])
+    measured = df[df["metric"] != "status"]
+    assert len(measured) > 10
+    assert all(math.isfinite(v) and v > 0 for v in measured["median"])
+    assert (measured["min"] <= measured["median"]).all() and (measured["median"] <= measured["max"]).all()
+    page = (tmp_path / "benchmarks.md").read_text()
+    assert "Smoke mode" in page and "## 3. Suite overhead" in page
