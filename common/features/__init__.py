@@ -7,6 +7,7 @@ from common.features.functionals import (
     INTERSPEECH_CHALLENGE_SETS,
     opensmile_feature_sets,
     opensmile_functionals,
+    opensmile_functionals_batch,
 )
 from common.features.kaldi import kaldi_fbank, kaldi_mfcc
 from common.features.normalisation import check_finite, speaker_znorm
@@ -26,6 +27,7 @@ __all__ = [
     "mfcc",
     "opensmile_feature_sets",
     "opensmile_functionals",
+    "opensmile_functionals_batch",
     "pad_or_crop",
     "resample",
     "slice_windows",

@@ -30,12 +30,17 @@ class RunContext:
             raise ValueError(f"data must be one of {DATA_KINDS}, got {self.data!r}")
 
     @classmethod
-    def from_args(cls, args: argparse.Namespace, paper: str, corpus: Any, split: str = "") -> RunContext:
+    def from_args(cls, args: argparse.Namespace, paper: str, corpus: Any, split: str = "",
+                  also: tuple[Any, ...] = ()) -> RunContext:
         """Build from parsed ``run.py`` flags and the opened ``common.corpora.Corpus``.
 
+        ``also`` names further corpora the numbers depend on (Huang's MUSAN noise): the corpus column
+        joins their names with ``+`` and the row is ``real`` only when every one of them is real.
         Run ``r`` uses seed ``args.seed + r``; ``--from-tuning NAME`` makes ``hp_source`` ``tuning:NAME``.
         """
+        corpora = (corpus, *also)
+        data = "real" if all(c.data == "real" for c in corpora) else "synthetic"
         from_tuning = getattr(args, "from_tuning", None)
-        return cls(paper=paper, data=corpus.data, corpus=corpus.name, profile=args.profile,
+        return cls(paper=paper, data=data, corpus="+".join(c.name for c in corpora), profile=args.profile,
                    seeds=tuple(args.seed + r for r in range(args.runs)), split=split,
                    hp_source=f"tuning:{from_tuning}" if from_tuning else "paper")

@@ -106,7 +106,8 @@ class Experiment:
         self.fold = subject_tvt(corpus.table, TVT_RATIOS, seed=args.seed)
         write_folds([self.fold], self.out / "splits" / "tvt.csv")
         self.part = Partitioned.load(corpus, noise, self.fold, self.settings["max_seconds"])
-        self.store = ResultsStore(RunContext.from_args(args, PAPER, corpus, split="subject TVT 70:10:20"), self.out)
+        self.store = ResultsStore(RunContext.from_args(args, PAPER, corpus, split="subject TVT 70:10:20",
+                                                         also=(noise,)), self.out)
         self.ledger = Ledger(self.out, {"paper": PAPER, "profile": args.profile, "epochs": args.epochs,
                                         "seed": args.seed, "settings": self.settings, "data": corpus.data,
                                         "root": str(corpus.root), "overrides": overrides or {}})

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 from sklearn.svm import SVC
 
+from common.audio import TARGET_SR, load_audio
 from common.cache import FeatureCache
-from common.features import INTERSPEECH_CHALLENGE_SETS, speaker_znorm
+from common.features import INTERSPEECH_CHALLENGE_SETS, opensmile_functionals_batch, speaker_znorm
 from common.metrics import unweighted_accuracy
 from common.splits import Fold, carve_validation
-from reproductions.huang2017.smile_worker import functionals_in_child
 
 KERNELS = ("linear", "poly", "rbf")  # §6.1
 # Table 3 columns -> openSMILE configs shipped by the opensmile package (STC: IS12 has 6125, not 5757).
@@ -32,7 +32,8 @@ def functionals(table: pd.DataFrame, feature_set: str, cache: FeatureCache | Non
     ids = list(table["id"])
 
     def compute() -> dict[str, np.ndarray]:
-        return {"x": functionals_in_child(list(table["path"]), feature_set)}
+        waves = [load_audio(p) for p in table["path"]]
+        return {"x": opensmile_functionals_batch(waves, TARGET_SR, feature_set)}
 
     cache = cache or FeatureCache()
     return cache.get_or_compute(f"huang2017-{feature_set}", {"set": feature_set, "ids": ids},

@@ -75,7 +75,7 @@ def load_utterances(corpus: Corpus) -> dict[str, list[Utterance]]:
     rows = table.to_dict("records")
     normed = speaker_znorm([check_finite(fbank[r["id"]], r["path"]) for r in rows], list(table["speaker"]))
     out: dict[str, list[Utterance]] = {"train": [], "dev": [], "test": []}
-    for row, feats in zip(rows, normed):
+    for row, feats in zip(rows, normed, strict=False):
         times = label_times(row)
         x = align(stack_frames(feats, STACK), len(times))
         labels = {d: None if row[d] is None else np.asarray(row[d], dtype=np.float32) for d in DIMENSIONS}

@@ -6,6 +6,8 @@ import argparse
 import logging
 import time
 
+import tensorflow as tf
+
 from common.corpora import Corpus, open_corpus
 from common.results import ResultsStore, RunContext
 from common.splits import Fold, assert_speaker_disjoint, carve_validation, write_folds
@@ -22,6 +24,8 @@ VAL_FRACTION = 0.2  # corrected variant: share of train speakers held out for ea
 def load_data(args: argparse.Namespace) -> tuple[Corpus, dict[str, list[Utterance]]]:
     """Open RECOLA (the user's copy or the synthetic twin) and compute the §3 features."""
     configure_threads()
+    if not args.settings["graph_optimizer"]:
+        tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
     corpus = open_corpus("recola", args.data_dir, size=args.synth_size, seed=args.seed)
     log.info("RECOLA (%s): %s", corpus.data, corpus.table.attrs.get("report", ""))
     return corpus, load_utterances(corpus)

@@ -56,7 +56,7 @@ def plot_segment(truth: dict[str, np.ndarray], predictions: dict[str, dict[str, 
                  path: Path, note: str) -> Path:
     """Fig. 5: a 40 s dev segment of the ground truth and each model's (run-averaged) prediction."""
     fig, axes = plt.subplots(len(truth), 1, figsize=(7, 2.4 * len(truth)), squeeze=False)
-    for ax, (dim, y) in zip(axes[:, 0], truth.items()):
+    for ax, (dim, y) in zip(axes[:, 0], truth.items(), strict=False):
         t = np.arange(y.size) / rate_hz
         ax.plot(t, y, color="black", lw=1.6, label="ground truth")
         for name, pred in predictions[dim].items():
@@ -78,7 +78,7 @@ def plot_smoothness(table: dict[str, dict[str, tuple[float, float]]], path: Path
         x = np.arange(len(dims)) + k * width
         axes[0].bar(x, [table[d][src][0] for d in dims], width, label=src)
         axes[1].bar(x, [table[d][src][1] for d in dims], width, label=src)
-    for ax, title in zip(axes, ("power below 1 Hz (%)", "first-difference power / labels'")):
+    for ax, title in zip(axes, ("power below 1 Hz (%)", "first-difference power / labels'"), strict=False):
         ax.set_xticks(np.arange(len(dims)) + 0.4 - width / 2, dims)
         ax.set_title(title, fontsize=9)
         ax.grid(alpha=0.3, axis="y")

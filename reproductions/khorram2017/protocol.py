@@ -18,10 +18,9 @@ from common.results import ResultsStore
 from common.smoothness import power_share_below, relative_first_difference_power
 from common.training import Ledger, get_strategy, progress
 from reproductions.khorram2017 import plots
-from reproductions.khorram2017.data import DIMENSIONS, Utterance
+from reproductions.khorram2017.data import Utterance
 from reproductions.khorram2017.label_analysis import LABEL_RATE_HZ, LOW_BAND_HZ, label_report
-from reproductions.khorram2017.models import DOWNUP_WIDTH, build_blstm, build_dilated, build_downup, \
-    build_preliminary
+from reproductions.khorram2017.models import DOWNUP_WIDTH, build_blstm, build_dilated, build_downup, build_preliminary
 from reproductions.khorram2017.search_space import build_from_values
 from reproductions.khorram2017.training import fit_model, predict
 
@@ -72,7 +71,7 @@ def run_preliminary(data: dict[str, list[Utterance]], args: argparse.Namespace, 
         means = np.array([np.mean(results[(dim, n)]) for n in lengths])
         stds = np.array([np.std(results[(dim, n)]) for n in lengths])
         curves[dim] = (np.array(lengths), means, stds)
-        for n, m, s in zip(lengths, means, stds):
+        for n, m, s in zip(lengths, means, stds, strict=False):
             rows.append({"dimension": dim, "filter_length": n, "seconds": n * 0.04, "dev_ccc_mean": m,
                          "dev_ccc_std": s, "runs": runs})
             store.add("Fig. 1", f"filter length {n}", dim, "Dev CCC", results[(dim, n)],
@@ -98,7 +97,7 @@ def run_label_analysis(data: dict[str, list[Utterance]], args: argparse.Namespac
         store.add("§5.2", "Gold standard", dim, "power share below 1 Hz", [rep["power_below_1hz"]], note=note)
         store.add("§5.2", "Gold standard", dim, "power share below 1 Hz", [rep["power_below_1hz_with_mean"]],
                   variant="mean-kept", note=note)
-        for f, c, loss in zip(factors, rep["ccc"], rep["relative_loss"]):
+        for f, c, loss in zip(factors, rep["ccc"], rep["relative_loss"], strict=False):
             store.add("Fig. 4", f"Downsample factor {f}", dim, "CCC", [c], note=note)
             store.add("Fig. 4", f"Downsample factor {f}", dim, "relative CCC loss", [loss], note=note)
             rows.append({"dimension": dim, "factor": f, "ccc": c, "relative_loss_percent": loss})
@@ -134,15 +133,15 @@ def run_tables(data: dict[str, list[Utterance]], args: argparse.Namespace, ledge
     """Train every model ``args.runs`` times per dimension (and the corrected variant), score dev, write the
     run-averaged test predictions as AVEC ARFF. Returns the run-averaged dev predictions for Fig. 5."""
     dims, models = args.settings["dimensions"], args.settings["models"]
-    variants = {FAITHFUL: (data["train"], data["dev"])}
-    if args.settings["corrected_variant"]:
-        variants[CORRECTED] = val_split
+    variants = {FAITHFUL: (data["train"], data["dev"]), CORRECTED: val_split}
+    corrected_models = args.settings["corrected_models"]
     dev, test = data["dev"], data["test"]
     lengths = {"dev": [len(u.x) for u in dev], "test": [len(u.x) for u in test]}
     fused_dev: dict[str, dict[str, np.ndarray]] = {d: {} for d in dims}
     run_dev: dict[str, dict[str, list[list[np.ndarray]]]] = {d: {} for d in dims}
     epoch_times: dict[str, list[float]] = {}
-    units = [(v, d, m, r) for v in variants for d in dims for m in models for r in range(args.runs)]
+    units = [(v, d, m, r) for v in variants for d in dims for m in models for r in range(args.runs)
+             if v == FAITHFUL or m in corrected_models]
     payloads: dict[tuple, dict] = {}
     for variant, dim, name, r in progress(units, "Tables 1-2 models"):
         train, val = variants[variant]
@@ -159,7 +158,7 @@ def run_tables(data: dict[str, list[Utterance]], args: argparse.Namespace, ledge
         payloads[(variant, dim, name, r)] = ledger.unit(("tables", variant, dim, name, r), compute)
     for variant in variants:
         for dim in dims:
-            for name in models:
+            for name in [m for m in models if variant == FAITHFUL or m in corrected_models]:
                 runs = [payloads[(variant, dim, name, r)] for r in range(args.runs)]
                 preds = [_split(p["dev_pred"], lengths["dev"]) for p in runs]
                 scores = [_scores(dev, p, dim) for p in preds]
@@ -214,7 +213,7 @@ def run_smoothness(data: dict[str, list[Utterance]], preds: dict, args: argparse
         summary[dim] = {"gold standard": (label_share, 1.0)}
         for name, runs in by_model.items():
             shares = [100 * power_share_below(list(p), LABEL_RATE_HZ, LOW_BAND_HZ) for p in runs]
-            rough = [float(np.mean([relative_first_difference_power(pi, ti) for pi, ti in zip(p, truth)]))
+            rough = [float(np.mean([relative_first_difference_power(pi, ti) for pi, ti in zip(p, truth, strict=True)]))
                      for p in runs]
             store.add("Fig. 5", ROWS[name], dim, "power share below 1 Hz", shares, note=note)
             store.add("Fig. 5", ROWS[name], dim, "first-difference power / labels", rough, note=note)

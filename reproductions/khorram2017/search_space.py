@@ -69,6 +69,7 @@ class KhorramHyperModel(kt.HyperModel):
                                                    restore_best_weights=True)]
         history = model.fit(utterance_dataset(self.train, self.dimension, self.seed),
                             validation_data=utterance_dataset(self.dev, self.dimension, None),
-                            epochs=kwargs.pop("epochs", 1), verbose=kwargs.pop("verbose", 0), callbacks=callbacks)
+                            epochs=kwargs.pop("epochs", 1), verbose=kwargs.pop("verbose", 0), callbacks=callbacks,
+                            shuffle=False)
         val = np.nan_to_num(np.asarray(history.history[MONITOR], dtype=float), nan=-1.0)
         return {MONITOR: float(val.max())}

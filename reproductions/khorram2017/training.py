@@ -61,7 +61,8 @@ def utterance_dataset(utterances: Sequence[Utterance], dimension: str, shuffle_s
 
     gen.epoch = 0
     spec = (tf.TensorSpec((1, None, dim), tf.float32), tf.TensorSpec((1, None, 1), tf.float32))
-    return tf.data.Dataset.from_generator(gen, output_signature=spec)
+    dataset = tf.data.Dataset.from_generator(gen, output_signature=spec)
+    return dataset.apply(tf.data.experimental.assert_cardinality(len(utterances)))
 
 
 def fit_model(build: Callable[[], keras.Model], train: Sequence[Utterance], dev: Sequence[Utterance],
@@ -75,7 +76,7 @@ def fit_model(build: Callable[[], keras.Model], train: Sequence[Utterance], dev:
     model = build()
     timer = EpochTimer()
     history = model.fit(utterance_dataset(train, dimension, seed), validation_data=utterance_dataset(dev, dimension,
-                        None), epochs=epochs, verbose=verbose,
+                        None), epochs=epochs, verbose=verbose, shuffle=False,
                         callbacks=[*standard_callbacks(MONITOR, "max", patience), timer])
     val = np.asarray(history.history[MONITOR], dtype=float)
     return model, {"epochs_run": len(val), "best_epoch": int(np.nanargmax(val)) + 1 if np.isfinite(val).any() else 0,

@@ -7,9 +7,6 @@ as the labels 0..4 of Table 6). Turns E-2 did not rate, or rated off the integer
 from __future__ import annotations
 
 import logging
-import math
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +18,7 @@ from common.audio import load_audio
 from common.cache import FeatureCache
 from common.corpora import Corpus
 from common.errors import LabelFormatError
-from common.features import check_finite, mfcc, opensmile_functionals, slice_windows
+from common.features import check_finite, mfcc, opensmile_functionals_batch, slice_windows
 from reproductions.wieser2018.hyperparameters import (
     EVALUATOR,
     FTR_FEATURE_SET,
@@ -95,23 +92,6 @@ def ftr_feature_set() -> str:
     return next(name for name in (FTR_FEATURE_SET, "IS09", "ComParE_2016") if name in shipped)
 
 
-def _functionals_chunk(waves: np.ndarray, feature_set: str) -> np.ndarray:
-    return np.stack([opensmile_functionals(w, SAMPLE_RATE, feature_set) for w in waves]).astype(np.float32)
-
-
-def isolated_functionals(waves: np.ndarray, feature_set: str, chunk: int = 256) -> np.ndarray:
-    """openSMILE functionals computed in a spawned process.
-
-    opensmile 2.6 segfaults inside ``Smile.process_signal`` when TensorFlow was imported first in the same
-    process (measured with TF 2.21); a fresh interpreter that never imports TensorFlow avoids it.
-    """
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
-        parts = pool.map(_functionals_chunk, [waves[i:i + chunk] for i in range(0, len(waves), chunk)],
-                         [feature_set] * math.ceil(len(waves) / chunk))
-        return np.concatenate(list(parts))
-
-
 def build_samples(corpus: Corpus, window: int, min_last: int, feature_set: str) -> Samples:
     """All samples of §3.2 with the three input representations, cached by file fingerprint and settings."""
     rated, dropped = e2_targets(corpus.table)
@@ -121,7 +101,7 @@ def build_samples(corpus: Corpus, window: int, min_last: int, feature_set: str) 
     def compute() -> dict[str, np.ndarray]:
         table, waves = _windows(rated, window, min_last)
         mf = np.stack([mfcc(w, SAMPLE_RATE, n_mfcc=N_MFCC) for w in waves]).astype(np.float32)
-        fx = isolated_functionals(waves, feature_set)
+        fx = opensmile_functionals_batch(list(waves), SAMPLE_RATE, feature_set)
         return {"row_utt": table["id"].to_numpy(dtype=str), "window": table["window"].to_numpy(),
                 "waveforms": waves, "mfccs": mf, "functionals": fx}
 

@@ -122,6 +122,9 @@ def test_context_from_args_records_tuning_source() -> None:
     corpus = argparse.Namespace(data="real", name="iemocap")
     ctx = RunContext.from_args(args, "zhao2019", corpus, split="LOSO")
     assert ctx.seeds == (10, 11, 12) and ctx.hp_source == "tuning:bayesian-paper" and ctx.data == "real"
+    noise = argparse.Namespace(data="synthetic", name="musan")
+    mixed = RunContext.from_args(args, "huang2017", corpus, also=(noise,))
+    assert (mixed.corpus, mixed.data) == ("iemocap+musan", "synthetic")  # real only when every corpus is real
     with pytest.raises(ValueError):
         RunContext(paper="p", data="made-up", corpus="c", profile="smoke", seeds=(0,))
 
