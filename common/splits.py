@@ -36,7 +36,8 @@ class Fold:
 
 
 def _ids(df: pd.DataFrame, mask) -> list[str]:
-    return [str(i) for i in df.loc[np.asarray(mask), "id"]]
+    """Ids selected by a boolean mask or by positions (never by index labels: subsets keep their old index)."""
+    return [str(i) for i in df["id"].to_numpy()[np.asarray(mask)]]
 
 
 def _groups(df: pd.DataFrame, column: str) -> np.ndarray:

@@ -116,3 +116,13 @@ def test_write_and_read_folds(tmp_path, table):
     back = pd.read_csv(path)
     assert list(back.columns) == ["fold", "part", "id"] and len(back) == 5 * len(table)
     assert read_folds(path) == folds
+
+
+def test_splits_of_a_filtered_subset_keep_its_own_ids(table):
+    """A filtered table keeps its old index labels; folds must still pick rows by position."""
+    subset = table[table["label"] != "a"]  # index 1, 2, 3, 5, ... (not a RangeIndex)
+    for folds in (leave_one_session_out(subset), random_kfold(subset, k=3, seed=0), [random_split(subset, seed=0)],
+                  [subject_tvt(subset, seed=0)]):
+        for fold in folds:
+            _check_partition(fold, subset)
+            assert set(fold.train + fold.val + fold.test) <= set(subset["id"])
