@@ -30,6 +30,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out-dir", type=Path, default=REPO_ROOT / "results")
     parser.add_argument("--reps", type=int, default=None, help="repetitions per figure (default 5; smoke 1)")
     parser.add_argument("--backends", default="tensorflow,jax", help="Keras backends for item 1")
+    parser.add_argument("--render-only", action="store_true", help="re-render benchmarks.md from benchmarks.csv")
     parser.add_argument("--e2e-timeout", type=int, default=1800, help="seconds allowed per run.py smoke run")
     parser.add_argument("--jax-path", default=os.environ.get("BENCH_JAX_PATH"),
                         help="extra PYTHONPATH entry holding jax for the JAX worker only ($BENCH_JAX_PATH)")
@@ -94,12 +95,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     host = environment.host()
     loads, rows = [], []
+    if args.render_only:
+        args.sections, loads = [], ["per section, in its provenance line"]
     for section in args.sections:
         loads.append(f"{section} {environment.load_average()}")
         start = time.perf_counter()
         rows += measure(section, args, host)
         print(f"[benchmarks] {section}: {time.perf_counter() - start:.1f} s", file=sys.stderr)
-    loads.append(f"end {environment.load_average()}")
+    if args.sections:
+        loads.append(f"end {environment.load_average()}")
     args.out_dir.mkdir(parents=True, exist_ok=True)
     df = report.merge_csv(args.out_dir / "benchmarks.csv", rows)
     analysis = "" if args.smoke or not ANALYSIS.exists() else ANALYSIS.read_text(encoding="utf-8")
