@@ -51,11 +51,12 @@ def measure(section: str, args: argparse.Namespace, host: str) -> list[Row]:
         for backend, rep in reports.items():
             for r in rows:
                 if r.backend == backend:
-                    r.provenance = environment.provenance(f"{host} ({backend}: {rep['device']})")
+                    r.provenance = environment.provenance(f"{host} ({backend}: {rep['device']})",
+                                                          stamp["load_avg"])
         if "tensorflow" in reports:
             extra = sections.khorram_claim(reports["tensorflow"]) + sections.projections(reports["tensorflow"])
             for r in extra:
-                r.provenance = stamp
+                r.provenance = environment.provenance(host, stamp["load_avg"])
             rows += extra
         for r in rows:
             r.provenance = r.provenance or stamp
@@ -67,8 +68,9 @@ def measure(section: str, args: argparse.Namespace, host: str) -> list[Row]:
         rows = smoke_times(timeout_s=args.e2e_timeout)
     else:
         rows = sections.in_process(section, args.reps, args.smoke)
+    end = environment.provenance(host, stamp["load_avg"])
     for r in rows:
-        r.provenance = stamp
+        r.provenance = end
     return rows
 
 
@@ -77,12 +79,12 @@ def header(args: argparse.Namespace, host: str, loads: list[str]) -> list[str]:
     gpu = "GPU" in host.upper() or "NVIDIA" in host.upper()
     return [
         "Written by `python -m benchmarks` (benchmarks/); every figure is measured in one process run, repeated "
-        f"({args.reps} repetitions unless n says otherwise), and reported as median, interquartile range and "
+        "(n in each row), and reported as median, interquartile range and "
         "min – max. " + ("**Smoke mode: tiny shapes, one repetition; not a measurement.**" if args.smoke else ""),
         "",
         f"- Hardware: {host}",
         f"- Versions: {versions}",
-        f"- Load average (1/5/15 min) at the start of each section, then at the end: {' → '.join(loads)}",
+        f"- Load average (1/5/15 min): {' → '.join(loads)}",
         "- GPU: " + ("measured on this machine (see the device column)." if gpu else
                      "not measured in this session (no GPU was available); `python -m benchmarks` runs unchanged "
                      "on a GPU machine and names the device in every row."),
@@ -96,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     host = environment.host()
     loads, rows = [], []
     if args.render_only:
-        args.sections, loads = [], ["per section, in its provenance line"]
+        args.sections, loads = [], ["see each section's provenance line"]
     for section in args.sections:
         loads.append(f"{section} {environment.load_average()}")
         start = time.perf_counter()

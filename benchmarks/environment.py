@@ -30,11 +30,12 @@ def versions() -> dict[str, str]:
     return out
 
 
-def provenance(device: str) -> dict[str, str]:
-    """Stamp for every row of one section: device, commit, load average now, UTC time."""
+def provenance(device: str, load_at_start: str | None = None) -> dict[str, str]:
+    """Stamp for every row of one section: device, commit, load average (at its start -> now), UTC time."""
     from common.provenance import git_commit
 
-    return {"device": device, "commit": git_commit(), "load_avg": load_average(),
+    load = f"{load_at_start} -> {load_average()}" if load_at_start else load_average()
+    return {"device": device, "commit": git_commit(), "load_avg": load,
             "measured_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")}
 
 
