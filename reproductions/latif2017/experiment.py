@@ -86,10 +86,9 @@ def run_tuning(paper: str, args: argparse.Namespace) -> None:
     corpus = _open(args)
     table = corpus.table.reset_index(drop=True)
     df, y = categorical_table(table, SWEEP_SUBSET)
-    flat = df.reset_index(drop=True)  # common.splits masks positionally
     labels = np.full(len(table), -1, dtype=np.int64)
     labels[df.index.to_numpy()] = y
-    fold = carve_validation(leave_one_session_out(flat)[0], flat, frac=VALIDATION_FRACTION, seed=args.seed,
+    fold = carve_validation(leave_one_session_out(df)[0], df, frac=VALIDATION_FRACTION, seed=args.seed,
                             by_speaker=True)
     pos = {uid: i for i, uid in enumerate(table["id"])}
     index = FoldIndex(*(np.array([pos[u] for u in getattr(fold, p)]) for p in ("train", "val", "test")))

@@ -58,7 +58,6 @@ class Protocol:
     def folds(self, name: str, df: pd.DataFrame, folds: list[Fold], by_speaker: bool) -> list[tuple[str, FoldIndex]]:
         """Carve validation data, write the fold lists to ``<out>/splits/<name>.csv``, map ids to indices."""
         folds = folds[: self.max_folds] if self.max_folds else folds
-        df = df.reset_index(drop=True)  # common.splits masks positionally
         folds = [carve_validation(f, df, frac=VALIDATION_FRACTION, seed=self.seed, by_speaker=by_speaker)
                  for f in folds]
         write_folds(folds, self.out / "splits" / f"{name}.csv")
@@ -109,7 +108,7 @@ def categorical(p: Protocol, subset: str, latent_dim: int, marginal: bool) -> di
     targets = {"emotion": np.full(len(p.table), -1, dtype=np.int64)}
     targets["emotion"][df.index.to_numpy()] = y
     split_name = f"loso-{subset.lower().replace(' ', '-')}"
-    folds = p.folds(split_name, df, leave_one_session_out(df.reset_index(drop=True)), by_speaker=True)
+    folds = p.folds(split_name, df, leave_one_session_out(df), by_speaker=True)
     return p.evaluate(("categorical", subset, f"z{latent_dim}"), p.models, folds, targets,
                       {"emotion": len(CLASSES)}, replace(p.cfg, latent_dim=latent_dim), marginal, categorical_metrics)
 
@@ -125,11 +124,10 @@ def dimensional(p: Protocol, latent_dim: int, split: str, marginal: bool) -> dic
     for name, b in bins.items():
         targets[name] = np.full(len(p.table), -1, dtype=np.int64)
         targets[name][df.index.to_numpy()] = b
-    flat = df.reset_index(drop=True)  # common.splits masks positionally
     if split == "random":
-        folds = p.folds("dimensional-random-10fold", df, random_kfold(flat, k=N_DIM_FOLDS, seed=p.seed), False)
+        folds = p.folds("dimensional-random-10fold", df, random_kfold(df, k=N_DIM_FOLDS, seed=p.seed), False)
     else:
-        folds = p.folds("dimensional-speaker-10fold", df, leave_one_speaker_out(flat), True)
+        folds = p.folds("dimensional-speaker-10fold", df, leave_one_speaker_out(df), True)
     return p.evaluate(("dimensional", split, f"z{latent_dim}"), p.models, folds, targets,
                       dict.fromkeys(DIM_TARGETS, len(BINS)), replace(p.cfg, latent_dim=latent_dim), marginal,
                       dimensional_metrics)
