@@ -17,9 +17,7 @@ import pandas as pd  # noqa: E402
 
 from common.atomic import atomic_savefig, atomic_write_text  # noqa: E402
 from common.errors import ConfigError  # noqa: E402
-
-SEARCH_FILE = "search.json"
-TRIAL_SECONDS = "trial_seconds"
+from common.tuning.search import SEARCH_FILE, TRIAL_SECONDS  # noqa: E402
 
 
 def _last_metric(trial: dict, name: str) -> float | None:
