@@ -26,15 +26,17 @@ SR = 16000
 def extractors() -> dict[str, Callable[[np.ndarray], Any]]:
     """Each paper's front end, by the name the page shows (common.features, API.md)."""
     from common import features as f
+    from reproductions.latif2017.segments import LATIF_LOGMEL
+    from reproductions.zhao2019.data import ZHAO_LOGMEL
 
     return {
         "Kaldi fbank 40 (Khorram §3, Huang §6.2)": lambda w: f.kaldi_fbank(w),
         "Kaldi MFCC 13 (Huang §6.2)": lambda w: f.kaldi_mfcc(w),
-        "log-mel 128, n_fft 2048 (Zhao §3.5)": lambda w: f.log_mel_spectrogram(w, **f.ZHAO_LOGMEL),
-        "log-mel 80, n_fft 512 (Latif §4.2)": lambda w: f.log_mel_spectrogram(w, **f.LATIF_LOGMEL),
+        "log-mel 128, n_fft 2048 (Zhao §3.5)": lambda w: f.log_mel_spectrogram(w, **ZHAO_LOGMEL),
+        "log-mel 80, n_fft 512 (Latif §4.2)": lambda w: f.log_mel_spectrogram(w, **LATIF_LOGMEL),
         "MFCC 26, psf framing (Wieser §2.2.1)": lambda w: f.mfcc(w),
         "openSMILE IS10 functionals (Wieser §2.2.2)": lambda w: f.opensmile_functionals(w, SR, "IS10"),
-        "openSMILE ComParE_2016 functionals (Huang §6.1)": lambda w: f.opensmile_functionals(w, SR, "ComParE_2016"),
+        "openSMILE IS13_ComParE functionals (Huang §4.1)": lambda w: f.opensmile_functionals(w, SR, "IS13"),
     }
 
 
@@ -81,7 +83,7 @@ def cache_speedup(n_files: int, seconds: float, reps: int) -> list[dict[str, Any
             hit = repeat(lambda c=compute, k=config: cache.get_or_compute("bench", k, files, c), reps)
             parts = {"fingerprint": repeat(lambda: fingerprint(files), reps),
                      "sha256": repeat(lambda n=npz: _sha256(n), reps),
-                     "np.load": repeat(lambda n=npz: dict(np.load(n, allow_pickle=True)), reps)}
+                     "np.load": repeat(lambda n=npz: dict(np.load(n, allow_pickle=False)), reps)}
             results.append({"name": name, "recompute": recompute, "hit": hit, "parts": parts,
                             "entry_bytes": npz.stat().st_size, "files": n_files, "file_s": seconds})
     return results

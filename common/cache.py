@@ -4,6 +4,10 @@ An entry is keyed by a fingerprint of the corpus file list (resolved paths, size
 the feature configuration, so a changed configuration or corpus misses it. Entries are written
 atomically (``<key>.npz`` then ``<key>.json`` holding its SHA-256); an entry whose checksum or content
 does not verify is reported with a ``CorruptCacheWarning`` and recomputed.
+
+Entries hold plain arrays only (numbers, fixed-width strings; ragged data as flat values + offsets) and are
+read with ``allow_pickle=False``: a cache directory shared by a team, or set by ``$SEREPROD_CACHE``, can hand
+back wrong numbers at worst, never run code. An entry that needs unpickling is refused as corrupt.
 """
 
 from __future__ import annotations
@@ -69,7 +73,7 @@ class FeatureCache:
             if info.get("sha256") != _sha256(npz):
                 why = "checksum mismatch"
             else:
-                with np.load(npz, allow_pickle=True) as z:  # our own file, verified by its checksum
+                with np.load(npz, allow_pickle=False) as z:  # plain arrays only: never unpickle
                     arrays = {k: z[k] for k in z.files}
                 if sorted(arrays) == sorted(info.get("arrays", [])):
                     return arrays
@@ -92,6 +96,10 @@ class FeatureCache:
             log.info("feature cache hit: %s/%s", name, key)
             return cached
         arrays = {k: np.asarray(v) for k, v in compute().items()}
+        ragged = sorted(k for k, v in arrays.items() if v.dtype.hasobject)
+        if ragged:
+            raise TypeError(f"feature cache {name}: arrays {ragged} hold Python objects; store ragged data as "
+                            "flat values + offsets and strings as fixed-width arrays")
         with atomic_path(npz) as tmp, open(tmp, "wb") as f:
             np.savez(f, **arrays)
         info = {"name": name, "config": json.loads(json.dumps(config, sort_keys=True, default=str)),

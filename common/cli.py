@@ -6,7 +6,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from common.paths import results_dir
 
 PROFILE_NAMES = ("smoke", "paper")
 TUNERS = ("bayesian", "hyperband", "random", "grid")
+STRATEGY_NAMES = ("default", "mirrored")
 #: Size of the synthetic twin a profile uses when no --data-dir is given.
 SYNTH_SIZE = {"smoke": "smoke", "paper": "small"}
 
@@ -38,42 +39,62 @@ def _profiles_epilog(profiles: dict[str, Profile]) -> str:
     return "\n".join(lines)
 
 
-def build_parser(paper: str, description: str | None, profiles: dict[str, Profile],
-                 corpora: Sequence[str] = ()) -> argparse.ArgumentParser:
-    """The shared flags; a paper may add its own before calling :func:`parse_args`."""
-    parser = argparse.ArgumentParser(prog=f"python reproductions/{paper}/run.py", description=description,
+def build_parser(paper: Any) -> argparse.ArgumentParser:
+    """The shared flags of every reproduction (``paper`` is a ``common.engine.Paper``)."""
+    from common.synth import SIZES
+
+    profiles = paper.profiles
+    parser = argparse.ArgumentParser(prog=f"python reproductions/{paper.name}/run.py",
+                                     description=f"{paper.title}. {paper.description}".strip(),
                                      epilog=_profiles_epilog(profiles),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="root of your licensed copy of the corpus; without it the run uses the synthetic "
                              "twin (generated once into the cache) and every row is marked data=synthetic")
-    if corpora:
-        parser.add_argument("--corpus", choices=list(corpora), default=corpora[0],
-                            help=f"which corpus to run on (default {corpora[0]})")
+    for extra in paper.extra_corpora:
+        parser.add_argument(extra.flag, type=Path, default=None, dest=f"extra_dir_{extra.name}", help=extra.help)
+    if len(paper.corpora) > 1:
+        parser.add_argument("--corpus", choices=list(paper.corpora), default=paper.corpora[0],
+                            help=f"which corpus to run on (default {paper.corpora[0]})")
     parser.add_argument("--profile", choices=list(profiles), default="smoke",
                         help="smoke: everything, reduced, in minutes on a CPU; paper: the paper's full protocol "
                              "(default smoke; see the defaults below)")
     parser.add_argument("--runs", type=int, default=None, help="repetitions per experiment (default: the profile's)")
     parser.add_argument("--epochs", type=int, default=None, help="maximum training epochs (default: the profile's)")
-    parser.add_argument("--seed", type=int, default=0, help="base seed; run r uses seed+r (default 0)")
-    parser.add_argument("--out", type=Path, default=results_dir(paper),
-                        help=f"where tables, plots and fold lists go (default results/{paper})")
+    parser.add_argument("--seed", type=int, default=0, help="base seed of training; run r uses seed+r (default 0)")
+    parser.add_argument("--synth-size", choices=list(SIZES), default=None,
+                        help="size of the synthetic twin when no --data-dir is given (default: "
+                             + ", ".join(f"{k} for {v}" for v, k in SYNTH_SIZE.items()) + ")")
+    parser.add_argument("--twin-seed", type=int, default=0,
+                        help="seed of the synthetic twin (the corpus, not the training; default 0)")
+    parser.add_argument("--out", type=Path, default=results_dir(paper.name),
+                        help=f"where tables, plots and fold lists go (default results/{paper.name})")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                         help="override one profile setting (value parsed as JSON when it can be)")
+    for flag in paper.setting_flags:
+        parser.add_argument(flag.flag, type=flag.type, default=None, dest=f"setting_{flag.setting}",
+                            help=f"{flag.help} (= --set {flag.setting}=VALUE)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="recompute every unit instead of resuming finished ones from the ledger")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv: Keras progress)")
     tuning = parser.add_argument_group("hyperparameter search (keras-tuner)")
     tuning.add_argument("--tune", action="store_true", help="run a keras-tuner search instead of the protocol")
+    targets = list(paper.searches)
+    tuning.add_argument("--target", choices=targets or None, default=paper.default_target,
+                        help="what --tune searches (network, dimension): " + (", ".join(targets) or "none")
+                             + f" (default {paper.default_target})")
     tuning.add_argument("--tuner", choices=TUNERS, default=None, help="search algorithm (default: the paper's)")
-    tuning.add_argument("--trials", type=int, default=None, help="maximum trials (default: 3 smoke, paper's choice)")
+    tuning.add_argument("--trials", type=int, default=None, help="maximum trials (default: the search's, per profile)")
     tuning.add_argument("--executions-per-trial", type=int, default=1, help="models trained per trial (default 1)")
     tuning.add_argument("--objective", default=None, help="NAME or NAME:min|max to optimise (default: the paper's)")
     tuning.add_argument("--search-name", default=None,
-                        help="name of the search under <out>/tuning/ (default <tuner>-<profile>); the same name "
-                             "resumes an interrupted search")
+                        help="name of the search under <out>/tuning/ (default <target>-<tuner>-<profile>); the "
+                             "same name resumes an interrupted search")
     tuning.add_argument("--from-tuning", default=None, metavar="SEARCH_NAME",
-                        help="run the protocol with the best hyperparameters of this search")
-    parser.add_argument("--strategy", choices=("default", "mirrored"), default="default",
-                        help="tf.distribute strategy for training: mirrored uses all local GPUs (default: default)")
+                        help="run the protocol with the best point of this search, applied to the network it tuned")
+    parser.add_argument("--strategy", choices=STRATEGY_NAMES, default="default",
+                        help="distribution strategy for training: mirrored uses all local GPUs (TensorFlow; "
+                             f"accepted by this paper: {', '.join(paper.strategies)})")
     return parser
 
 
@@ -84,7 +105,7 @@ def _parse_value(text: str) -> Any:
         return text
 
 
-def parse_args(parser: argparse.ArgumentParser, profiles: dict[str, Profile],
+def parse_args(parser: argparse.ArgumentParser, profiles: Mapping[str, Profile],
                argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse and fill ``runs``, ``epochs``, ``settings`` and ``synth_size`` from the chosen profile."""
     args = parser.parse_args(argv)
@@ -99,12 +120,13 @@ def parse_args(parser: argparse.ArgumentParser, profiles: dict[str, Profile],
         if not sep or key not in settings:
             raise ConfigError(f"--set {item!r}: expected KEY=VALUE with KEY one of {sorted(settings)}")
         settings[key] = _parse_value(value)
+    for name, value in vars(args).items():
+        if name.startswith("setting_") and value is not None:
+            settings[name.removeprefix("setting_")] = value
     args.settings = settings
-    args.synth_size = SYNTH_SIZE.get(args.profile, "smoke")
+    args.synth_size = args.synth_size or SYNTH_SIZE.get(args.profile, "smoke")
     if args.data_dir is not None and not args.data_dir.exists():
         raise ConfigError(f"--data-dir {args.data_dir}: no such directory")
-    if args.trials is None:
-        args.trials = 3 if args.profile == "smoke" else None
     logging.getLogger().setLevel(logging.DEBUG if args.verbose > 1 else logging.INFO)
     return args
 

@@ -29,6 +29,13 @@ def git_commit() -> str:
     return f"{sha}-dirty" if dirty else sha
 
 
+def keras_backend() -> str:
+    """The Keras 3 backend this process runs on (``tensorflow``, ``jax`` or ``torch``)."""
+    import keras
+
+    return keras.backend.backend()
+
+
 def _cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -41,12 +48,17 @@ def _cpu_model() -> str:
 
 @functools.cache
 def hardware() -> str:
-    """``<cpu model> x<cores>`` plus the GPUs TensorFlow sees, e.g. ``... x16 + NVIDIA H100 80GB HBM3``."""
-    import tensorflow as tf
-
+    """``<cpu model> x<cores>`` plus the GPUs the Keras backend sees, e.g. ``... x16 + NVIDIA H100 80GB HBM3``."""
     gpus = []
-    for gpu in tf.config.list_physical_devices("GPU"):
-        details = tf.config.experimental.get_device_details(gpu)
-        gpus.append(details.get("device_name", gpu.name))
+    if keras_backend() == "jax":
+        import jax
+
+        gpus = [d.device_kind for d in jax.devices() if d.platform == "gpu"]
+    else:
+        import tensorflow as tf
+
+        for gpu in tf.config.list_physical_devices("GPU"):
+            details = tf.config.experimental.get_device_details(gpu)
+            gpus.append(details.get("device_name", gpu.name))
     cpu = f"{_cpu_model()} x{os.cpu_count()}"
     return " + ".join([cpu, *gpus])

@@ -34,6 +34,29 @@ class Fold:
     val: list[str] = field(default_factory=list)
     test: list[str] = field(default_factory=list)
 
+    def indices(self, table: pd.DataFrame | pd.Series | list[str], column: str = "id") -> FoldIndices:
+        """Row positions of this fold's ids in ``table`` (a frame with ``column``, or a sequence of ids).
+
+        Raises ``ConfigError`` naming the fold when an id of the fold is not in the table.
+        """
+        ids = table[column] if isinstance(table, pd.DataFrame) else table
+        pos = {str(u): i for i, u in enumerate(ids)}
+        missing = [u for p in PARTS for u in getattr(self, p) if u not in pos]
+        if missing:
+            raise ConfigError(f"fold {self.name}: {len(missing)} ids not in the table, e.g. {missing[:3]}")
+        return FoldIndices(self.name, *(np.array([pos[u] for u in getattr(self, p)], dtype=np.int64)
+                                        for p in PARTS))
+
+
+@dataclass(frozen=True)
+class FoldIndices:
+    """A fold as row positions into one table (``Fold.indices``)."""
+
+    name: str
+    train: np.ndarray
+    val: np.ndarray
+    test: np.ndarray
+
 
 def _ids(df: pd.DataFrame, mask) -> list[str]:
     """Ids selected by a boolean mask or by positions (never by index labels: subsets keep their old index)."""

@@ -11,13 +11,11 @@ from common.features.functionals import (
 )
 from common.features.kaldi import kaldi_fbank, kaldi_mfcc
 from common.features.normalisation import check_finite, speaker_znorm
-from common.features.spectral import LATIF_LOGMEL, ZHAO_LOGMEL, log_mel_spectrogram, mfcc
+from common.features.spectral import log_mel_spectrogram, mfcc
 
 __all__ = [
     "FEATURE_SETS",
     "INTERSPEECH_CHALLENGE_SETS",
-    "LATIF_LOGMEL",
-    "ZHAO_LOGMEL",
     "check_finite",
     "frame_signal",
     "int16_to_float",

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import librosa
 import numpy as np
 import scipy.fft
 
 from common.features.framing import frame_signal
-
-# Zhao §3.5: FFT window 2048, hop 512, 128 mel bins; 8 s at 16 kHz -> 128 x 251 (librosa, center=True).
-ZHAO_LOGMEL: dict[str, Any] = {"n_fft": 2048, "hop_length": 512, "n_mels": 128}
-# Latif §4.2: Hamming window of 25 ms, 10 ms shift, 80 mel bands. The 400-sample window is zero-padded to a
-# 512-point DFT (the next power of two, as Kaldi and most toolkits do); the paper does not give the DFT size.
-LATIF_LOGMEL: dict[str, Any] = {"n_fft": 512, "win_length": 400, "hop_length": 160, "window": "hamming", "n_mels": 80}
 
 _PREEMPHASIS = 0.97
 _CEP_LIFTER = 22
@@ -27,8 +19,7 @@ def log_mel_spectrogram(wave: np.ndarray, sr: int = 16000, n_fft: int = 2048, ho
     """Log-mel spectrogram in dB -> (n_mels, T), float32.
 
     ``librosa.power_to_db(librosa.feature.melspectrogram(...))`` with librosa's defaults (power 2, Slaney mel
-    filters, ref 1.0, top_db 80): Zhao §3.5 cites librosa. Presets: ``ZHAO_LOGMEL`` (8 s -> 128 x 251) and
-    ``LATIF_LOGMEL`` (Latif §4.2, 80 bands, Hamming 25 ms / 10 ms).
+    filters, ref 1.0, top_db 80): Zhao §3.5 cites librosa. Each paper keeps its own preset beside its data code.
     """
     power = librosa.feature.melspectrogram(y=np.asarray(wave, dtype=np.float32), sr=sr, n_fft=n_fft,
                                            hop_length=hop_length, win_length=win_length, window=window,

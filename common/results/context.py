@@ -6,7 +6,7 @@ import argparse
 from dataclasses import dataclass, field
 from typing import Any
 
-from common.provenance import git_commit, hardware
+from common.provenance import git_commit, hardware, keras_backend
 
 DATA_KINDS = ("synthetic", "real")
 
@@ -23,6 +23,7 @@ class RunContext:
     split: str = ""
     hp_source: str = "paper"
     commit: str = field(default_factory=git_commit)
+    backend: str = field(default_factory=keras_backend)
     hardware: str = field(default_factory=hardware)
 
     def __post_init__(self) -> None:

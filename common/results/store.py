@@ -20,7 +20,7 @@ from common.results.published import load_published, published_path
 from common.results.render import render_markdown
 
 #: Rows with the same values here describe the same number; a new run replaces the old row.
-RECORD_KEY = ["table", "row", "column", "metric", "variant", "data", "profile"]
+RECORD_KEY = ["table", "row", "column", "metric", "variant", "data", "profile", "backend"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,8 @@ class Record:
     profile: str
     seeds: str
     commit: str
+    computed_by: str
+    backend: str
     hardware: str
     hp_source: str
     wall_time_s: float
@@ -55,8 +57,12 @@ def read_results(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         return pd.DataFrame(columns=RECORD_COLUMNS)
-    return pd.read_csv(path, dtype={c: str for c in ("table", "row", "column", "metric", "seeds")},
-                       keep_default_na=False, na_values={"mean": [""], "std": [""]})
+    table = pd.read_csv(path, dtype={c: str for c in ("table", "row", "column", "metric", "seeds")},
+                        keep_default_na=False, na_values={"mean": [""], "std": [""]})
+    for column in ("computed_by", "backend"):
+        if column not in table:
+            table[column] = table["commit"] if column == "computed_by" else "tensorflow"
+    return table[RECORD_COLUMNS]
 
 
 class ResultsStore:
@@ -73,8 +79,13 @@ class ResultsStore:
         return self.out_dir / "results.csv"
 
     def add(self, table: str, row: str, column: str, metric: str, values: float | Sequence[float],
-            variant: str = "faithful", split: str | None = None, note: str = "") -> Record:
-        """Record one number: ``values`` holds one value per run (mean, sample std and n are derived)."""
+            variant: str = "faithful", split: str | None = None, note: str = "", hp_source: str | None = None,
+            computed_by: Sequence[str] = ()) -> Record:
+        """Record one number: ``values`` holds one value per run (mean, sample std and n are derived).
+
+        ``computed_by`` names the commits whose code computed the ledger units behind the number (default:
+        this run's commit); ``hp_source`` overrides the run's source of hyperparameters for this row.
+        """
         vals = np.atleast_1d(np.asarray(values, dtype=float))
         if vals.size == 0:
             raise ConfigError(f"no values for {table} / {row} / {column} / {metric}")
@@ -83,8 +94,10 @@ class ResultsStore:
             paper=self.ctx.paper, table=table, row=row, column=column, metric=metric, variant=variant,
             mean=float(vals.mean()), std=std, n_runs=int(vals.size), data=self.ctx.data, corpus=self.ctx.corpus,
             split=split if split is not None else self.ctx.split, profile=self.ctx.profile,
-            seeds=" ".join(map(str, self.ctx.seeds)), commit=self.ctx.commit, hardware=self.ctx.hardware,
-            hp_source=self.ctx.hp_source, wall_time_s=round(time.monotonic() - self.started, 1),
+            seeds=" ".join(map(str, self.ctx.seeds)), commit=self.ctx.commit,
+            computed_by=" ".join(computed_by) or self.ctx.commit, backend=self.ctx.backend,
+            hardware=self.ctx.hardware, hp_source=hp_source or self.ctx.hp_source,
+            wall_time_s=round(time.monotonic() - self.started, 1),
             date=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), note=note)
         self.pending.append(record)
         return record

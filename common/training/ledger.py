@@ -1,8 +1,13 @@
 """Run ledger: an interrupted run, started again with the same arguments, skips finished units.
 
 A unit is one (experiment, fold, run) of a paper's protocol. Its payload (metrics, predictions) is
-stored atomically as ``<out>/.ledger/<config-hash>/<unit>.npz``; the final tables are computed from
-the payloads, so a resumed run produces the same table as an uninterrupted one.
+stored atomically as ``<out>/.ledger/<config-hash>/<unit>.npz`` with the commit that computed it; the
+final tables are computed from the payloads, so a resumed run produces the same table as an uninterrupted one.
+
+Provenance: the configuration hash includes a fingerprint of the code that computes the units (the
+paper's folder and ``common/``), so after a code change every unit is computed again; a reused unit is
+therefore always the output of byte-identical code, and rows name the commits that computed their units
+(``Ledger.touched``). ``fresh=True`` recomputes every unit.
 """
 
 from __future__ import annotations
@@ -12,17 +17,19 @@ import json
 import logging
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from common.atomic import atomic_path, atomic_write_text
+from common.provenance import git_commit
 
 log = logging.getLogger(__name__)
 
 _JSON_KEY = "__json__"
+COMMIT_KEY = "__commit__"
 Payload = dict[str, Any]
 
 
@@ -30,6 +37,18 @@ def config_hash(config: dict[str, Any]) -> str:
     """Stable 12-hex-digit hash of a JSON-able configuration (key order does not matter)."""
     text = json.dumps(config, sort_keys=True, default=str)
     return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def code_fingerprint(folders: Iterable[str | Path]) -> str:
+    """SHA-256 (16 hex digits) of every ``*.py`` file under ``folders``: names and contents, sorted."""
+    h = hashlib.sha256()
+    for folder in folders:
+        folder = Path(folder)
+        for path in sorted(folder.rglob("*.py")):
+            if "__pycache__" in path.parts:
+                continue
+            h.update(str(path.relative_to(folder.parent)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
 
 
 def _unit_name(key: tuple) -> str:
@@ -55,13 +74,16 @@ def _load(path: Path) -> Payload:
 class Ledger:
     """Finished units of one run configuration, kept under ``<out_dir>/.ledger/<config-hash>/``."""
 
-    def __init__(self, out_dir: str | Path, config: dict[str, Any]) -> None:
+    def __init__(self, out_dir: str | Path, config: dict[str, Any], fresh: bool = False) -> None:
         self.config = config
+        self.fresh = fresh
         self.root = Path(out_dir) / ".ledger" / config_hash(config)
         self.root.mkdir(parents=True, exist_ok=True)
         atomic_write_text(self.root / "config.json", json.dumps(config, sort_keys=True, indent=1, default=str))
         self.computed = 0
         self.reused = 0
+        self.touched: set[str] = set()
+        self._this_run: set[Path] = set()
 
     def path(self, key: tuple) -> Path:
         return self.root / f"{_unit_name(key)}.npz"
@@ -69,22 +91,31 @@ class Ledger:
     def unit(self, key: tuple, compute: Callable[[], Payload]) -> Payload:
         """Return the stored payload of ``key`` if it finished before, else compute and store it.
 
-        A payload maps names to NumPy arrays or JSON-able values. An unreadable entry (a crash while
-        the disk was full, say) is recomputed with a warning.
+        A payload maps names to NumPy arrays or JSON-able values; ``__commit__`` is added (the commit that
+        computed it). An unreadable entry (a crash while the disk was full, say) is recomputed with a warning.
         """
         path = self.path(key)
-        if path.exists():
+        if path.exists() and (not self.fresh or path in self._this_run):
             try:
                 payload = _load(path)
             except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as err:
                 log.warning("ledger entry %s is unreadable (%s); recomputing it", path, err)
             else:
                 self.reused += 1
+                self.touched.add(str(payload.get(COMMIT_KEY, "unknown")))
                 return payload
-        payload = compute()
+        payload = {**compute(), COMMIT_KEY: git_commit()}
         _save(path, payload)
+        self._this_run.add(path)
         self.computed += 1
+        self.touched.add(payload[COMMIT_KEY])
         return payload
+
+    def take_touched(self) -> list[str]:
+        """Commits of the units used since the last call (sorted), and forget them."""
+        out = sorted(self.touched)
+        self.touched = set()
+        return out
 
     def finished(self) -> list[str]:
         """Names of the units already finished under this configuration."""

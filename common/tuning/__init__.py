@@ -4,9 +4,11 @@ from common.tuning.search import (
     TUNER_CLASSES,
     assert_point_in_space,
     best_hyperparameters,
+    config_of,
     parse_objective,
     run_search,
     search_dir,
+    search_meta,
 )
 from common.tuning.summary import trials_table, write_summary
 
@@ -14,9 +16,11 @@ __all__ = [
     "TUNER_CLASSES",
     "assert_point_in_space",
     "best_hyperparameters",
+    "config_of",
     "parse_objective",
     "run_search",
     "search_dir",
+    "search_meta",
     "trials_table",
     "write_summary",
 ]

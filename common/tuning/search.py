@@ -1,24 +1,25 @@
 """One keras-tuner interface for every paper's hyperparameter search (replaces hyperopt/Bayesian search).
 
-``run.py --tune`` builds the paper's ``keras_tuner.HyperModel`` and calls :func:`run_search`; the state
-lives in ``<out>/tuning/<search-name>/`` and a restart with the same arguments resumes it
-(``overwrite=False``). Under keras-tuner's distributed mode (``KERASTUNER_TUNER_ID``,
-``KERASTUNER_ORACLE_IP``, ``KERASTUNER_ORACLE_PORT``) the same call serves the oracle on the chief
-and runs trials on the workers.
+A paper declares each search as ``common.engine.Search``: ``declare(hp, session) -> config`` and the split
+it trains on; the paper's own ``train_and_score(session, data, target, config, split) -> metrics`` (the same
+function its protocol calls) scores a point. :func:`run_search` wraps both for keras-tuner, with no second
+training loop. The state lives in ``<out>/tuning/<search-name>/`` and a restart with the same arguments
+resumes it (``overwrite=False``). Under keras-tuner's distributed mode (``KERASTUNER_TUNER_ID``,
+``KERASTUNER_ORACLE_IP``, ``KERASTUNER_ORACLE_PORT``) the same call serves the oracle on the chief and
+runs trials on the workers.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import math
 import os
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import keras
 import keras_tuner as kt
 
 from common.atomic import atomic_write_text
@@ -35,41 +36,36 @@ TUNER_CLASSES: dict[str, type[kt.Tuner]] = {
 }
 TRIAL_SECONDS = "trial_seconds"
 SEARCH_FILE = "search.json"
+Declare = Callable[[kt.HyperParameters], dict[str, Any]]
+Score = Callable[[dict[str, Any], int | None], Mapping[str, float]]
 
 
-class TimedHyperModel(kt.HyperModel):
-    """Wraps a paper's HyperModel so every trial also reports its wall time (``trial_seconds``)."""
+class DeclaredSpace(kt.HyperModel):
+    """A search space given as ``declare(hp) -> config``: ``build`` declares it (keras-tuner discovers
+    conditional branches through it) and returns the configuration, not a model."""
 
-    def __init__(self, inner: kt.HyperModel, objective: kt.Objective) -> None:
-        super().__init__(name=inner.name, tunable=inner.tunable)
-        self.inner = inner
-        self.objective = objective
+    def __init__(self, declare: Declare, name: str) -> None:
+        super().__init__(name=name)
+        self.declare = declare
 
-    def declare_hyperparameters(self, hp: kt.HyperParameters) -> None:
-        self.inner.declare_hyperparameters(hp)
+    def build(self, hp: kt.HyperParameters) -> dict[str, Any]:
+        return self.declare(hp)
 
-    def build(self, hp: kt.HyperParameters) -> Any:
-        return self.inner.build(hp)
 
-    def fit(self, hp: kt.HyperParameters, model: Any, *args: Any, **kwargs: Any) -> dict[str, float]:
+class _ScoredTrials(kt.Tuner):
+    """Runs a trial as ``score(config, epochs)`` instead of build + fit; reports ``trial_seconds`` too."""
+
+    score: Score
+
+    def run_trial(self, trial: kt.engine.trial.Trial, *args: Any, **kwargs: Any) -> dict[str, float]:
         start = time.monotonic()
-        result = self.inner.fit(hp, model, *args, **kwargs)
-        metrics = _as_metrics(result, self.objective)
+        config = self.hypermodel.build(trial.hyperparameters)
+        metrics = {k: float(v) for k, v in self.score(config, kwargs.get("epochs")).items()}
+        if self.oracle.objective.name not in metrics:
+            raise ConfigError(f"the search's score returned {sorted(metrics)}, without the objective "
+                              f"{self.oracle.objective.name!r}")
         metrics[TRIAL_SECONDS] = time.monotonic() - start
         return metrics
-
-
-def _as_metrics(result: Any, objective: kt.Objective) -> dict[str, float]:
-    """A float, a metrics dict or a ``History`` as a flat metrics dict holding the objective."""
-    if isinstance(result, keras.callbacks.History):
-        values = result.history[objective.name]
-        best = max(values) if objective.direction == "max" else min(values)
-        return {objective.name: float(best)}
-    if isinstance(result, dict):
-        if objective.name not in result:
-            raise ConfigError(f"HyperModel.fit returned {sorted(result)}, without the objective {objective.name!r}")
-        return {k: float(v) for k, v in result.items()}
-    return {objective.name: float(result)}
 
 
 def parse_objective(text: str | None, default: kt.Objective) -> kt.Objective:
@@ -84,54 +80,52 @@ def parse_objective(text: str | None, default: kt.Objective) -> kt.Objective:
     return kt.Objective(name, direction)
 
 
-def search_name(args: argparse.Namespace, tuner: str) -> str:
-    return args.search_name or f"{tuner}-{args.profile}"
-
-
 def search_dir(paper: str, name: str, out_root: str | Path | None = None) -> Path:
     """``<out_root or results/<paper>>/tuning/<name>/``: the search's state, trials and summary."""
     return Path(out_root or results_dir(paper)) / "tuning" / name
 
 
-def make_tuner(kind: str, hypermodel: kt.HyperModel, objective: kt.Objective, directory: Path, name: str,
+def make_tuner(kind: str, declare: Declare, score: Score, objective: kt.Objective, directory: Path, name: str,
                max_trials: int | None, executions_per_trial: int, seed: int, max_epochs: int) -> kt.Tuner:
-    """Instantiate the keras-tuner class for ``kind`` (resuming any saved state of ``directory/name``)."""
-    common: dict[str, Any] = dict(hypermodel=TimedHyperModel(hypermodel, objective), objective=objective,
+    """The keras-tuner class for ``kind``, running trials through ``score`` (resuming ``directory/name``)."""
+    if kind not in TUNER_CLASSES:
+        raise ConfigError(f"unknown tuner {kind!r}; expected one of {sorted(TUNER_CLASSES)}")
+    base = TUNER_CLASSES[kind]
+    cls = type(f"Scored{base.__name__}", (base, _ScoredTrials), {"score": staticmethod(score)})
+    common: dict[str, Any] = dict(hypermodel=DeclaredSpace(declare, name), objective=objective,
                                   executions_per_trial=executions_per_trial, directory=str(directory),
                                   project_name=name, overwrite=False, seed=seed)
     if kind == "hyperband":
-        return kt.Hyperband(max_epochs=max_epochs, factor=3, **common)
-    if kind not in TUNER_CLASSES:
-        raise ConfigError(f"unknown tuner {kind!r}; expected one of {sorted(TUNER_CLASSES)}")
-    return TUNER_CLASSES[kind](max_trials=max_trials, **common)
+        return cls(max_epochs=max_epochs, factor=3, **common)
+    return cls(max_trials=max_trials, **common)
 
 
-def run_search(paper: str, hypermodel: kt.HyperModel, objective: kt.Objective, args: argparse.Namespace,
-               default_tuner: str = "bayesian", default_trials: int = 20) -> kt.Tuner:
-    """Run (or resume) the search that ``args`` describe and write its summary table and plot.
+def is_worker() -> bool:
+    """True in a keras-tuner distributed worker (not the chief, not a single-process search)."""
+    return "KERASTUNER_ORACLE_IP" in os.environ and "chief" not in os.environ.get("KERASTUNER_TUNER_ID", "")
 
-    ``hypermodel.fit(hp, model, epochs=..., callbacks=...)`` trains on the paper's own train/dev data
-    and returns the objective (a float or a metrics dict).
+
+def run_search(paper: str, name: str, declare: Declare, score: Score, objective: kt.Objective, *, kind: str,
+               max_trials: int, out: Path, seed: int, epochs: int, executions_per_trial: int = 1,
+               meta: Mapping[str, Any] | None = None, verbose: int = 0) -> kt.Tuner:
+    """Run (or resume) one search and write its summary table and plot.
+
+    ``meta`` (target, corpus, data, profile) is stored in ``search.json`` beside keras-tuner's state; it is
+    what ``--from-tuning`` reads to know which network the search tuned.
     """
     from common.tuning.summary import write_summary
 
-    kind = args.tuner or default_tuner
-    objective = parse_objective(args.objective, objective)
-    name = search_name(args, kind)
-    directory = Path(args.out) / "tuning"
-    max_trials = args.trials or default_trials
-    tuner = make_tuner(kind, hypermodel, objective, directory, name, max_trials, args.executions_per_trial,
-                       args.seed, max_epochs=args.epochs)
-    is_worker = "KERASTUNER_ORACLE_IP" in os.environ and "chief" not in os.environ.get("KERASTUNER_TUNER_ID", "")
-    if not is_worker:
+    directory = Path(out) / "tuning"
+    tuner = make_tuner(kind, declare, score, objective, directory, name, max_trials, executions_per_trial, seed,
+                       max_epochs=epochs)
+    if not is_worker():
         atomic_write_text(directory / name / SEARCH_FILE, json.dumps(
             {"paper": paper, "tuner": kind, "objective": objective.name, "direction": objective.direction,
-             "max_trials": max_trials, "profile": args.profile, "seed": args.seed,
-             "data": "real" if args.data_dir else "synthetic"}, indent=1))
+             "max_trials": max_trials, "seed": seed, **(meta or {})}, indent=1))
     log.info("search %s: %s tuner, objective %s (%s), up to %s trials, state in %s", name, kind, objective.name,
              objective.direction, max_trials, directory / name)
-    tuner.search(epochs=args.epochs, verbose=max(0, args.verbose - 1))
-    if not is_worker:
+    tuner.search(epochs=epochs, verbose=verbose)
+    if not is_worker():
         table = write_summary(directory / name)
         if len(table):
             log.info("best trial of %s: %s; train the full protocol with it: --from-tuning %s", name,
@@ -143,14 +137,19 @@ def _read_json(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text())
 
 
+def search_meta(paper: str, name: str, out_root: str | Path | None = None) -> dict[str, Any]:
+    """``search.json`` of search ``name`` (paper, tuner, objective, target, corpus, ...)."""
+    meta_path = search_dir(paper, name, out_root) / SEARCH_FILE
+    if not meta_path.is_file():
+        raise ConfigError(f"--from-tuning {name}: no search at {meta_path.parent} (expected {meta_path}); "
+                          f"run with --tune --search-name {name} first")
+    return _read_json(meta_path)
+
+
 def best_hyperparameters(paper: str, name: str, out_root: str | Path | None = None) -> dict[str, Any]:
     """The hyperparameter values of the best completed trial of search ``name``."""
     root = search_dir(paper, name, out_root)
-    meta_path = root / SEARCH_FILE
-    if not meta_path.is_file():
-        raise ConfigError(f"--from-tuning {name}: no search at {root} (expected {meta_path}); "
-                          f"run with --tune --search-name {name} first")
-    meta = _read_json(meta_path)
+    meta = search_meta(paper, name, out_root)
     sign = 1.0 if meta["direction"] == "max" else -1.0
     best: tuple[float, dict[str, Any]] | None = None
     for trial_file in sorted(root.glob("trial_*/trial.json")):
@@ -165,11 +164,18 @@ def best_hyperparameters(paper: str, name: str, out_root: str | Path | None = No
     return {k: v for k, v in best[1].items() if not k.startswith("tuner/")}
 
 
-def assert_point_in_space(hypermodel: kt.HyperModel, point: dict[str, Any]) -> None:
+def config_of(declare: Declare, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The configuration ``declare`` returns at the point ``values`` (a trial's or the paper's)."""
+    hp = kt.HyperParameters()
+    hp.values.update(values)  # activates the conditional branches the point lives in
+    return declare(hp)
+
+
+def assert_point_in_space(declare: Declare, point: Mapping[str, Any]) -> None:
     """Check that the paper's published choice is a point of the search space (tests call this)."""
     hp = kt.HyperParameters()
-    hp.values.update(point)  # activates the conditional branches the point lives in
-    hypermodel.build(hp)
+    hp.values.update(point)
+    declare(hp)
     space = {h.name: h for h in hp.space}
     problems = []
     for name, value in point.items():

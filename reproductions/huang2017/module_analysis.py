@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from common.analysis import inertia_ratio, lda_projection
+from reproductions.huang2017.analysis import inertia_ratio, lda_projection
 from common.metrics import unweighted_accuracy
 from reproductions.huang2017.models import module_outputs
 from reproductions.huang2017.noisy_set import MixedBatches

@@ -9,7 +9,7 @@ import numpy as np
 from scipy.interpolate import make_interp_spline
 
 from common.metrics import ccc
-from common.smoothness import power_share_below
+from reproductions.khorram2017.smoothness import power_share_below
 
 LABEL_RATE_HZ = 25.0  # §5.2: "The emotion targets ... are sampled at a frequency of 25 Hz"
 LOW_BAND_HZ = 1.0  # §5.2: "lower than 1 Hz"

@@ -15,7 +15,7 @@ from common.atomic import atomic_write_text
 from common.corpora import write_avec_arff
 from common.metrics import ccc_pooled, rmse
 from common.results import ResultsStore
-from common.smoothness import power_share_below, relative_first_difference_power
+from reproductions.khorram2017.smoothness import power_share_below, relative_first_difference_power
 from common.training import Ledger, get_strategy, progress
 from reproductions.khorram2017 import plots
 from reproductions.khorram2017.data import Utterance

@@ -7,15 +7,19 @@ Utterances are stored as one concatenated segment matrix plus offsets, so uttera
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from common.audio import load_audio
 from common.cache import FeatureCache
 from common.corpora import Corpus
-from common.features import LATIF_LOGMEL, check_finite, log_mel_spectrogram, stack_frames
+from common.features import check_finite, log_mel_spectrogram, stack_frames
 
 FRAMES_PER_SEGMENT = 10  # §4.3: 100 ms segments of 10 ms frames; 10 x 80 = 800 features
+# §4.2: Hamming window of 25 ms, 10 ms shift, 80 mel bands. The 400-sample window is zero-padded to a 512-point
+# DFT (the next power of two, as Kaldi and most toolkits do); the paper does not give the DFT size.
+LATIF_LOGMEL: dict[str, Any] = {"n_fft": 512, "win_length": 400, "hop_length": 160, "window": "hamming", "n_mels": 80}
 N_MELS = LATIF_LOGMEL["n_mels"]  # §4.2: 80 mel bands
 
 

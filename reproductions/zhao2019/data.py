@@ -29,6 +29,9 @@ IEMOCAP_PAPER_COUNTS = {"ang": 71, "exc": 178, "fru": 271, "hap": 31, "neu": 328
 log = logging.getLogger(__name__)
 CORPUS_NAMES = {"emodb": "Berlin EmoDB", "iemocap": "IEMOCAP"}  # row names of Tables 7(a)/(b)
 
+# §3.5: FFT window 2048, hop 512, 128 mel bins; 8 s at 16 kHz -> 128 x 251 (librosa, center=True).
+ZHAO_LOGMEL: dict[str, int] = {"n_fft": 2048, "hop_length": 512, "n_mels": 128}
+
 
 @dataclass(frozen=True)
 class Selection:

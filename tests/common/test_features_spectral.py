@@ -3,7 +3,9 @@
 import librosa
 import numpy as np
 
-from common.features import LATIF_LOGMEL, ZHAO_LOGMEL, log_mel_spectrogram, mfcc, pad_or_crop
+from common.features import log_mel_spectrogram, mfcc, pad_or_crop
+from reproductions.latif2017.segments import LATIF_LOGMEL
+from reproductions.zhao2019.data import ZHAO_LOGMEL
 
 SR = 16000
 RNG = np.random.default_rng(1)

@@ -42,7 +42,8 @@ def test_segments_are_ten_80_band_frames_without_overlap():
     wave = np.random.default_rng(0).normal(scale=0.1, size=16000).astype("float32")  # 1 s -> 101 frames
     segs = utterance_segments(wave)
     assert segs.shape == (11, 800)  # ceil(101 / 10), last group edge-padded
-    from common.features import LATIF_LOGMEL, log_mel_spectrogram
+    from common.features import log_mel_spectrogram
+    from reproductions.latif2017.segments import LATIF_LOGMEL
 
     frames = log_mel_spectrogram(wave, **LATIF_LOGMEL).T
     np.testing.assert_allclose(segs[1], frames[10:20].reshape(-1))

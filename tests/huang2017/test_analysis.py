@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from common.analysis import inertia_ratio, lda_projection
+from reproductions.huang2017.analysis import inertia_ratio, lda_projection
 
 
 def test_inertia_ratio_toy_case():

@@ -1,0 +1,126 @@
+"""The ``Paper`` contract: what a reproduction declares so that one engine can run it.
+
+A reproduction (``reproductions/<paper>/paper.py``) builds one :class:`Paper`. Its model builders and
+experiment logic stay in its own folder; the engine (:mod:`common.engine.runner`) owns the lifecycle:
+flags, threads, corpus opening, the resume ledger, the results store, the tuning hand-off and the final write.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from common.cli import Profile
+
+if TYPE_CHECKING:
+    import keras_tuner as kt
+
+    from common.engine.session import Session
+
+
+@dataclass(frozen=True)
+class Row:
+    """One reproduced number: ``values`` holds one value per run (the store derives mean, std and n).
+
+    ``hp_source`` overrides the run's source of hyperparameters for this row (``Session.hp_source(target)``).
+    """
+
+    table: str
+    row: str
+    column: str
+    metric: str
+    values: float | Sequence[float]
+    variant: str = "faithful"
+    split: str | None = None
+    note: str = ""
+    hp_source: str | None = None
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """One table or figure of the paper: ``run(session, data)`` yields its rows (and may write plots).
+
+    Experiments run in the order the paper declares them; one may read what an earlier one left in
+    ``session.state`` (e.g. the models a later analysis probes).
+    """
+
+    name: str
+    run: Callable[[Session, Any], Iterable[Row]]
+
+
+@dataclass(frozen=True)
+class Search:
+    """A keras-tuner search of one network (and dimension): ``target`` names what it tunes.
+
+    ``declare(hp, args)`` declares the space (``args``: the parsed flags, for profile-dependent bounds) and
+    returns the configuration of the sampled point (the keys the paper's ``train_and_score`` and protocol
+    read); ``split(session, data)`` is the data the search
+    trains and validates on; ``published`` is the paper's own point as hyperparameter values (it must lie
+    inside the space). ``--from-tuning`` applies a search's best point to ``target`` only.
+    """
+
+    target: str
+    declare: Callable[[kt.HyperParameters, argparse.Namespace], dict[str, Any]]
+    objective: kt.Objective
+    split: Callable[[Session, Any], Any]
+    published: Mapping[str, Any]
+    tuner: str = "bayesian"
+    trials: Mapping[str, int] = field(default_factory=lambda: {"smoke": 3, "paper": 20})
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ExtraCorpus:
+    """A second corpus a paper reads beside its main one (Huang's MUSAN noise), with its own root flag."""
+
+    name: str
+    flag: str
+    help: str
+
+
+@dataclass(frozen=True)
+class SettingFlag:
+    """A convenience flag that sets one profile setting (``--noise-factor X`` = ``--set noise_factor=X``)."""
+
+    flag: str
+    setting: str
+    type: Callable[[str], Any]
+    help: str
+
+
+@dataclass(frozen=True)
+class Paper:
+    """Everything the engine needs to run one reproduction.
+
+    - ``prepare(session)`` opens nothing itself: it turns ``session.corpus`` (and ``session.corpora``) into
+      the paper's data (features, folds), once per invocation.
+    - ``experiments`` yield the result rows, in the paper's order.
+    - ``searches`` map a target (network, dimension) to its keras-tuner :class:`Search`;
+      ``train_and_score(session, data, target, config, split)`` is the training the protocol itself uses,
+      returning the metrics a search optimises.
+    - ``benchmark()`` returns the models ``benchmarks/`` times (``common.benchmarking.ModelSpec``).
+    - ``strategies``: the values of ``--strategy`` the paper honours; others are refused with a clear error.
+    """
+
+    name: str
+    title: str
+    citation: str
+    corpora: tuple[str, ...]
+    profiles: Mapping[str, Profile]
+    split: str
+    prepare: Callable[[Session], Any]
+    experiments: tuple[Experiment, ...]
+    searches: Mapping[str, Search] = field(default_factory=dict)
+    train_and_score: Callable[..., dict[str, float]] | None = None
+    benchmark: Callable[[], Sequence[Any]] | None = None
+    extra_corpora: tuple[ExtraCorpus, ...] = ()
+    setting_flags: tuple[SettingFlag, ...] = ()
+    strategies: tuple[str, ...] = ("default", "mirrored")
+    default_hp_source: str = "paper"
+    description: str = ""
+
+    @property
+    def default_target(self) -> str | None:
+        return next(iter(self.searches), None)

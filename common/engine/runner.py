@@ -1,0 +1,148 @@
+"""The run engine: one lifecycle for every reproduction (flags -> corpora -> ledger -> experiments -> tables).
+
+``run(paper, argv)`` parses the shared flags, sets up threads, opens the corpora (the user's copy or the
+synthetic twin, seeded by ``--twin-seed`` for every paper), builds the resume ledger and the results store,
+applies ``--from-tuning`` to the network its search tuned, then either runs a keras-tuner search (``--tune``)
+or every experiment of the paper in order, writing the tables after each one and a summary line at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from common.cli import build_parser, parse_args
+from common.corpora import Corpus, open_corpus
+from common.engine.contract import Paper, Search
+from common.engine.session import Session
+from common.errors import ConfigError
+from common.paths import REPO_ROOT
+from common.results import ResultsStore, RunContext
+from common.training import Ledger, code_fingerprint, configure_threads
+
+log = logging.getLogger("sereprod")
+
+
+def parse(paper: Paper, argv: list[str] | None) -> argparse.Namespace:
+    """The paper's flags, checked: profile defaults filled, ``--strategy`` and corpus roots validated."""
+    args = parse_args(build_parser(paper), paper.profiles, argv)
+    if not hasattr(args, "corpus"):
+        args.corpus = paper.corpora[0]
+    if args.strategy not in paper.strategies:
+        raise ConfigError(f"--strategy {args.strategy}: {paper.name} trains with "
+                          f"{' or '.join(paper.strategies)} only (its training loop does not run under "
+                          f"tf.distribute {args.strategy})")
+    if args.strategy != "default":
+        from common.provenance import keras_backend
+
+        if keras_backend() != "tensorflow":
+            raise ConfigError(f"--strategy {args.strategy} is a tf.distribute strategy; the Keras backend "
+                              f"is {keras_backend()} (set KERAS_BACKEND=tensorflow or drop --strategy)")
+    extra_dirs = {e.name: getattr(args, f"extra_dir_{e.name}") for e in paper.extra_corpora}
+    given = [e for e in paper.extra_corpora if extra_dirs[e.name] is not None]
+    if given and args.data_dir is None or args.data_dir is not None and len(given) < len(paper.extra_corpora):
+        flags = " and ".join(["--data-dir", *(e.flag for e in paper.extra_corpora)])
+        raise ConfigError(f"{flags} go together: give all of them for real data or none for the synthetic twins")
+    for e in given:
+        if not extra_dirs[e.name].exists():
+            raise ConfigError(f"{e.flag} {extra_dirs[e.name]}: no such directory")
+    args.extra_dirs = extra_dirs
+    if args.tune and not paper.searches:
+        raise ConfigError(f"{paper.name} declares no search: --tune has nothing to search")
+    return args
+
+
+def open_corpora(paper: Paper, args: argparse.Namespace) -> dict[str, Corpus]:
+    """The main corpus (``--corpus``) and the paper's extra ones, all by the same twin rule."""
+    corpora = {args.corpus: open_corpus(args.corpus, args.data_dir, size=args.synth_size, seed=args.twin_seed)}
+    for extra in paper.extra_corpora:
+        corpora[extra.name] = open_corpus(extra.name, args.extra_dirs[extra.name], size=args.synth_size,
+                                          seed=args.twin_seed)
+    return corpora
+
+
+def ledger_config(paper: Paper, args: argparse.Namespace, corpora: dict[str, Corpus],
+                  tuned: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """What a finished unit depends on: data, profile, epochs, seed, settings, tuned points and the code."""
+    return {"paper": paper.name, "data": {n: c.data for n, c in corpora.items()},
+            "roots": {n: str(c.root) for n, c in corpora.items()}, "profile": args.profile, "epochs": args.epochs,
+            "seed": args.seed, "settings": args.settings, "tuned": tuned,
+            "code": code_fingerprint([REPO_ROOT / "common", REPO_ROOT / "reproductions" / paper.name])}
+
+
+def resolve_tuning(paper: Paper, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    """``--from-tuning NAME``: ``{target: config}`` for the one target that search tuned."""
+    if not args.from_tuning:
+        return {}
+    from common.tuning import best_hyperparameters, config_of, search_meta
+
+    meta = search_meta(paper.name, args.from_tuning, args.out)
+    target = meta.get("target")
+    if target not in paper.searches:
+        raise ConfigError(f"--from-tuning {args.from_tuning}: the search tuned {target!r}, which is not a target "
+                          f"of {paper.name} ({', '.join(paper.searches)})")
+    if meta.get("corpus") not in (None, args.corpus):
+        raise ConfigError(f"--from-tuning {args.from_tuning}: the search ran on {meta['corpus']}, this run is on "
+                          f"{args.corpus}")
+    values = best_hyperparameters(paper.name, args.from_tuning, args.out)
+    return {target: config_of(lambda hp: paper.searches[target].declare(hp, args), values)}
+
+
+def tune(session: Session, data: Any) -> None:
+    """``--tune``: search ``--target`` with keras-tuner, scoring each point with the paper's own training."""
+    from common.tuning import parse_objective, run_search
+
+    paper, args = session.paper, session.args
+    search: Search = paper.searches[args.target]
+    if paper.train_and_score is None:
+        raise ConfigError(f"{paper.name} declares searches but no train_and_score")
+    split = search.split(session, data)
+    kind = args.tuner or search.tuner
+    name = args.search_name or f"{search.target.replace('/', '-')}-{kind}-{args.profile}"
+    trials = args.trials or search.trials.get(args.profile, 3)
+
+    def score(config: dict[str, Any], epochs: int | None) -> dict[str, float]:
+        session.args.epochs = epochs or args.epochs
+        return paper.train_and_score(session, data, search.target, config, split)
+
+    run_search(paper.name, name, lambda hp: search.declare(hp, args), score,
+               parse_objective(args.objective, search.objective), kind=kind, max_trials=trials, out=session.out,
+               seed=args.seed, epochs=args.epochs, executions_per_trial=args.executions_per_trial,
+               meta={"target": search.target, "corpus": args.corpus, "data": session.data,
+                     "profile": args.profile, "source": search.source}, verbose=session.verbose)
+
+
+def run(paper: Paper, argv: list[str] | None = None) -> int:
+    """Everything ``python reproductions/<paper>/run.py [flags]`` does."""
+    started = time.monotonic()
+    args = parse(paper, argv)
+    configure_threads()
+    corpora = open_corpora(paper, args)
+    corpus = corpora[args.corpus]
+    tuned = resolve_tuning(paper, args)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    ctx = RunContext.from_args(args, paper.name, corpus, paper.split,
+                               also=tuple(c for n, c in corpora.items() if n != args.corpus))
+    ledger = Ledger(out, ledger_config(paper, args, corpora, tuned), fresh=args.fresh)
+    session = Session(paper, args, corpus, corpora, ledger, ResultsStore(ctx, out), tuned, args.from_tuning)
+    data = paper.prepare(session)
+    if args.tune:
+        tune(session, data)
+        return 0
+    for experiment in paper.experiments:
+        ledger.take_touched()
+        rows = list(experiment.run(session, data) or ())
+        computed_by = ledger.take_touched()
+        for r in rows:
+            session.store.add(r.table, r.row, r.column, r.metric, r.values, variant=r.variant, split=r.split,
+                              note=r.note, hp_source=r.hp_source, computed_by=computed_by)
+        session.store.write()
+        log.info("%s: %s done (%d rows)", paper.name, experiment.name, len(rows))
+    log.info("%s %s profile on %s %s data: %d units computed, %d reused, %.0f s; results in %s", paper.name,
+             args.profile, session.data, "+".join(corpora), ledger.computed, ledger.reused,
+             time.monotonic() - started, out / "results.md")
+    return 0

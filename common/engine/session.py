@@ -1,0 +1,108 @@
+"""What an experiment sees of a run: flags, corpora, ledger, results store, tuned configurations, plots."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from common.corpora import Corpus
+from common.engine.contract import Paper
+from common.plots import save_figure
+from common.results import ResultsStore
+from common.splits import Fold, write_folds
+from common.training import Ledger
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Session:
+    """One invocation of a paper: read-only flags plus the run's ledger, store and shared state.
+
+    ``corpora`` maps every opened corpus name to its :class:`Corpus` (``corpus`` is the main one);
+    ``tuned`` maps a search target to the configuration ``--from-tuning`` chose for it.
+    """
+
+    paper: Paper
+    args: argparse.Namespace
+    corpus: Corpus
+    corpora: Mapping[str, Corpus]
+    ledger: Ledger
+    store: ResultsStore
+    tuned: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tuned_by: str | None = None
+    state: dict[str, Any] = field(default_factory=dict)
+
+    # -- flags ---------------------------------------------------------------------------------------
+    @property
+    def settings(self) -> dict[str, Any]:
+        return self.args.settings
+
+    @property
+    def profile(self) -> str:
+        return self.args.profile
+
+    @property
+    def runs(self) -> int:
+        return self.args.runs
+
+    @property
+    def epochs(self) -> int:
+        return self.args.epochs
+
+    @property
+    def seed(self) -> int:
+        """Base seed: run ``r`` of a unit uses ``seed + r``."""
+        return self.args.seed
+
+    @property
+    def out(self) -> Path:
+        return Path(self.args.out)
+
+    @property
+    def verbose(self) -> int:
+        """Keras ``verbose`` for fit/predict: 0 unless ``-vv``."""
+        return 2 if self.args.verbose > 1 else 0
+
+    @property
+    def data(self) -> str:
+        """``real`` when every corpus read is the user's copy, else ``synthetic``."""
+        return self.store.ctx.data
+
+    @property
+    def synthetic(self) -> bool:
+        return self.data == "synthetic"
+
+    # -- hyperparameters -----------------------------------------------------------------------------
+    def config(self, target: str, default: Mapping[str, Any]) -> dict[str, Any]:
+        """``default`` with the ``--from-tuning`` point applied when (and only when) that search tuned ``target``."""
+        return {**default, **self.tuned.get(target, {})}
+
+    def hp_source(self, target: str | None = None) -> str:
+        """Where the hyperparameters of ``target`` come from: ``tuning:<search>`` or the paper's default source."""
+        if target is not None and target in self.tuned:
+            return f"tuning:{self.tuned_by}"
+        return self.paper.default_hp_source
+
+    # -- training helpers ----------------------------------------------------------------------------
+    def scope(self) -> contextlib.AbstractContextManager:
+        """Build and compile models inside this: the ``--strategy`` the user chose (TensorFlow only)."""
+        if self.args.strategy == "default":
+            return contextlib.nullcontext()
+        from common.training import get_strategy
+
+        return get_strategy(self.args.strategy).scope()
+
+    # -- outputs -------------------------------------------------------------------------------------
+    def save_figure(self, fig: Any, name: str, **savefig: Any) -> Path:
+        """Write ``fig`` to ``<out>/<name>`` atomically, marked when the data are synthetic."""
+        return save_figure(fig, self.out / name, self.data, **savefig)
+
+    def write_folds(self, folds: list[Fold], name: str) -> Path:
+        """The exact fold lists under ``<out>/splits/<name>`` (so others can reuse and cite them)."""
+        return write_folds(folds, self.out / "splits" / name)

@@ -1,0 +1,45 @@
+"""``python -m reproductions list`` | ``python -m reproductions <paper> [flags]`` (also the ``sereprod`` command)."""
+
+from __future__ import annotations
+
+import sys
+
+USAGE = """usage: sereprod list                 the registered papers, their corpora and profiles
+       sereprod <paper> [flags]       run a paper (flags as for reproductions/<paper>/run.py; --help lists them)"""
+
+
+def listing() -> str:
+    """One line per registered paper: name, corpora, profiles, title."""
+    import reproductions
+
+    lines = []
+    for name in reproductions.names():
+        paper = reproductions.get(name)
+        corpora = ", ".join([*paper.corpora, *(e.name for e in paper.extra_corpora)])
+        lines.append(f"{name:12s} corpora: {corpora:18s} profiles: {', '.join(paper.profiles):12s} {paper.title}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("-h", "--help"):
+        print(USAGE)
+        return 0 if argv else 2
+    if argv[0] == "list":
+        print(listing())
+        return 0
+    import reproductions
+    from common.engine import run
+
+    return run(reproductions.get(argv[0]), argv[1:])
+
+
+def console() -> None:
+    """Entry point of the ``sereprod`` console command: suite errors print one line and exit 2."""
+    from common.cli import main_guard
+
+    main_guard(main)
+
+
+if __name__ == "__main__":
+    console()
