@@ -74,6 +74,10 @@ def build_parser(paper: Any) -> argparse.ArgumentParser:
     for flag in paper.setting_flags:
         parser.add_argument(flag.flag, type=flag.type, default=None, dest=f"setting_{flag.setting}",
                             help=f"{flag.help} (= --set {flag.setting}=VALUE)")
+    parser.add_argument("--rehearse", action="store_true",
+                        help="run every unit of the profile for a few steps at full shapes, timed; writes "
+                             "rehearsal.md with the projected time and peak memory of the real run (tables go "
+                             "to <out>/rehearsal/)")
     parser.add_argument("--fresh", action="store_true",
                         help="recompute every unit instead of resuming finished ones from the ledger")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv: Keras progress)")
@@ -83,6 +87,9 @@ def build_parser(paper: Any) -> argparse.ArgumentParser:
     tuning.add_argument("--target", choices=targets or None, default=paper.default_target,
                         help="what --tune searches (network, dimension): " + (", ".join(targets) or "none")
                              + f" (default {paper.default_target})")
+    tuning.add_argument("--no-search", action="store_true",
+                        help="skip the searches the paper profile runs where a paper tuned without printing the "
+                             "result; rows then say hp_source=suite-default")
     tuning.add_argument("--tuner", choices=TUNERS, default=None, help="search algorithm (default: the paper's)")
     tuning.add_argument("--trials", type=int, default=None, help="maximum trials (default: the search's, per profile)")
     tuning.add_argument("--executions-per-trial", type=int, default=1, help="models trained per trial (default 1)")

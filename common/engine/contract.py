@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from common.cli import Profile
+from common.results.evidence import Evidence
 
 if TYPE_CHECKING:
     import keras_tuner as kt
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
 class Row:
     """One reproduced number: ``values`` holds one value per run (the store derives mean, std and n).
 
-    ``hp_source`` overrides the run's source of hyperparameters for this row (``Session.hp_source(target)``).
+    ``hp_source`` overrides the run's source of hyperparameters for this row (``Session.hp_source(target)``);
+    ``evidence`` carries the per-item predictions of every run, from which the store computes the 95 % interval.
     """
 
     table: str
@@ -36,6 +38,7 @@ class Row:
     split: str | None = None
     note: str = ""
     hp_source: str | None = None
+    evidence: Evidence | None = None
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,9 @@ class Search:
     returns the configuration of the sampled point (the keys the paper's ``train_and_score`` and protocol
     read); ``split(session, data)`` is the data the search
     trains and validates on; ``published`` is the paper's own point as hyperparameter values (it must lie
-    inside the space). ``--from-tuning`` applies a search's best point to ``target`` only.
+    inside the space). ``--from-tuning`` applies a search's best point to ``target`` only. ``in_profile`` names
+    the profiles that run this search before the protocol (where the paper tuned without printing its choice);
+    ``--no-search`` skips it.
     """
 
     target: str
@@ -69,6 +74,7 @@ class Search:
     tuner: str = "bayesian"
     trials: Mapping[str, int] = field(default_factory=lambda: {"smoke": 3, "paper": 20})
     source: str = ""
+    in_profile: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

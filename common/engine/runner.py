@@ -11,12 +11,15 @@ from __future__ import annotations
 import argparse
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from common.atomic import atomic_write_text
 from common.cli import build_parser, parse_args
 from common.corpora import Corpus, open_corpus
 from common.engine.contract import Paper, Search
+from common.engine.rehearsal import Rehearsal, peak_rss_gib
 from common.engine.session import Session
 from common.errors import ConfigError
 from common.paths import REPO_ROOT
@@ -91,28 +94,58 @@ def resolve_tuning(paper: Paper, args: argparse.Namespace) -> dict[str, dict[str
     return {target: config_of(lambda hp: paper.searches[target].declare(hp, args), values)}
 
 
-def tune(session: Session, data: Any) -> None:
-    """``--tune``: search ``--target`` with keras-tuner, scoring each point with the paper's own training."""
+def tune(session: Session, data: Any, search: Search, name: str | None = None) -> str:
+    """Search ``search.target`` with keras-tuner, scoring each point with the paper's own training; -> its name."""
     from common.tuning import parse_objective, run_search
 
     paper, args = session.paper, session.args
-    search: Search = paper.searches[args.target]
     if paper.train_and_score is None:
         raise ConfigError(f"{paper.name} declares searches but no train_and_score")
     split = search.split(session, data)
     kind = args.tuner or search.tuner
-    name = args.search_name or f"{search.target.replace('/', '-')}-{kind}-{args.profile}"
+    name = name or args.search_name or f"{search.target.replace('/', '-')}-{kind}-{args.profile}"
     trials = args.trials or search.trials.get(args.profile, 3)
+    epochs = args.epochs
 
-    def score(config: dict[str, Any], epochs: int | None) -> dict[str, float]:
-        session.args.epochs = epochs or args.epochs
-        return paper.train_and_score(session, data, search.target, config, split)
+    def score(config: dict[str, Any], budget: int | None) -> dict[str, float]:
+        session.args.epochs = budget or epochs  # Hyperband hands each trial its own epoch budget
+        try:
+            return paper.train_and_score(session, data, search.target, config, split)
+        finally:
+            session.args.epochs = epochs
 
     run_search(paper.name, name, lambda hp: search.declare(hp, args), score,
                parse_objective(args.objective, search.objective), kind=kind, max_trials=trials, out=session.out,
-               seed=args.seed, epochs=args.epochs, executions_per_trial=args.executions_per_trial,
+               seed=args.seed, epochs=epochs, executions_per_trial=args.executions_per_trial,
                meta={"target": search.target, "corpus": args.corpus, "data": session.data,
                      "profile": args.profile, "source": search.source}, verbose=session.verbose)
+    return name
+
+
+def profile_searches(session: Session, data: Any) -> None:
+    """The searches this profile runs before the protocol (``Search.in_profile``), unless ``--no-search`` or
+    ``--from-tuning`` already set the target; each best point is applied to its own target only."""
+    from common.tuning import best_hyperparameters, config_of
+
+    args = session.args
+    for search in session.paper.searches.values():
+        if args.no_search or args.profile not in search.in_profile or search.target in session.tuned:
+            continue
+        name = tune(session, data, search, name=f"profile-{search.target.replace('/', '-')}-{args.profile}")
+        values = best_hyperparameters(session.paper.name, name, session.out)
+        session.tuned[search.target] = config_of(lambda hp, s=search: s.declare(hp, args), values)
+        session.tuned_source[search.target] = f"search:{name}"
+
+
+def write_warnings(session: Session, path: Path) -> None:
+    """``training-warnings.md``: every unit whose kept model looked undertrained (removed when none)."""
+    if not session.warnings:
+        path.unlink(missing_ok=True)
+        return
+    lines = [f"# {session.paper.name}: units whose kept model looks undertrained", "",
+             "Checked per unit by common.training.curves.undertraining (best epoch among the first few, training "
+             "metric at the kept epoch far below its final value, validation swings wider than the set width).", ""]
+    atomic_write_text(path, "\n".join([*lines, *(f"- {w}" for w in session.warnings)]) + "\n")
 
 
 def run(paper: Paper, argv: list[str] | None = None) -> int:
@@ -125,23 +158,38 @@ def run(paper: Paper, argv: list[str] | None = None) -> int:
     tuned = resolve_tuning(paper, args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    report_dir = out
+    if args.rehearse:
+        out = args.out = out / "rehearsal"
+        out.mkdir(parents=True, exist_ok=True)
     ctx = RunContext.from_args(args, paper.name, corpus, paper.split,
                                also=tuple(c for n, c in corpora.items() if n != args.corpus))
-    ledger = Ledger(out, ledger_config(paper, args, corpora, tuned), fresh=args.fresh)
-    session = Session(paper, args, corpus, corpora, ledger, ResultsStore(ctx, out), tuned, args.from_tuning)
+    if args.rehearse:
+        ctx = replace(ctx, profile=f"{args.profile}-rehearsal")
+    ledger = Ledger(out, ledger_config(paper, args, corpora, tuned), fresh=args.fresh or args.rehearse)
+    session = Session(paper, args, corpus, corpora, ledger, ResultsStore(ctx, out), tuned,
+                      {t: f"tuning:{args.from_tuning}" for t in tuned},
+                      rehearsal=Rehearsal() if args.rehearse else None)
     data = paper.prepare(session)
     if args.tune:
-        tune(session, data)
+        tune(session, data, paper.searches[args.target])
         return 0
+    profile_searches(session, data)
     for experiment in paper.experiments:
         ledger.take_touched()
         rows = list(experiment.run(session, data) or ())
         computed_by = ledger.take_touched()
         for r in rows:
             session.store.add(r.table, r.row, r.column, r.metric, r.values, variant=r.variant, split=r.split,
-                              note=r.note, hp_source=r.hp_source, computed_by=computed_by)
+                              note=r.note, hp_source=r.hp_source, computed_by=computed_by,
+                              evidence=r.evidence)
         session.store.write()
         log.info("%s: %s done (%d rows)", paper.name, experiment.name, len(rows))
+    write_warnings(session, out / "training-warnings.md")
+    if session.rehearsal is not None:
+        path = session.rehearsal.report(paper.name, args.profile, ctx.hardware, ctx.backend,
+                                        report_dir / "rehearsal.md")
+        log.info("rehearsal: %d units, peak RSS %.2f GiB; %s", len(session.rehearsal.units), peak_rss_gib(), path)
     log.info("%s %s profile on %s %s data: %d units computed, %d reused, %.0f s; results in %s", paper.name,
              args.profile, session.data, "+".join(corpora), ledger.computed, ledger.reused,
              time.monotonic() - started, out / "results.md")

@@ -12,6 +12,7 @@ from typing import Any
 
 from common.corpora import Corpus
 from common.engine.contract import Paper
+from common.engine.rehearsal import Rehearsal
 from common.plots import save_figure
 from common.results import ResultsStore
 from common.splits import Fold, write_folds
@@ -25,7 +26,8 @@ class Session:
     """One invocation of a paper: read-only flags plus the run's ledger, store and shared state.
 
     ``corpora`` maps every opened corpus name to its :class:`Corpus` (``corpus`` is the main one);
-    ``tuned`` maps a search target to the configuration ``--from-tuning`` chose for it.
+    ``tuned`` maps a search target to the configuration chosen for it by ``--from-tuning`` or by a search the
+    profile runs (``tuned_source`` says which: ``tuning:<name>`` or ``search:<name>``).
     """
 
     paper: Paper
@@ -35,8 +37,10 @@ class Session:
     ledger: Ledger
     store: ResultsStore
     tuned: dict[str, dict[str, Any]] = field(default_factory=dict)
-    tuned_by: str | None = None
+    tuned_source: dict[str, str] = field(default_factory=dict)
     state: dict[str, Any] = field(default_factory=dict)
+    rehearsal: Rehearsal | None = None
+    warnings: list[str] = field(default_factory=list)
 
     # -- flags ---------------------------------------------------------------------------------------
     @property
@@ -85,8 +89,10 @@ class Session:
 
     def hp_source(self, target: str | None = None) -> str:
         """Where the hyperparameters of ``target`` come from: ``tuning:<search>`` or the paper's default source."""
-        if target is not None and target in self.tuned:
-            return f"tuning:{self.tuned_by}"
+        if target is not None and target in self.tuned_source:
+            return self.tuned_source[target]
+        if self.args.no_search and any(self.profile in s.in_profile for s in self.paper.searches.values()):
+            return "suite-default (--no-search)"
         return self.paper.default_hp_source
 
     # -- training helpers ----------------------------------------------------------------------------
@@ -97,6 +103,26 @@ class Session:
         from common.training import get_strategy
 
         return get_strategy(self.args.strategy).scope()
+
+    def fit_budget(self, unit: tuple, epochs: int, steps_per_epoch: int) -> tuple[dict[str, Any], list]:
+        """``fit`` keyword arguments and callbacks for one training of ``unit``.
+
+        Normally ``{"epochs": epochs}`` and no callback. Under ``--rehearse`` the training is cut to a few
+        steps of one epoch and timed; ``steps_per_epoch`` is what the real run would take per epoch
+        (``ceil(n_train / batch)``), from which the rehearsal projects the real run's time.
+        """
+        if self.rehearsal is None:
+            return {"epochs": int(epochs)}, []
+        return self.rehearsal.budget(unit, epochs, steps_per_epoch)
+
+    def check_training(self, unit: tuple, curve_set: Mapping[str, Any], monitor: str, mode: str = "max") -> None:
+        """Warn (log and results page) when the model kept for ``unit`` looks undertrained (common.training.curves)."""
+        from common.training.curves import undertraining
+
+        for reason in undertraining(curve_set, monitor, mode):
+            message = f"{'/'.join(map(str, unit))}: {reason}"
+            log.warning("possibly undertrained: %s", message)
+            self.warnings.append(message)
 
     # -- outputs -------------------------------------------------------------------------------------
     def save_figure(self, fig: Any, name: str, **savefig: Any) -> Path:

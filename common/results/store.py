@@ -16,6 +16,7 @@ from common.atomic import atomic_write_text
 from common.errors import ConfigError
 from common.results.context import RunContext
 from common.results.diff import DEFAULT_REL_TOL, diff_table, extra_rows
+from common.results.evidence import Evidence
 from common.results.published import load_published, published_path
 from common.results.render import render_markdown
 
@@ -80,7 +81,7 @@ class ResultsStore:
 
     def add(self, table: str, row: str, column: str, metric: str, values: float | Sequence[float],
             variant: str = "faithful", split: str | None = None, note: str = "", hp_source: str | None = None,
-            computed_by: Sequence[str] = ()) -> Record:
+            computed_by: Sequence[str] = (), evidence: Evidence | None = None) -> Record:
         """Record one number: ``values`` holds one value per run (mean, sample std and n are derived).
 
         ``computed_by`` names the commits whose code computed the ledger units behind the number (default:

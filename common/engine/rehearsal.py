@@ -1,0 +1,101 @@
+"""``--rehearse``: every unit of a profile at full input shapes for a bounded number of steps, timed.
+
+A paper's training calls ``session.fit_budget(unit, epochs, steps_per_epoch)``; in a rehearsal it returns
+``fit`` keyword arguments that cut each unit to ``STEPS`` steps of ``EPOCHS`` epochs and a callback that
+times the steps. The engine then writes ``rehearsal.md``: every unit with its planned epochs and steps,
+seconds per step, the projected wall time of the real run (planned epochs x steps x seconds per step:
+an upper bound, early stopping only shortens it), and the peak host memory of the rehearsal.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+
+from common.atomic import atomic_write_text
+
+#: steps per epoch and epochs a rehearsed unit trains for
+STEPS = 3
+EPOCHS = 1
+
+
+@dataclass
+class UnitTiming:
+    """One rehearsed unit: what the real run would do and what the rehearsal measured."""
+
+    unit: str
+    planned_epochs: int
+    planned_steps: int
+    step_seconds: list[float] = field(default_factory=list)
+
+    @property
+    def seconds_per_step(self) -> float:
+        """Median of the timed steps, the first (tracing) left out when there are more."""
+        steps = self.step_seconds[1:] if len(self.step_seconds) > 1 else self.step_seconds
+        return float(np.median(steps)) if steps else float("nan")
+
+    @property
+    def projected_hours(self) -> float:
+        return self.planned_epochs * self.planned_steps * self.seconds_per_step / 3600
+
+
+class StepTimer(keras.callbacks.Callback):
+    """Seconds of every training batch, appended to a :class:`UnitTiming`."""
+
+    def __init__(self, timing: UnitTiming) -> None:
+        super().__init__()
+        self.timing = timing
+        self._start = 0.0
+
+    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
+        self._start = time.perf_counter()
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        self.timing.step_seconds.append(time.perf_counter() - self._start)
+
+
+def peak_rss_gib() -> float:
+    """Peak resident memory of this process and its finished children, GiB (``getrusage``)."""
+    scale = 1 if sys.platform == "darwin" else 1024
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale
+    return max(own, children) / 2**30
+
+
+@dataclass
+class Rehearsal:
+    """Timings of every unit a rehearsal ran, and the report."""
+
+    units: dict[str, UnitTiming] = field(default_factory=dict)
+    started: float = field(default_factory=time.monotonic)
+
+    def budget(self, unit: tuple, epochs: int, steps_per_epoch: int) -> tuple[dict[str, Any], list]:
+        name = "/".join(map(str, unit))
+        timing = self.units.setdefault(name, UnitTiming(name, int(epochs), int(steps_per_epoch)))
+        return ({"epochs": min(int(epochs), EPOCHS), "steps_per_epoch": min(int(steps_per_epoch), STEPS)},
+                [StepTimer(timing)])
+
+    def report(self, paper: str, profile: str, hardware: str, backend: str, path: Path) -> Path:
+        rows = sorted(self.units.values(), key=lambda t: t.unit)
+        total = sum(t.projected_hours for t in rows if np.isfinite(t.projected_hours))
+        lines = [f"# {paper}: rehearsal of the {profile} profile", "",
+                 f"Hardware: {hardware}; backend {backend}. Every unit ran {EPOCHS} epoch(s) of at most {STEPS} "
+                 "steps at full input shapes, then its full evaluation and table writing.", "",
+                 f"- units: {len(rows)}",
+                 f"- rehearsal wall time: {time.monotonic() - self.started:.0f} s",
+                 f"- peak host memory (RSS): {peak_rss_gib():.2f} GiB",
+                 f"- projected wall time of the real {profile} profile on this hardware: {total:.1f} h "
+                 "(planned epochs x steps per epoch x measured seconds per step, summed over units; "
+                 "early stopping only shortens it; feature extraction not included)", "",
+                 "| unit | planned epochs | steps / epoch | s / step | projected h |", "|---|---|---|---|---|"]
+        lines += [f"| {t.unit} | {t.planned_epochs} | {t.planned_steps} | {t.seconds_per_step:.3f} | "
+                  f"{t.projected_hours:.2f} |" for t in rows]
+        atomic_write_text(path, "\n".join(lines) + "\n")
+        return path
