@@ -8,8 +8,10 @@ flags, threads, corpus opening, the resume ledger, the results store, the tuning
 from __future__ import annotations
 
 import argparse
+import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from common.cli import Profile
@@ -108,6 +110,8 @@ class Paper:
       returning the metrics a search optimises.
     - ``benchmark()`` returns the models ``benchmarks/`` times (``common.benchmarking.ModelSpec``).
     - ``strategies``: the values of ``--strategy`` the paper honours; others are refused with a clear error.
+    - ``test_argv``: flags that shrink the smoke profile to a run of seconds; the registry-wide contract tests
+      (tests/engine) run every paper with them.
     """
 
     name: str
@@ -126,6 +130,12 @@ class Paper:
     strategies: tuple[str, ...] = ("default", "mirrored")
     default_hp_source: str = "paper"
     description: str = ""
+    test_argv: tuple[str, ...] = ()
+
+    @property
+    def folder(self) -> Path:
+        """The reproduction's own folder (where ``prepare`` is defined): its code is part of each unit's key."""
+        return Path(inspect.getfile(self.prepare)).resolve().parent
 
     @property
     def default_target(self) -> str | None:

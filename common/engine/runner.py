@@ -73,7 +73,7 @@ def ledger_config(paper: Paper, args: argparse.Namespace, corpora: dict[str, Cor
     return {"paper": paper.name, "data": {n: c.data for n, c in corpora.items()},
             "roots": {n: str(c.root) for n, c in corpora.items()}, "profile": args.profile, "epochs": args.epochs,
             "seed": args.seed, "settings": args.settings, "tuned": tuned,
-            "code": code_fingerprint([REPO_ROOT / "common", REPO_ROOT / "reproductions" / paper.name])}
+            "code": code_fingerprint([REPO_ROOT / "common", paper.folder])}
 
 
 def resolve_tuning(paper: Paper, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
