@@ -1,9 +1,10 @@
 """Print a paper's published vs reproduced numbers with their difference.
 
     python -m common.compare khorram2017            # the table, from results/khorram2017/results.csv
-    python -m common.compare khorram2017 --strict   # exit 1 if a real-data number misses its tolerance
+    python -m common.compare khorram2017 --strict   # exit 1 if a real-data cell is "not reproduced"
 
-Synthetic rows are shown and marked; they never count as reproductions, and --strict ignores them.
+Each published cell is judged by its kind (value, bound, argmax) against the reproduced number's 95 % interval
+(common.results.diff). Synthetic rows are shown with the verdict "synthetic"; --strict ignores them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from common.errors import SereprodError
 from common.paths import REPO_ROOT
-from common.results.diff import DEFAULT_REL_TOL, DIFFERS, REPRODUCED, SYNTHETIC, diff_table, summary_counts
+from common.results.diff import INCONCLUSIVE, NOT_REPRODUCED, REPRODUCED, SYNTHETIC, diff_table, summary_counts
 from common.results.published import load_published
 from common.results.render import render_terminal
 from common.results.store import read_results
@@ -26,11 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("paper", help="paper id, e.g. khorram2017 (a directory under reproductions/)")
     parser.add_argument("--results", type=Path, default=None,
                         help="results.csv to compare (default: results/<paper>/results.csv)")
-    parser.add_argument("--rel-tol", type=float, default=DEFAULT_REL_TOL,
-                        help="relative tolerance |reproduced - published| / |published| for cells without a "
-                             f"'tolerance' column in published.csv (default {DEFAULT_REL_TOL})")
     parser.add_argument("--strict", action="store_true",
-                        help="exit with status 1 when any real-data, faithful number is outside its tolerance")
+                        help="exit with status 1 when any real-data cell of the faithful variant is not reproduced")
     return parser
 
 
@@ -42,14 +40,14 @@ def main(argv: list[str] | None = None) -> int:
     except SereprodError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    diff = diff_table(published, reproduced, args.rel_tol)
+    diff = diff_table(published, reproduced)
     print(render_terminal(diff))
     counts = summary_counts(diff)
-    print(f"\n{counts['published cells']} published cells: {counts[REPRODUCED]} reproduced on real data, "
-          f"{counts[DIFFERS]} differ on real data, {counts[SYNTHETIC]} synthetic only (not reproductions), "
-          f"{counts['not run']} not run.")
-    if args.strict and counts[DIFFERS]:
-        print(f"strict: {counts[DIFFERS]} real-data cells outside tolerance", file=sys.stderr)
+    print(f"\n{counts['published cells']} published cells: {counts[REPRODUCED]} reproduced, "
+          f"{counts[NOT_REPRODUCED]} not reproduced, {counts[INCONCLUSIVE]} inconclusive (real data); "
+          f"{counts[SYNTHETIC]} synthetic only (not reproductions); {counts['not run']} not run.")
+    if args.strict and counts[NOT_REPRODUCED]:
+        print(f"strict: {counts[NOT_REPRODUCED]} real-data cells not reproduced", file=sys.stderr)
         return 1
     return 0
 

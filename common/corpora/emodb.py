@@ -1,4 +1,5 @@
-"""Berlin EmoDB reader (the folder holding ``wav/03a01Fa.wav``); used by Zhao §4.
+"""Berlin EmoDB reader (the folder holding ``wav/03a01Fa.wav``, or ``wav_corpus/`` as in some copies in
+circulation); used by Zhao §4.
 
 The file name encodes everything: speaker (2 digits), text code (3 characters), emotion letter,
 version letter. The emotion is always taken from the name, never from a side file.
@@ -21,14 +22,24 @@ SPEAKER_GENDER = {"03": "M", "08": "F", "09": "F", "10": "M", "11": "M", "12": "
                   "14": "F", "15": "M", "16": "F"}
 TEXTS = ["a01", "a02", "a04", "a05", "a07", "b01", "b02", "b03", "b09", "b10"]
 N_DISTRIBUTED = 535
-EXPECTED = ["wav/<speaker:2 digits><text:3 chars><emotion letter><version letter>.wav, e.g. wav/03a01Fa.wav"]
+EXPECTED = ["wav/<speaker:2 digits><text:3 chars><emotion letter><version letter>.wav, e.g. wav/03a01Fa.wav "
+            "(or wav_corpus/03a01Fa.wav)"]
+WAV_FOLDERS = ("wav", "wav_corpus")  # the distributed name, and the one some copies in circulation use
 EXTRA_COLUMNS = ["text", "emotion", "version"]
 _NAME = re.compile(r"^(\d\d)([a-z]\d\d)([A-Z])([a-z])$")
 
 
+def _wav_folder(root: Path) -> Path | None:
+    """``wav/`` or ``wav_corpus/`` under ``root``, whichever holds EmoDB-named files."""
+    for name in WAV_FOLDERS:
+        wav = root / name
+        if wav.is_dir() and any(_NAME.match(p.stem) for p in wav.glob("*.wav")):
+            return wav
+    return None
+
+
 def _matches(root: Path) -> bool:
-    wav = root / "wav"
-    return wav.is_dir() and any(_NAME.match(p.stem) for p in wav.glob("*.wav"))
+    return _wav_folder(root) is not None
 
 
 def read_emodb(root: str | os.PathLike) -> pd.DataFrame:
@@ -37,7 +48,10 @@ def read_emodb(root: str | os.PathLike) -> pd.DataFrame:
     root = require_layout(root, CORPUS, EXPECTED, _matches)
     report = ReadReport(CORPUS, str(root))
     rows = []
-    for f in sorted((root / "wav").iterdir()):
+    wav = _wav_folder(root)
+    if wav.name != "wav":
+        report.note("audio folder named like some copies in circulation", f"{wav.name}/")
+    for f in sorted(wav.iterdir()):
         if is_hidden(f) or not f.is_file():
             continue
         if f.suffix.lower() != ".wav":

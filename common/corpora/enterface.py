@@ -2,8 +2,10 @@
 
 Layout ``subject N/<emotion>/sentence N/sN_<em>_N.avi``. The audio track of the .avi is decoded with
 PyAV; a .wav with the same stem beside it is used instead. Copies in circulation are irregular: one
-subject lacks the ``sentence N`` level and subject 23 has only two happiness utterances (hence the
-1,257 utterances of Huang §5.1); both are read and reported in the notes.
+subject lacks the ``sentence N`` level, subject 23 has only two happiness utterances (hence the
+1,257 utterances of Huang §5.1), and the files of subject 11 are named ``s12_*`` like subject 12's. All are
+read and reported in the notes; the speaker and the utterance id always come from the ``subject N`` folder
+(``subject 11/anger/sentence 1/s12_an_1.avi`` is ``s11_an_1`` of ``subject 11``), so both subjects are kept.
 """
 
 from __future__ import annotations
@@ -26,6 +28,12 @@ EXTRA_COLUMNS = ["subject", "sentence", "source"]
 _SUBJECT = re.compile(r"^subject\s*(\d+)$", re.IGNORECASE)
 _SENTENCE = re.compile(r"^sentence\s*(\d+)$", re.IGNORECASE)
 _FILE = re.compile(r"_([a-z]{2})_?(\d+)$", re.IGNORECASE)
+_FILE_SUBJECT = re.compile(r"^s(\d+)_", re.IGNORECASE)
+
+
+def utterance_id(stem: str, subject: int) -> str:
+    """The id of a file of ``subject N/``: its stem with the subject number taken from the folder."""
+    return _FILE_SUBJECT.sub(f"s{subject}_", stem, count=1)
 
 
 def _matches(root: Path) -> bool:
@@ -84,7 +92,10 @@ def read_enterface(root: str | os.PathLike) -> pd.DataFrame:
                 sentence_of[f.stem] = sentence
             for stem, variants in sorted(by_stem.items()):
                 report.found += 1
-                uid = stem
+                uid = utterance_id(stem, subject)
+                if uid != stem:
+                    report.note("file named for another subject (id and speaker from the folder)",
+                                f"{subj_dir.name}/{emotion}/{stem}")
                 path = variants.get(".wav") or variants[".avi"]
                 if ".wav" in variants and ".avi" in variants:
                     report.note(".wav beside the .avi used", uid)

@@ -110,6 +110,8 @@ class Paper:
       returning the metrics a search optimises.
     - ``benchmark()`` returns the models ``benchmarks/`` times (``common.benchmarking.ModelSpec``).
     - ``strategies``: the values of ``--strategy`` the paper honours; others are refused with a clear error.
+    - ``flaws``: corrected variant name -> the flaw of the paper it corrects; every row of such a variant with a
+      faithful twin gets its effect measured (faithful minus corrected, ``flaw_effects.csv``).
     - ``test_argv``: flags that shrink the smoke profile to a run of seconds; the registry-wide contract tests
       (tests/engine) run every paper with them.
     """
@@ -131,6 +133,7 @@ class Paper:
     default_hp_source: str = "paper"
     description: str = ""
     test_argv: tuple[str, ...] = ()
+    flaws: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def folder(self) -> Path:

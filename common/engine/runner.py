@@ -167,7 +167,7 @@ def run(paper: Paper, argv: list[str] | None = None) -> int:
     if args.rehearse:
         ctx = replace(ctx, profile=f"{args.profile}-rehearsal")
     ledger = Ledger(out, ledger_config(paper, args, corpora, tuned), fresh=args.fresh or args.rehearse)
-    session = Session(paper, args, corpus, corpora, ledger, ResultsStore(ctx, out), tuned,
+    session = Session(paper, args, corpus, corpora, ledger, ResultsStore(ctx, out, paper.flaws), tuned,
                       {t: f"tuning:{args.from_tuning}" for t in tuned},
                       rehearsal=Rehearsal() if args.rehearse else None)
     data = paper.prepare(session)

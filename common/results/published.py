@@ -11,6 +11,9 @@ from common.paths import REPO_ROOT
 
 PUBLISHED_COLUMNS = ("table", "row", "column", "metric", "value", "unit", "note")
 KEY = ["table", "row", "column", "metric"]
+#: how a published cell is judged (common.results.diff.verdict): a point value, a bound the paper states
+#: ("> 95 %", "< 5 %"), or the argmax of a sweep ("best filter length 512")
+KINDS = ("value", "lower-bound", "upper-bound", "argmax")
 
 
 def published_path(paper: str) -> Path:
@@ -18,8 +21,9 @@ def published_path(paper: str) -> Path:
 
 
 def load_published(paper: str, path: str | Path | None = None) -> pd.DataFrame:
-    """Read and validate a published.csv: the columns of ``PUBLISHED_COLUMNS`` (an optional
-    ``tolerance`` column holds an absolute tolerance per cell), numeric values, unique keys."""
+    """Read and validate a published.csv: the columns of ``PUBLISHED_COLUMNS``, numeric values, unique keys, and
+    the optional ``kind`` (one of ``KINDS``, default ``value``) and ``abs_tol`` (an absolute tolerance in the
+    cell's units, for value cells such as a confusion matrix's zeros where a relative one means nothing)."""
     path = Path(path) if path else published_path(paper)
     if not path.is_file():
         raise ConfigError(f"no published numbers for {paper!r}: expected {path}")
@@ -35,6 +39,11 @@ def load_published(paper: str, path: str | Path | None = None) -> pd.DataFrame:
     dup = table.duplicated(KEY, keep=False)
     if dup.any():
         raise ConfigError(f"{path}: duplicate keys {table.loc[dup, KEY].to_dict('records')[:3]}")
-    if "tolerance" in table.columns:
-        table["tolerance"] = pd.to_numeric(table["tolerance"], errors="coerce")
+    if "kind" not in table.columns:
+        table["kind"] = "value"
+    table["kind"] = table["kind"].replace("", "value")
+    bad_kind = ~table["kind"].isin(KINDS)
+    if bad_kind.any():
+        raise ConfigError(f"{path}: unknown kind {sorted(set(table.loc[bad_kind, 'kind']))}; expected one of {KINDS}")
+    table["abs_tol"] = pd.to_numeric(table["abs_tol"], errors="coerce") if "abs_tol" in table.columns else float("nan")
     return table

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -15,10 +15,11 @@ import pandas as pd
 from common.atomic import atomic_write_text
 from common.errors import ConfigError
 from common.results.context import RunContext
-from common.results.diff import DEFAULT_REL_TOL, diff_table, extra_rows
+from common.results.diff import diff_table, extra_rows
 from common.results.evidence import Evidence
 from common.results.published import load_published, published_path
 from common.results.render import render_markdown
+from common.stats import interval, interval_from_runs, paired_effect, paired_effect_from_runs
 
 #: Rows with the same values here describe the same number; a new run replaces the old row.
 RECORD_KEY = ["table", "row", "column", "metric", "variant", "data", "profile", "backend"]
@@ -35,6 +36,10 @@ class Record:
     mean: float
     std: float
     n_runs: int
+    values: str
+    ci_low: float
+    ci_high: float
+    ci_method: str
     data: str
     corpus: str
     split: str
@@ -58,22 +63,27 @@ def read_results(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         return pd.DataFrame(columns=RECORD_COLUMNS)
-    table = pd.read_csv(path, dtype={c: str for c in ("table", "row", "column", "metric", "seeds")},
-                        keep_default_na=False, na_values={"mean": [""], "std": [""]})
-    for column in ("computed_by", "backend"):
+    table = pd.read_csv(path, dtype={c: str for c in ("table", "row", "column", "metric", "seeds", "values")},
+                        keep_default_na=False, na_values={c: [""] for c in ("mean", "std", "ci_low", "ci_high")})
+    defaults = {"computed_by": table.get("commit", ""), "backend": "tensorflow", "values": table.get("mean", ""),
+                "ci_low": float("nan"), "ci_high": float("nan"), "ci_method": ""}
+    for column, default in defaults.items():
         if column not in table:
-            table[column] = table["commit"] if column == "computed_by" else "tensorflow"
+            table[column] = default
+    table["values"] = table["values"].astype(str)
     return table[RECORD_COLUMNS]
 
 
 class ResultsStore:
     """Collects a run's records and writes ``results.csv`` + ``results.md`` under ``out_dir``."""
 
-    def __init__(self, ctx: RunContext, out_dir: str | Path) -> None:
+    def __init__(self, ctx: RunContext, out_dir: str | Path, flaws: Mapping[str, str] | None = None) -> None:
         self.ctx = ctx
         self.out_dir = Path(out_dir)
+        self.flaws = dict(flaws or {})
         self.started = time.monotonic()
         self.pending: list[Record] = []
+        self.evidence: dict[tuple[str, ...], Evidence] = {}
 
     @property
     def csv_path(self) -> Path:
@@ -91,9 +101,11 @@ class ResultsStore:
         if vals.size == 0:
             raise ConfigError(f"no values for {table} / {row} / {column} / {metric}")
         std = float(vals.std(ddof=1)) if vals.size > 1 else float("nan")
+        ci = interval(evidence) if evidence is not None else interval_from_runs(vals)
         record = Record(
             paper=self.ctx.paper, table=table, row=row, column=column, metric=metric, variant=variant,
-            mean=float(vals.mean()), std=std, n_runs=int(vals.size), data=self.ctx.data, corpus=self.ctx.corpus,
+            mean=float(vals.mean()), std=std, n_runs=int(vals.size), values=" ".join(f"{v:.6g}" for v in vals),
+            ci_low=ci.low, ci_high=ci.high, ci_method=ci.method, data=self.ctx.data, corpus=self.ctx.corpus,
             split=split if split is not None else self.ctx.split, profile=self.ctx.profile,
             seeds=" ".join(map(str, self.ctx.seeds)), commit=self.ctx.commit,
             computed_by=" ".join(computed_by) or self.ctx.commit, backend=self.ctx.backend,
@@ -101,6 +113,8 @@ class ResultsStore:
             wall_time_s=round(time.monotonic() - self.started, 1),
             date=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), note=note)
         self.pending.append(record)
+        if evidence is not None:
+            self.evidence[(table, row, column, metric, variant)] = evidence
         return record
 
     def write(self) -> pd.DataFrame:
@@ -115,18 +129,73 @@ class ResultsStore:
         buf = io.StringIO()
         table.to_csv(buf, index=False)
         atomic_write_text(self.csv_path, buf.getvalue())
+        self._write_effects()
         self.pending.clear()
         write_markdown(self.ctx.paper, self.out_dir)
         return table
 
+    def _write_effects(self) -> None:
+        """Upsert ``flaw_effects.csv`` with every faithful/corrected pair among the pending records."""
+        effects = flaw_effects(self.pending, self.evidence, self.flaws)
+        if not effects:
+            return
+        path = self.out_dir / FLAW_EFFECTS
+        old = pd.read_csv(path, keep_default_na=False, dtype=str) if path.is_file() else pd.DataFrame()
+        new = pd.DataFrame(effects)
+        if len(old):
+            keys_new = set(map(tuple, new[EFFECT_KEY].astype(str).to_numpy()))
+            old = old[[tuple(k) not in keys_new for k in old[EFFECT_KEY].astype(str).to_numpy()]]
+            new = pd.concat([old, new], ignore_index=True)
+        buf = io.StringIO()
+        new.to_csv(buf, index=False)
+        atomic_write_text(path, buf.getvalue())
 
-def write_markdown(paper: str, out_dir: str | Path, rel_tol: float = DEFAULT_REL_TOL) -> Path:
-    """Render ``out_dir/results.md`` from ``out_dir/results.csv`` and the paper's published.csv."""
+
+FLAW_EFFECTS = "flaw_effects.csv"
+EFFECT_KEY = ["table", "row", "column", "metric", "corrected", "data", "profile", "backend"]
+
+
+def flaw_effects(records: Sequence[Record], evidence: Mapping[tuple[str, ...], Evidence],
+                 flaws: Mapping[str, str]) -> list[dict]:
+    """Faithful minus corrected for every record of a corrected variant (``flaws``: variant -> the flaw it
+    corrects) whose faithful twin is among ``records``: paired over speakers and runs (common.stats)."""
+    by_key = {(r.table, r.row, r.column, r.metric, r.variant): r for r in records}
+    out = []
+    for r in records:
+        if r.variant not in flaws or (r.table, r.row, r.column, r.metric, "faithful") not in by_key:
+            continue
+        f = by_key[(r.table, r.row, r.column, r.metric, "faithful")]
+        ev_f = evidence.get((r.table, r.row, r.column, r.metric, "faithful"))
+        ev_c = evidence.get((r.table, r.row, r.column, r.metric, r.variant))
+        if ev_f is not None and ev_c is not None and len(ev_f.y_true) == len(ev_c.y_true):
+            eff = paired_effect(ev_f, ev_c)
+        else:
+            fv, cv = [float(v) for v in f.values.split()], [float(v) for v in r.values.split()]
+            n = min(len(fv), len(cv))
+            eff = paired_effect_from_runs(fv[:n], cv[:n])
+        out.append({"paper": r.paper, "table": r.table, "row": r.row, "column": r.column, "metric": r.metric,
+                    "corrected": r.variant, "flaw": flaws[r.variant], "faithful": f.mean, "corrected_value": r.mean,
+                    "effect": eff.delta, "ci_low": eff.low, "ci_high": eff.high, "p": eff.p, "method": eff.method,
+                    "data": r.data, "profile": r.profile, "backend": r.backend, "commit": r.commit})
+    return out
+
+
+def read_effects(out_dir: str | Path) -> pd.DataFrame:
+    """``flaw_effects.csv`` of a results folder (empty frame when absent)."""
+    path = Path(out_dir) / FLAW_EFFECTS
+    if not path.is_file():
+        return pd.DataFrame()
+    return pd.read_csv(path, dtype={c: str for c in ("table", "row", "column", "metric")}, keep_default_na=False,
+                       na_values={c: [""] for c in ("faithful", "corrected_value", "effect", "ci_low", "ci_high", "p")})
+
+
+def write_markdown(paper: str, out_dir: str | Path) -> Path:
+    """Render ``out_dir/results.md`` from ``out_dir/results.csv``, ``flaw_effects.csv`` and the published.csv."""
     out_dir = Path(out_dir)
     reproduced = read_results(out_dir / "results.csv")
     published = load_published(paper) if published_path(paper).is_file() else pd.DataFrame(
-        columns=["table", "row", "column", "metric", "value", "unit", "note"])
-    diff = diff_table(published, reproduced, rel_tol)
-    text = render_markdown(paper, diff, extra_rows(published, reproduced), reproduced)
+        columns=["table", "row", "column", "metric", "value", "unit", "note", "kind", "abs_tol"])
+    diff = diff_table(published, reproduced)
+    text = render_markdown(paper, diff, extra_rows(published, reproduced), reproduced, read_effects(out_dir))
     atomic_write_text(out_dir / "results.md", text)
     return out_dir / "results.md"

@@ -1,7 +1,8 @@
 """eNTERFACE'05 twin: ``subject N/<emotion>/sentence N/sN_<em>_N.avi`` with 48 kHz PCM audio in an AVI.
 
-Irregularities of the copies in circulation are reproduced: subject 6 has no ``sentence N`` level and
-subject 23 has one happiness utterance fewer than the others (Huang §5.1).
+Irregularities of the copies in circulation are reproduced: subject 6 has no ``sentence N`` level,
+subject 23 has one happiness utterance fewer than the others (Huang §5.1), and subject 11's files are
+named ``s12_*`` like subject 12's.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from common.corpora.enterface import ABBREV
 from common.synth.voice import EMOTIONS as STYLES
 from common.synth.voice import SR, make_voice, render, to_unit, utterance_dims
 
-SUBJECTS = {"smoke": ([1, 2, 3, 4, 5, 6, 7, 23], 3), "small": (list(range(1, 21)) + [23], 5)}
+SUBJECTS = {"smoke": ([1, 2, 3, 4, 6, 11, 12, 23], 3), "small": (list(range(1, 21)) + [23], 5)}
 FLAT_SUBJECT, SHORT_SUBJECT = 6, 23
+MISNAMED_SUBJECT, NAMED_AS = 11, 12  # subject 11's files carry subject 12's prefix in the distributed copy
 AUDIO_SR, FPS, SIDE = 48000, 5, 16
 
 
@@ -54,4 +56,5 @@ def write(out: Path, rng: np.random.Generator, size: str) -> None:
                 folder = out / f"subject {subject}" / emotion
                 if subject != FLAT_SUBJECT:
                     folder = folder / f"sentence {k}"
-                write_avi(folder / f"s{subject}_{abbr}_{k}.avi", resample(x, SR, AUDIO_SR))
+                prefix = NAMED_AS if subject == MISNAMED_SUBJECT else subject
+                write_avi(folder / f"s{prefix}_{abbr}_{k}.avi", resample(x, SR, AUDIO_SR))

@@ -74,3 +74,45 @@ def test_corrupt_entry_is_recomputed_with_a_warning(tmp_path, files, damage):
     assert len(calls) == 2 and out["x"].shape == (2, 3)
     cache.get_or_compute("fbank", {"bins": 40}, files, compute)
     assert len(calls) == 2  # the recomputed entry is valid again
+
+
+class _Planted:
+    """Unpickling this object would run code: the cache must never do it."""
+
+    ran = False
+
+    def __reduce__(self):
+        return (_Planted._run, ())
+
+    @staticmethod
+    def _run():
+        _Planted.ran = True
+        return "pwned"
+
+
+def test_a_planted_pickle_is_refused_not_unpickled(tmp_path, files):
+    cache = FeatureCache(tmp_path / "cache")
+    config = {"feature": "x"}
+    cache.get_or_compute("f", config, files, _counting()[1])
+    key = cache.key(config, files)
+    npz, meta = tmp_path / "cache" / "f" / f"{key}.npz", tmp_path / "cache" / "f" / f"{key}.json"
+    evil = np.empty(1, dtype=object)
+    evil[0] = _Planted()
+    with open(npz, "wb") as f:  # a writer with access to a shared cache plants a pickle and fixes the checksum
+        np.savez(f, x=evil, ids=np.array(["a", "b"]))
+    import json
+
+    from common.cache import _sha256
+    info = json.loads(meta.read_text())
+    meta.write_text(json.dumps({**info, "sha256": _sha256(npz)}))
+    calls, compute = _counting()
+    with pytest.warns(CorruptCacheWarning, match="corrupt"):
+        arrays = cache.get_or_compute("f", config, files, compute)
+    assert not _Planted.ran and len(calls) == 1 and arrays["x"].dtype == float
+
+
+def test_object_arrays_are_refused_when_stored(tmp_path, files):
+    ragged = np.empty(2, dtype=object)
+    ragged[:] = [np.zeros(2), np.zeros(3)]
+    with pytest.raises(TypeError, match="flat values"):
+        FeatureCache(tmp_path / "cache").get_or_compute("f", {"a": 1}, files, lambda: {"r": ragged})

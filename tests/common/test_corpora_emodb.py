@@ -47,3 +47,11 @@ def test_layout_errors(tmp_path, make_wav):
         read_emodb(tmp_path)
     with pytest.raises(CorpusLayoutError, match="does not exist"):
         read_emodb(tmp_path / "nowhere")
+
+
+def test_wav_corpus_folder_of_some_copies_is_read(tmp_path, make_wav):
+    for name in ("03a01Fa", "08b02Wb"):
+        make_wav(tmp_path / "emodb" / "wav_corpus" / f"{name}.wav")
+    df = read_emodb(tmp_path / "emodb")
+    assert list(df["id"]) == ["03a01Fa", "08b02Wb"] and list(df["label"]) == ["happiness", "anger"]
+    assert any("wav_corpus" in v for vs in df.attrs["report"].notes.values() for v in vs)

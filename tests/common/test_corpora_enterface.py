@@ -22,6 +22,20 @@ def test_twin_decodes_avi_and_reports_irregular_subjects(enterface_twin):
     assert rep.notes[next(k for k in rep.notes if "irregular" in k)] == ["subject 23/happiness: 2"]
     x = load_audio(df["path"].iloc[0])
     assert len(x) == pytest.approx(df["duration"].iloc[0] * 16000, abs=2) and x.std() > 1e-3
+    misnamed = df[df["subject"] == 11]
+    assert len(misnamed) == 18 and (misnamed["speaker"] == "subject 11").all()
+    assert misnamed["id"].str.startswith("s11_").all() and misnamed["path"].str.contains("/s12_").all()
+    assert len(df[df["subject"] == 12]) == 18
+
+
+def test_subject_11_files_named_s12_keep_both_subjects(tmp_path):
+    root = tmp_path / "enterface database"
+    write_avi(root / "subject 11" / "anger" / "sentence 1" / "s12_an_1.avi", [0.1] * 9600)
+    write_avi(root / "subject 12" / "anger" / "sentence 1" / "s12_an_1.avi", [0.2] * 9600)
+    df = read_enterface(root).set_index("id")
+    assert df.loc["s11_an_1", "speaker"] == "subject 11" and df.loc["s12_an_1", "speaker"] == "subject 12"
+    assert df.attrs["report"].n_dropped == 0
+    assert any("another subject" in k for k in df.attrs["report"].notes)
 
 
 def test_hand_made_irregular_folders(tmp_path, make_wav, corrupt_file):

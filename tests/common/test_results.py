@@ -5,17 +5,19 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from common import compare
 from common.results import ResultsStore, RunContext, diff_table, load_published, read_results, summary_counts
-from common.results.diff import DIFFERS, NOT_RUN, REPRODUCED, SYNTHETIC
+from common.results.diff import INCONCLUSIVE, NOT_REPRODUCED, NOT_RUN, REPRODUCED, SYNTHETIC, verdict
+from common.results.evidence import Evidence
 
-PUBLISHED = """table,row,column,metric,value,unit,note
-Table 1,Dilated,Dev,CCC,0.857,,
-Table 1,Dilated,Dev,RMSE,0.102,,
-Table 1,Down/Up,Dev,CCC,0.867,,
+PUBLISHED = """table,row,column,metric,value,unit,note,kind,abs_tol
+Table 1,Dilated,Dev,CCC,0.857,,,value,
+Table 1,Dilated,Dev,RMSE,0.102,,,value,
+Table 1,Down/Up,Dev,CCC,0.867,,,value,
 """
 
 
@@ -75,36 +77,83 @@ def test_synthetic_rows_are_shown_but_never_counted(paper: str, tmp_path: Path) 
     assert "Synthetic rows are not reproductions" in md and SYNTHETIC in md and "0.857" in md
 
 
-def test_real_rows_within_and_outside_tolerance(paper: str, tmp_path: Path) -> None:
+def test_real_rows_are_judged_against_their_interval(paper: str, tmp_path: Path) -> None:
     store = ResultsStore(_ctx("real", "paper"), tmp_path / "out")
-    store.add("Table 1", "Dilated", "Dev", "CCC", [0.85, 0.86])  # within 5 %
-    store.add("Table 1", "Down/Up", "Dev", "CCC", [0.5])  # far off
-    store.add("Table 1", "Down/Up", "Dev", "CCC", [0.867], variant="corrected")  # variants are not counted
+    store.add("Table 1", "Dilated", "Dev", "CCC", [0.85, 0.86, 0.855])  # tight interval around 0.855
+    store.add("Table 1", "Down/Up", "Dev", "CCC", [0.5, 0.52, 0.51])  # far off
+    store.add("Table 1", "Down/Up", "Dev", "CCC", [0.867], variant="corrected")  # variants are not judged
     store.add("Fig. 4", "factor 64", "all", "CCC", [0.97])  # no published counterpart
     store.write()
     reproduced = read_results(tmp_path / "out" / "results.csv")
     diff = diff_table(load_published(paper), reproduced)
     status = diff.set_index(["row", "variant"])["status"]
     assert status[("Dilated", "faithful")] == REPRODUCED
-    assert status[("Down/Up", "faithful")] == DIFFERS
+    assert status[("Down/Up", "faithful")] == NOT_REPRODUCED
     assert status[("Down/Up", "corrected")].startswith("variant")
     assert diff.set_index(["row", "variant"]).loc[("Dilated", "faithful"), "delta"] == pytest.approx(-0.002)
     md = (tmp_path / "out" / "results.md").read_text()
-    assert "without a published counterpart" in md and "factor 64" in md
+    assert "without a published counterpart" in md and "factor 64" in md and "## Headline numbers" in md
+
+
+def _cell(kind: str, published: float, mean: float, low: float, high: float, values: str = "", abs_tol=np.nan,
+          data: str = "real") -> pd.Series:
+    return pd.Series({"kind": kind, "published": published, "mean": mean, "ci_low": low, "ci_high": high,
+                      "values": values or str(mean), "abs_tol": abs_tol, "data": data, "variant": "faithful"})
+
+
+def test_verdict_of_each_cell_kind() -> None:
+    assert verdict(_cell("value", 60.0, 61.0, 58.0, 64.0))[0] == REPRODUCED
+    status, why = verdict(_cell("value", 70.0, 61.0, 58.0, 64.0))
+    assert status == NOT_REPRODUCED and "1.0 interval widths" in why
+    assert verdict(_cell("value", 60.0, 55.0, 30.0, 80.0))[0] == INCONCLUSIVE  # too wide to tell
+    assert verdict(_cell("value", 60.0, 61.0, np.nan, np.nan))[0] == INCONCLUSIVE  # one run, no predictions
+    assert verdict(_cell("value", 0.0, 0.4, np.nan, np.nan, abs_tol=1.0))[0] == REPRODUCED  # a zero cell
+    assert verdict(_cell("value", 0.0, 0.0, 0.0, 0.0, abs_tol=1.0))[0] == REPRODUCED
+    assert verdict(_cell("value", 0.0, 3.0, 2.5, 3.5, abs_tol=1.0))[0] == NOT_REPRODUCED
+    assert verdict(_cell("lower-bound", 95.0, 97.0, 96.0, 98.0))[0] == REPRODUCED
+    assert verdict(_cell("lower-bound", 95.0, 95.5, 94.0, 97.0))[0] == INCONCLUSIVE
+    assert verdict(_cell("lower-bound", 95.0, 90.0, 89.0, 91.0))[0] == NOT_REPRODUCED
+    assert verdict(_cell("upper-bound", 5.0, 3.0, 2.0, 4.0))[0] == REPRODUCED
+    assert verdict(_cell("upper-bound", 5.0, 7.0, 6.0, 8.0))[0] == NOT_REPRODUCED
+    assert verdict(_cell("argmax", 512, 512, np.nan, np.nan, values="512 512 512"))[0] == REPRODUCED
+    assert verdict(_cell("argmax", 512, 341.3, np.nan, np.nan, values="256 256 512"))[0] == INCONCLUSIVE
+    assert verdict(_cell("argmax", 512, 256, np.nan, np.nan, values="256 256"))[0] == NOT_REPRODUCED
+    assert verdict(_cell("value", 60.0, 61.0, 58.0, 64.0, data="synthetic"))[0] == SYNTHETIC
+
+
+def test_evidence_gives_the_interval_and_flaw_effects_are_measured(paper: str, tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 4, 400)
+    groups = np.repeat([f"s{i}" for i in range(10)], 40)
+    leaky = np.where(rng.random(400) < 0.8, y, (y + 1) % 4)
+    clean = np.where(rng.random(400) < 0.5, y, (y + 1) % 4)
+    store = ResultsStore(_ctx("synthetic"), tmp_path / "out", flaws={"clean": "test-set model selection"})
+    for variant, pred in (("faithful", leaky), ("clean", clean)):
+        ev = Evidence("accuracy", [y], [pred], [groups])
+        store.add("Table 1", "Dilated", "Dev", "CCC", [100 * float(np.mean(pred == y))], variant=variant, evidence=ev)
+    store.write()
+    row = read_results(tmp_path / "out" / "results.csv").set_index("variant").loc["faithful"]
+    assert row["ci_low"] < row["mean"] < row["ci_high"] and "bootstrap over 10 groups" in row["ci_method"]
+    effects = pd.read_csv(tmp_path / "out" / "flaw_effects.csv")
+    (effect,) = effects.itertuples()
+    assert effect.flaw == "test-set model selection" and 20 < effect.effect < 40 and effect.p < 0.01
+    assert "What each known flaw does" in (tmp_path / "out" / "results.md").read_text()
 
 
 def test_compare_cli_strict_fails_only_on_real_misses(paper: str, tmp_path: Path, capsys) -> None:
     synth = ResultsStore(_ctx("synthetic"), tmp_path / "s")
-    synth.add("Table 1", "Dilated", "Dev", "CCC", [0.1])  # far off, but synthetic
+    synth.add("Table 1", "Dilated", "Dev", "CCC", [0.1, 0.12, 0.11])  # far off, but synthetic
     synth.write()
     assert compare.main([paper, "--results", str(tmp_path / "s" / "results.csv"), "--strict"]) == 0
     assert "synthetic only" in capsys.readouterr().out
     real = ResultsStore(_ctx("real", "paper"), tmp_path / "r")
-    real.add("Table 1", "Dilated", "Dev", "CCC", [0.1])
+    real.add("Table 1", "Dilated", "Dev", "CCC", [0.1, 0.12, 0.11])
     real.write()
     assert compare.main([paper, "--results", str(tmp_path / "r" / "results.csv"), "--strict"]) == 1
-    assert compare.main([paper, "--results", str(tmp_path / "r" / "results.csv"), "--rel-tol", "0.9",
-                         "--strict"]) == 0
+    wide = ResultsStore(_ctx("real", "paper"), tmp_path / "w")
+    wide.add("Table 1", "Dilated", "Dev", "CCC", [0.5, 1.2])  # inconclusive is not a failure
+    wide.write()
+    assert compare.main([paper, "--results", str(tmp_path / "w" / "results.csv"), "--strict"]) == 0
 
 
 def test_published_csv_validation(tmp_path: Path) -> None:
