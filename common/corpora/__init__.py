@@ -38,7 +38,7 @@ class Corpus:
 
 
 def open_corpus(name: str, data_dir: str | os.PathLike | None = None, size: str = "smoke",
-                seed: int = 0) -> Corpus:
+                seed: int = 0, difficulty: float | None = None) -> Corpus:
     """Read the user's copy at ``data_dir``; without one, generate the synthetic twin once into
     ``cache_dir()/synth/<name>-<size>-s<seed>`` and read it from there on every later call."""
     if name not in READERS:
@@ -47,7 +47,9 @@ def open_corpus(name: str, data_dir: str | os.PathLike | None = None, size: str 
         return Corpus(READERS[name](data_dir), "real", Path(data_dir).expanduser().resolve(), name)
     from common.synth import ensure_twin  # lazy: readers must not depend on the generator
 
-    root = ensure_twin(name, cache_dir() / "synth" / f"{name}-{size}-s{seed}", seed=seed, size=size)
+    tag = "" if difficulty is None else f"-d{difficulty:g}"
+    root = ensure_twin(name, cache_dir() / "synth" / f"{name}-{size}-s{seed}{tag}", seed=seed, size=size,
+                       difficulty=difficulty)
     return Corpus(READERS[name](root), "synthetic", root, name)
 
 

@@ -60,10 +60,10 @@ def parse(paper: Paper, argv: list[str] | None) -> argparse.Namespace:
 
 def open_corpora(paper: Paper, args: argparse.Namespace) -> dict[str, Corpus]:
     """The main corpus (``--corpus``) and the paper's extra ones, all by the same twin rule."""
-    corpora = {args.corpus: open_corpus(args.corpus, args.data_dir, size=args.synth_size, seed=args.twin_seed)}
+    twin = {"size": args.synth_size, "seed": args.twin_seed, "difficulty": args.twin_difficulty}
+    corpora = {args.corpus: open_corpus(args.corpus, args.data_dir, **twin)}
     for extra in paper.extra_corpora:
-        corpora[extra.name] = open_corpus(extra.name, args.extra_dirs[extra.name], size=args.synth_size,
-                                          seed=args.twin_seed)
+        corpora[extra.name] = open_corpus(extra.name, args.extra_dirs[extra.name], **twin)
     return corpora
 
 

@@ -63,12 +63,15 @@ EMOTIONS: dict[str, tuple[float, float, float, Style]] = {
 }
 
 
-def make_voice(gender: str, rng: np.random.Generator) -> Voice:
-    """A random speaker of the given gender ('F' or 'M')."""
+def make_voice(gender: str, rng: np.random.Generator, difficulty: float = 0.0) -> Voice:
+    """A random speaker of the given gender ('F' or 'M'); ``difficulty`` in [0, 1] widens the speakers'
+    spread of level, rate, tilt and breathiness up to threefold (speaker variability)."""
     f0 = rng.uniform(185, 235) if gender == "F" else rng.uniform(100, 135)
     formant = rng.uniform(1.08, 1.18) if gender == "F" else rng.uniform(0.92, 1.02)
-    return Voice(gender, float(f0), float(formant), float(rng.uniform(-2, 2)), float(rng.uniform(0.9, 1.1)),
-                 float(rng.uniform(-0.15, 0.15)), float(rng.uniform(0.0, 0.03)))
+    w = 1.0 + 2.0 * difficulty
+    return Voice(gender, float(f0), float(formant), float(rng.uniform(-2, 2) * w),
+                 float(1 + rng.uniform(-0.1, 0.1) * w), float(rng.uniform(-0.15, 0.15) * w),
+                 float(rng.uniform(0.0, 0.03) * w))
 
 
 def smooth_noise(n: int, rng: np.random.Generator, cutoff: float, rate: float) -> np.ndarray:
@@ -79,10 +82,31 @@ def smooth_noise(n: int, rng: np.random.Generator, cutoff: float, rate: float) -
     return y / (y.std() + 1e-12)
 
 
-def utterance_dims(emotion: str, rng: np.random.Generator) -> tuple[float, float, float]:
-    """One utterance's (valence, arousal, dominance) on 1-5: the category centroid plus spread."""
-    v, a, d, _ = EMOTIONS[emotion]
-    return tuple(float(np.clip(x + rng.normal(0, 0.35), 1.0, 5.0)) for x in (v, a, d))  # type: ignore[return-value]
+def utterance_dims(emotion: str, rng: np.random.Generator, difficulty: float = 0.0) -> tuple[float, float, float]:
+    """One utterance's (valence, arousal, dominance) on 1-5: the category centroid plus spread.
+
+    ``difficulty`` in [0, 1] pulls the centroids towards the neutral middle (by up to 60 %) and widens the
+    spread (from 0.35 to 0.85): the classes overlap more.
+    """
+    centre = np.asarray(EMOTIONS[emotion][:3], dtype=float)
+    centre = 3.0 + (centre - 3.0) * (1.0 - 0.6 * difficulty)
+    spread = 0.35 + 0.5 * difficulty
+    return tuple(float(np.clip(x + rng.normal(0, spread), 1.0, 5.0)) for x in centre)  # type: ignore[return-value]
+
+
+def degrade(x: np.ndarray, rng: np.random.Generator, difficulty: float = 0.0) -> np.ndarray:
+    """Channel and noise of one recording: a random spectral tilt of the microphone and background noise at an
+    SNR from 40 dB (``difficulty`` 0: returned unchanged) down to 5-15 dB (``difficulty`` 1)."""
+    if difficulty <= 0:
+        return x
+    low = sosfilt(_LP, x)
+    x = low + 2.0 ** (rng.uniform(-1.5, 1.5) * difficulty) * (x - low)
+    snr_db = rng.uniform(40 - 35 * difficulty, 50 - 35 * difficulty)
+    noise = sosfilt(butter(1, rng.uniform(300, 4000), fs=SR, output="sos"), rng.standard_normal(len(x)))
+    noise *= np.sqrt(np.mean(x ** 2) / (np.mean(noise ** 2) + 1e-12) / 10 ** (snr_db / 10))
+    y = x + noise
+    peak = np.max(np.abs(y))
+    return (y * (0.97 / peak) if peak > 0.97 else y).astype(np.float32)
 
 
 def render(voice: Voice, arousal, valence, duration: float, rng: np.random.Generator,

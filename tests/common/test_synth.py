@@ -68,7 +68,7 @@ def test_cli_is_deterministic_under_a_seed(tmp_path, capsys):
 
 
 def test_generate_is_atomic(tmp_path, monkeypatch):
-    def explode(out, rng, size):
+    def explode(out, rng, size, difficulty):
         (out / "half").write_text("x")
         raise RuntimeError("interrupted")
 
@@ -94,3 +94,27 @@ def test_open_corpus_generates_once_then_reuses(tmp_path, monkeypatch):
     assert real.data == "real" and len(real.table) == len(first.table)
     with pytest.raises(ConfigError, match="unknown corpus"):
         open_corpus("timit")
+
+
+def test_difficulty_makes_the_twin_harder_but_not_hopeless(tmp_path):
+    clean = synth.generate("emodb", tmp_path / "clean", seed=0, size="smoke", difficulty=0.0)
+    hard = synth.generate("emodb", tmp_path / "hard", seed=0, size="smoke", difficulty=0.5)
+    from common.corpora import read_emodb
+
+    easy_acc, hard_acc = _loso_accuracy(read_emodb(clean)), _loso_accuracy(read_emodb(hard))
+    assert hard_acc < easy_acc - 0.1 and hard_acc > 1.5 * (1 / 7), (easy_acc, hard_acc)
+    with pytest.raises(ConfigError, match="difficulty"):
+        synth.generate("emodb", tmp_path / "bad", size="smoke", difficulty=2.0)
+
+
+def test_full_size_twins_have_the_real_counts_and_a_printed_disk_size() -> None:
+    from common.synth import emodb, enterface, iemocap, musan, recola
+
+    assert sum(sum(t) for t in iemocap._turns("full")) == 10039
+    assert len(iemocap._dialogs(1, "full")) == 30
+    assert sum(sum(c) for c in emodb._counts("full").values()) == 535
+    subjects, sentences = enterface.SUBJECTS["full"]
+    assert len(subjects) * 6 * sentences - (sentences - enterface.SHORT_COUNT) == 1257
+    assert recola.FILES["full"] == (9, 300.0) and sum(musan.CLIPS["full"]) == 930
+    assert 10 < iemocap.expected_seconds("full") / 3600 < 14
+    assert 1.0e9 < synth.estimated_bytes("iemocap", "full") < 1.8e9

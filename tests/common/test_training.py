@@ -76,10 +76,17 @@ def test_callbacks_and_default_strategy(tmp_path) -> None:
 
 
 def test_cli_profiles_fill_defaults_and_overrides(tmp_path) -> None:
-    parser = build_parser("toy", "doc", PROFILES, corpora=("emodb", "iemocap"))
+    from common.engine import Experiment, Paper, SettingFlag
+
+    paper = Paper(name="toy", title="Toy", citation="", corpora=("emodb", "iemocap"), profiles=PROFILES, split="",
+                  prepare=lambda s: None, experiments=(Experiment("T", lambda s, d: ()),),
+                  setting_flags=(SettingFlag("--width", "width", int, "layer width"),))
+    parser = build_parser(paper)
     args = parse_args(parser, PROFILES, [])
     assert (args.profile, args.runs, args.epochs, args.corpus, args.synth_size) == ("smoke", 1, 2, "emodb", "smoke")
-    assert args.settings == {"lengths": [2, 4], "width": 32} and args.trials == 3 and args.data_dir is None
+    assert args.settings == {"lengths": [2, 4], "width": 32} and args.trials is None and args.data_dir is None
+    assert parse_args(parser, PROFILES, ["--width", "8"]).settings["width"] == 8
+    assert parse_args(parser, PROFILES, ["--synth-size", "full"]).synth_size == "full"
     args = parse_args(parser, PROFILES, ["--profile", "paper", "--runs", "2", "--set", "width=8", "--set",
                                          "lengths=[16]", "--out", str(tmp_path)])
     assert (args.runs, args.epochs, args.synth_size) == (2, 100, "small")

@@ -13,7 +13,7 @@ import keras_tuner as kt
 import pytest
 
 from common.errors import ConfigError
-from common.tuning import assert_point_in_space, best_hyperparameters, parse_objective, run_search, trials_table
+from common.tuning import assert_point_in_space, best_hyperparameters, config_of, parse_objective, trials_table
 
 sys.path.insert(0, str(Path(__file__).parent))
 import tuning_toy as toy  # noqa: E402
@@ -27,14 +27,13 @@ def _fits(out: Path, tuner_id: str = "tuner0") -> int:
 
 
 def test_interrupted_search_resumes_without_redoing_finished_trials(tmp_path: Path) -> None:
-    args = toy.namespace(tmp_path, trials=3)
     with pytest.raises(KeyboardInterrupt):
-        run_search(toy.PAPER, toy.ToyHyperModel(tmp_path, interrupt_after=1), toy.OBJECTIVE, args)
+        toy.search(tmp_path, 3, interrupt_after=1)
     assert _fits(tmp_path) == 1
     first = json.loads((tmp_path / "tuning" / "toy-search" / "trial_0" / "trial.json").read_text())
     assert first["status"] == "COMPLETED"
 
-    run_search(toy.PAPER, toy.ToyHyperModel(tmp_path), toy.OBJECTIVE, args)  # same arguments again
+    toy.search(tmp_path, 3)  # same arguments again
     assert _fits(tmp_path) == 3  # 1 before the interruption + 2 after: trial 0 was not run again
     table = trials_table(tmp_path / "tuning" / "toy-search")
     assert list(table["status"]) == ["COMPLETED"] * 3
@@ -42,11 +41,11 @@ def test_interrupted_search_resumes_without_redoing_finished_trials(tmp_path: Pa
     assert (tmp_path / "tuning" / "toy-search" / "trials.csv").is_file()
     assert (tmp_path / "tuning" / "toy-search" / "trials.png").stat().st_size > 1000
 
-    best = best_hyperparameters(toy.PAPER, "toy-search", tmp_path)
+    best = best_hyperparameters(toy.PAPER, toy.NAME, tmp_path)
     assert best == table.iloc[0][["units", "lr"]].to_dict()
     assert table.iloc[0]["val_accuracy"] == table["val_accuracy"].max()
 
-    run_search(toy.PAPER, toy.ToyHyperModel(tmp_path), toy.OBJECTIVE, args)  # finished: nothing more to run
+    toy.search(tmp_path, 3)  # finished: nothing more to run
     assert _fits(tmp_path) == 3
 
 
@@ -80,22 +79,30 @@ def test_distributed_chief_and_two_workers_split_trials_and_agree_on_best(tmp_pa
     assert len(set(bests.values())) == 1, bests
 
 
-class _Space(kt.HyperModel):
-    def build(self, hp: kt.HyperParameters) -> None:
-        hp.Int("layers", 2, 12)
-        hp.Choice("width", [16, 32, 64])
-        if hp.Boolean("dilated"):
-            hp.Float("l2", 1e-6, 1e-2, sampling="log")
+def _space(hp: kt.HyperParameters) -> dict:
+    config = {"layers": hp.Int("layers", 2, 12), "width": hp.Choice("width", [16, 32, 64])}
+    if hp.Boolean("dilated"):
+        with hp.conditional_scope("dilated", [True]):
+            config["l2"] = hp.Float("l2", 1e-6, 1e-2, sampling="log")
+    return config
 
 
 def test_published_point_must_lie_inside_the_space() -> None:
-    assert_point_in_space(_Space(), {"layers": 10, "width": 32, "dilated": True, "l2": 1e-4})
+    assert_point_in_space(_space, {"layers": 10, "width": 32, "dilated": True, "l2": 1e-4})
     with pytest.raises(AssertionError, match="width=48"):
-        assert_point_in_space(_Space(), {"layers": 10, "width": 48})
+        assert_point_in_space(_space, {"layers": 10, "width": 48})
     with pytest.raises(AssertionError, match="layers=20 outside"):
-        assert_point_in_space(_Space(), {"layers": 20})
+        assert_point_in_space(_space, {"layers": 20})
     with pytest.raises(AssertionError, match="momentum is not"):
-        assert_point_in_space(_Space(), {"momentum": 0.9})
+        assert_point_in_space(_space, {"momentum": 0.9})
+
+
+def test_config_of_a_point_and_the_scored_trials_report_their_time(tmp_path: Path) -> None:
+    assert config_of(_space, {"layers": 3, "width": 16, "dilated": False}) == {"layers": 3, "width": 16}
+    toy.search(tmp_path, 2)
+    table = trials_table(tmp_path / "tuning" / toy.NAME)
+    assert len(table) == 2 and (table["trial_seconds"] > 0).all()
+    assert json.loads((tmp_path / "tuning" / toy.NAME / "search.json").read_text())["target"] == "toy"
 
 
 def test_objective_parsing_and_missing_search() -> None:

@@ -1,17 +1,18 @@
-"""A tiny search space and model for the tuning tests; also runnable as a chief/worker process.
+"""A tiny search space and Keras model for the tuning tests; also runnable as a chief/worker process.
 
-Each ``fit`` appends one line to ``<out>/fits-<KERASTUNER_TUNER_ID or tuner0>.txt`` so a test can see
-which process ran how many trials; ``interrupt_after`` raises KeyboardInterrupt to simulate a kill.
+The space is declared as ``declare(hp) -> config`` and scored by ``score(config, epochs)``, as a paper's
+search is. Each scored point appends one line to ``<out>/fits-<KERASTUNER_TUNER_ID or tuner0>.txt`` so a test
+can see which process ran how many trials; ``interrupt_after`` raises KeyboardInterrupt to simulate a kill.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import keras
 import keras_tuner as kt
@@ -22,41 +23,37 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from common.tuning import best_hyperparameters, run_search  # noqa: E402
 
 PAPER = "toy"
+NAME = "toy-search"
 OBJECTIVE = kt.Objective("val_accuracy", "max")
+_RNG = np.random.default_rng(0)
+X = _RNG.normal(size=(64, 4)).astype("float32")
+Y = (X[:, 0] > 0).astype("int32")
 
 
-class ToyHyperModel(kt.HyperModel):
-    def __init__(self, out: Path, interrupt_after: int | None = None) -> None:
-        super().__init__()
-        self.out = out
-        self.interrupt_after = interrupt_after
-        rng = np.random.default_rng(0)
-        self.x = rng.normal(size=(64, 4)).astype("float32")
-        self.y = (self.x[:, 0] > 0).astype("int32")
+def declare(hp: kt.HyperParameters) -> dict[str, Any]:
+    return {"units": hp.Choice("units", [2, 4, 8, 16]), "lr": hp.Float("lr", 1e-3, 1e-1, sampling="log")}
 
-    def build(self, hp: kt.HyperParameters) -> keras.Model:
-        inputs = keras.Input((4,))
-        hidden = keras.layers.Dense(hp.Choice("units", [2, 4, 8, 16]), activation="relu")(inputs)
-        model = keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(hidden))
-        model.compile(keras.optimizers.Adam(hp.Float("lr", 1e-3, 1e-1, sampling="log")),
-                      "sparse_categorical_crossentropy", metrics=["accuracy"])
-        return model
 
-    def fit(self, hp: kt.HyperParameters, model: keras.Model, *args, **kwargs) -> dict[str, float]:
-        log = self.out / f"fits-{os.environ.get('KERASTUNER_TUNER_ID', 'tuner0')}.txt"
+def scorer(out: Path, interrupt_after: int | None = None):
+    def score(config: dict[str, Any], epochs: int | None) -> dict[str, float]:
+        log = out / f"fits-{os.environ.get('KERASTUNER_TUNER_ID', 'tuner0')}.txt"
         done = len(log.read_text().splitlines()) if log.exists() else 0
-        if self.interrupt_after is not None and done >= self.interrupt_after:
+        if interrupt_after is not None and done >= interrupt_after:
             raise KeyboardInterrupt
-        history = model.fit(self.x[:48], self.y[:48], validation_data=(self.x[48:], self.y[48:]),
-                            epochs=kwargs.get("epochs", 1), verbose=0)
+        inputs = keras.Input((4,))
+        hidden = keras.layers.Dense(config["units"], activation="relu")(inputs)
+        model = keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(hidden))
+        model.compile(keras.optimizers.Adam(config["lr"]), "sparse_categorical_crossentropy", metrics=["accuracy"])
+        history = model.fit(X[:48], Y[:48], validation_data=(X[48:], Y[48:]), epochs=epochs or 1, verbose=0)
         with log.open("a") as f:
-            f.write(json.dumps(hp.values) + "\n")
+            f.write(json.dumps(config) + "\n")
         return {"val_accuracy": float(max(history.history["val_accuracy"]))}
+    return score
 
 
-def namespace(out: Path, trials: int, tuner: str = "random", name: str = "toy-search") -> argparse.Namespace:
-    return argparse.Namespace(out=out, trials=trials, tuner=tuner, objective=None, search_name=name, profile="smoke",
-                              seed=1, executions_per_trial=1, epochs=1, verbose=0, data_dir=None)
+def search(out: Path, trials: int, interrupt_after: int | None = None, kind: str = "random") -> kt.Tuner:
+    return run_search(PAPER, NAME, declare, scorer(out, interrupt_after), OBJECTIVE, kind=kind, max_trials=trials,
+                      out=out, seed=1, epochs=1, meta={"target": "toy"})
 
 
 def wait_for_completed(out: Path, name: str, n: int, timeout: float = 120.0) -> None:
@@ -72,8 +69,7 @@ def wait_for_completed(out: Path, name: str, n: int, timeout: float = 120.0) -> 
 
 if __name__ == "__main__":
     out, trials = Path(sys.argv[1]), int(sys.argv[2])
-    args = namespace(out, trials)
-    run_search(PAPER, ToyHyperModel(out), OBJECTIVE, args)
-    wait_for_completed(out, args.search_name, trials)
-    best = best_hyperparameters(PAPER, args.search_name, out)
+    search(out, trials)
+    wait_for_completed(out, NAME, trials)
+    best = best_hyperparameters(PAPER, NAME, out)
     print("BEST " + json.dumps(best, sort_keys=True), flush=True)
