@@ -9,6 +9,7 @@ an upper bound, early stopping only shortens it), and the peak host memory of th
 
 from __future__ import annotations
 
+import json
 import resource
 import sys
 import time
@@ -75,6 +76,7 @@ class Rehearsal:
 
     units: dict[str, UnitTiming] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
+    prepare_seconds: float = float("nan")
 
     def budget(self, unit: tuple, epochs: int, steps_per_epoch: int) -> tuple[dict[str, Any], list]:
         name = "/".join(map(str, unit))
@@ -82,20 +84,36 @@ class Rehearsal:
         return ({"epochs": min(int(epochs), EPOCHS), "steps_per_epoch": min(int(steps_per_epoch), STEPS)},
                 [StepTimer(timing)])
 
-    def report(self, paper: str, profile: str, hardware: str, backend: str, path: Path) -> Path:
+    def summary(self, paper: str, profile: str, hardware: str, backend: str, data: str) -> dict[str, Any]:
+        """What ``rehearsal.json`` holds (and ``benchmarks/`` reads for its projection table)."""
+        rows = list(self.units.values())
+        return {"paper": paper, "profile": profile, "data": data, "hardware": hardware, "backend": backend,
+                "units": len(rows), "wall_s": round(time.monotonic() - self.started, 1),
+                "prepare_s": round(self.prepare_seconds, 1), "peak_rss_gib": round(peak_rss_gib(), 3),
+                "projected_hours": round(sum(t.projected_hours for t in rows if np.isfinite(t.projected_hours)), 3)}
+
+    def report(self, paper: str, profile: str, hardware: str, backend: str, data: str, folder: Path) -> Path:
+        """Write ``rehearsal.md`` (the page), ``rehearsal.csv`` (one row per unit) and ``rehearsal.json``."""
         rows = sorted(self.units.values(), key=lambda t: t.unit)
-        total = sum(t.projected_hours for t in rows if np.isfinite(t.projected_hours))
+        info = self.summary(paper, profile, hardware, backend, data)
+        total = info["projected_hours"]
         lines = [f"# {paper}: rehearsal of the {profile} profile", "",
-                 f"Hardware: {hardware}; backend {backend}. Every unit ran {EPOCHS} epoch(s) of at most {STEPS} "
-                 "steps at full input shapes, then its full evaluation and table writing.", "",
+                 f"Hardware: {hardware}; backend {backend}; data {data}. Every unit ran {EPOCHS} epoch(s) of at most "
+                 f"{STEPS} steps at full input shapes, then its full evaluation and table writing.", "",
                  f"- units: {len(rows)}",
-                 f"- rehearsal wall time: {time.monotonic() - self.started:.0f} s",
-                 f"- peak host memory (RSS): {peak_rss_gib():.2f} GiB",
+                 f"- rehearsal wall time: {info['wall_s']:.0f} s (corpus reading and feature extraction: "
+                 f"{info['prepare_s']:.0f} s)",
+                 f"- peak host memory (RSS): {info['peak_rss_gib']:.2f} GiB",
                  f"- projected wall time of the real {profile} profile on this hardware: {total:.1f} h "
                  "(planned epochs x steps per epoch x measured seconds per step, summed over units; "
                  "early stopping only shortens it; feature extraction not included)", "",
                  "| unit | planned epochs | steps / epoch | s / step | projected h |", "|---|---|---|---|---|"]
         lines += [f"| {t.unit} | {t.planned_epochs} | {t.planned_steps} | {t.seconds_per_step:.3f} | "
                   f"{t.projected_hours:.2f} |" for t in rows]
-        atomic_write_text(path, "\n".join(lines) + "\n")
-        return path
+        atomic_write_text(folder / "rehearsal.md", "\n".join(lines) + "\n")
+        csv = ["unit,planned_epochs,steps_per_epoch,seconds_per_step,projected_hours"]
+        csv += [f"{t.unit},{t.planned_epochs},{t.planned_steps},{t.seconds_per_step:.6g},{t.projected_hours:.6g}"
+                for t in rows]
+        atomic_write_text(folder / "rehearsal.csv", "\n".join(csv) + "\n")
+        atomic_write_text(folder / "rehearsal.json", json.dumps(info, indent=1))
+        return folder / "rehearsal.md"

@@ -170,7 +170,10 @@ def run(paper: Paper, argv: list[str] | None = None) -> int:
     session = Session(paper, args, corpus, corpora, ledger, ResultsStore(ctx, out, paper.flaws), tuned,
                       {t: f"tuning:{args.from_tuning}" for t in tuned},
                       rehearsal=Rehearsal() if args.rehearse else None)
+    prepare_started = time.monotonic()
     data = paper.prepare(session)
+    if session.rehearsal is not None:
+        session.rehearsal.prepare_seconds = time.monotonic() - prepare_started
     if args.tune:
         tune(session, data, paper.searches[args.target])
         return 0
@@ -187,8 +190,7 @@ def run(paper: Paper, argv: list[str] | None = None) -> int:
         log.info("%s: %s done (%d rows)", paper.name, experiment.name, len(rows))
     write_warnings(session, out / "training-warnings.md")
     if session.rehearsal is not None:
-        path = session.rehearsal.report(paper.name, args.profile, ctx.hardware, ctx.backend,
-                                        report_dir / "rehearsal.md")
+        path = session.rehearsal.report(paper.name, args.profile, ctx.hardware, ctx.backend, ctx.data, report_dir)
         log.info("rehearsal: %d units, peak RSS %.2f GiB; %s", len(session.rehearsal.units), peak_rss_gib(), path)
     log.info("%s %s profile on %s %s data: %d units computed, %d reused, %.0f s; results in %s", paper.name,
              args.profile, session.data, "+".join(corpora), ledger.computed, ledger.reused,

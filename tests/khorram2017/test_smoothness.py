@@ -3,7 +3,11 @@
 import numpy as np
 import pytest
 
-from reproductions.khorram2017.smoothness import first_difference_power, power_share_below, relative_first_difference_power
+from reproductions.khorram2017.smoothness import (
+    first_difference_power,
+    power_share_below,
+    relative_first_difference_power,
+)
 
 FS = 25.0
 

@@ -1,0 +1,31 @@
+"""--rehearse: bounded, timed steps per unit and a projection computed from the unit list."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from common.engine.rehearsal import EPOCHS, STEPS, Rehearsal
+
+
+def test_budget_cuts_training_and_the_projection_sums_the_units(tmp_path: Path) -> None:
+    rehearsal = Rehearsal()
+    x, y = np.random.default_rng(0).normal(size=(64, 3)).astype("float32"), np.zeros(64)
+    for unit, epochs in ((("table1", "fold0", 0), 50), (("table1", "fold1", 0), 20)):
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        model.compile("sgd", "mse")
+        kw, cbs = rehearsal.budget(unit, epochs=epochs, steps_per_epoch=8)
+        history = model.fit(x, y, batch_size=8, verbose=0, callbacks=cbs, **kw)
+        assert len(history.history["loss"]) == EPOCHS
+    timings = list(rehearsal.units.values())
+    assert [len(t.step_seconds) for t in timings] == [EPOCHS * STEPS] * 2
+    expected = sum(t.planned_epochs * 8 * t.seconds_per_step for t in timings) / 3600
+    rehearsal.report("toy", "paper", "cpu", "tensorflow", "synthetic", tmp_path)
+    info = json.loads((tmp_path / "rehearsal.json").read_text())
+    assert info["units"] == 2 and np.isclose(info["projected_hours"], expected, rtol=1e-2, atol=1e-6)
+    assert info["peak_rss_gib"] > 0.05
+    assert "table1/fold0/0 | 50 | 8" in (tmp_path / "rehearsal.md").read_text()
+    assert len((tmp_path / "rehearsal.csv").read_text().splitlines()) == 3
