@@ -90,7 +90,7 @@ class Rehearsal:
         return {"paper": paper, "profile": profile, "data": data, "hardware": hardware, "backend": backend,
                 "units": len(rows), "wall_s": round(time.monotonic() - self.started, 1),
                 "prepare_s": round(self.prepare_seconds, 1), "peak_rss_gib": round(peak_rss_gib(), 3),
-                "projected_hours": round(sum(t.projected_hours for t in rows if np.isfinite(t.projected_hours)), 3)}
+                "projected_hours": round(sum(t.projected_hours for t in rows if np.isfinite(t.projected_hours)), 6)}
 
     def report(self, paper: str, profile: str, hardware: str, backend: str, data: str, folder: Path) -> Path:
         """Write ``rehearsal.md`` (the page), ``rehearsal.csv`` (one row per unit) and ``rehearsal.json``."""
