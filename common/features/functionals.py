@@ -26,10 +26,11 @@ from common.paths import REPO_ROOT
 TENSORFLOW_LOADED_FIRST = "tensorflow" in sys.modules
 
 # Sets the papers use (opensmile.FeatureSet names). Huang §4.1 calls the INTERSPEECH sets EC, PC, SSC, STC
-# and ComParE; Wieser §2.2.2 uses IS10 (1582). IS12 gives 6125 functionals where Huang's text says 5757.
+# and ComParE (the INTERSPEECH 2013 ComParE set, openSMILE's IS13_ComParE: 6,373 functionals, not ComParE_2016);
+# Wieser §2.2.2 uses IS10 (1582). IS12 gives 6125 functionals where Huang's text says 5757.
 FEATURE_SETS: tuple[str, ...] = ("IS09", "IS10", "IS11", "IS12", "IS13", "ComParE_2016", "eGeMAPSv02")
 INTERSPEECH_CHALLENGE_SETS: dict[str, str] = {
-    "EC": "IS09", "PC": "IS10", "SSC": "IS11", "STC": "IS12", "ComParE": "ComParE_2016",
+    "EC": "IS09", "PC": "IS10", "SSC": "IS11", "STC": "IS12", "ComParE": "IS13",
 }
 
 
