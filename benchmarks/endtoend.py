@@ -11,7 +11,6 @@ from benchmarks.rows import Row
 from benchmarks.stats import Summary
 from common.paths import REPO_ROOT
 
-PAPERS = ("khorram2017", "zhao2019", "latif2017", "huang2017", "wieser2018")
 TIMEOUT_S = 1800
 
 
@@ -30,8 +29,11 @@ def run_smoke(paper: str, timeout_s: int = TIMEOUT_S) -> tuple[float, int, str]:
 
 def smoke_times(papers: list[str] | None = None, timeout_s: int = TIMEOUT_S) -> list[Row]:
     """One run per present paper (a smoke run takes minutes, so one repetition), plus the total."""
+    import reproductions
+
     rows, total, timed_out = [], 0.0, 0
-    present = [p for p in (papers or PAPERS) if (REPO_ROOT / "reproductions" / p / "run.py").exists()]
+    wanted = papers or reproductions.names()
+    present = [p for p in wanted if (REPO_ROOT / "reproductions" / p / "run.py").exists()]
     for paper in present:
         seconds, code, tail = run_smoke(paper, timeout_s)
         total += seconds
@@ -41,7 +43,7 @@ def smoke_times(papers: list[str] | None = None, timeout_s: int = TIMEOUT_S) -> 
             note = f"lower bound: stopped at the {timeout_s} s limit"
         rows.append(Row("end-to-end", f"{paper} run.py --profile smoke", "wall time", "s",
                         Summary.of([seconds]), note=note))
-    missing = sorted(set(papers or PAPERS) - set(present))
+    missing = sorted(set(wanted) - set(present))
     rows.append(Row("end-to-end", "all papers together", "wall time", "s", Summary.of([total]), target="<= 900",
                     note=f"{len(present)} papers" + (f"; no run.py yet: {', '.join(missing)}" if missing else "")
                     + (f"; lower bound ({timed_out} stopped at the limit)" if timed_out else "")))

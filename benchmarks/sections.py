@@ -124,18 +124,11 @@ def features(reps: int, smoke: bool) -> list[Row]:
 
 
 def projections(report: dict) -> list[Row]:
-    """Item 6b: projected paper-profile training hours per paper, and Wieser's one ELoR trial (§3.3)."""
-    from benchmarks.projection import PLANS, project
+    """Item 6b: each paper's rehearsal projection, and Wieser's one ELoR trial (§3.3) from measured throughput."""
+    from benchmarks.projection import rehearsal_rows
 
     epochs = {k: Summary.of(v).median for k, v in epoch_seconds(report).items()}
-    rows = []
-    for paper in PLANS:
-        result = project(paper, epochs)
-        if result is None:
-            continue
-        seconds, lines = result
-        rows.append(Row("projection", paper, "paper-profile training (upper bound)", "h",
-                        Summary.of([seconds / 3600]), backend=report["backend"], note="; ".join(lines)))
+    rows = rehearsal_rows()
     elor = "wieser2018/elor-faithful"
     if elor in epochs:
         from reproductions.wieser2018.hyperparameters import PUBLISHED_TUNING_GPU_DAYS, TABLE_1_ELOR, TUNING_EVALUATIONS

@@ -2,6 +2,7 @@
 
     python -m common.compare khorram2017            # the table, from results/khorram2017/results.csv
     python -m common.compare khorram2017 --strict   # exit 1 if a real-data cell is "not reproduced"
+    python -m common.compare --flaws [--update-readme]  # what each known flaw does, across the papers
 
 Each published cell is judged by its kind (value, bound, argmax) against the reproduced number's 95 % interval
 (common.results.diff). Synthetic rows are shown with the verdict "synthetic"; --strict ignores them.
@@ -13,6 +14,9 @@ import argparse
 import sys
 from pathlib import Path
 
+import pandas as pd
+
+from common.atomic import atomic_write_text
 from common.errors import SereprodError
 from common.paths import REPO_ROOT
 from common.results.diff import INCONCLUSIVE, NOT_REPRODUCED, REPRODUCED, SYNTHETIC, diff_table, summary_counts
@@ -20,11 +24,46 @@ from common.results.published import load_published
 from common.results.render import render_terminal
 from common.results.store import read_results
 
+START, END = "<!-- flaw-effects:start -->", "<!-- flaw-effects:end -->"
+EFFECT_COLUMNS = ["Paper", "Table", "Row", "Column", "Flaw", "Corrected variant", "Effect [95 % CI]", "p", "Data"]
+
+
+def cross_paper_effects(results_root: Path = REPO_ROOT / "results") -> str:
+    """Markdown: one line per paper and flaw, the effect on its table's headline rows (faithful minus corrected)."""
+    from common.results.store import read_effects
+
+    lines = ["| " + " | ".join(EFFECT_COLUMNS) + " |", "|" + "---|" * len(EFFECT_COLUMNS)]
+    for folder in sorted(p for p in results_root.iterdir() if p.is_dir()):
+        effects = read_effects(folder)
+        if not len(effects):
+            continue
+        effects = effects[effects["metric"] != "confusion"].drop_duplicates(["table", "flaw", "corrected"])
+        for _, e in effects.iterrows():
+            ci = f"{float(e['effect']):+.3g} [{float(e['ci_low']):.3g}, {float(e['ci_high']):.3g}]"
+            p = "–" if pd.isna(e["p"]) else f"{float(e['p']):.2g}"
+            lines.append(f"| {folder.name} | {e['table']} | {e['row']} | {e['column']} | {e['flaw']} | "
+                         f"{e['corrected']} | {ci} | {p} | {e['data']} |")
+    return "\n".join(lines)
+
+
+def update_readme(path: Path, table: str) -> None:
+    """Replace the text between the flaw-effects markers of ``path`` with ``table``."""
+    text = path.read_text()
+    if START not in text or END not in text:
+        raise SystemExit(f"{path}: no {START} ... {END} block")
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    atomic_write_text(path, f"{head}{START}\n{table}\n{END}{tail}")
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m common.compare", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("paper", help="paper id, e.g. khorram2017 (a directory under reproductions/)")
+    parser.add_argument("paper", nargs="?", help="paper id, e.g. khorram2017 (a directory under reproductions/)")
+    parser.add_argument("--flaws", action="store_true",
+                        help="print the cross-paper table of flaw effects (results/*/flaw_effects.csv)")
+    parser.add_argument("--update-readme", action="store_true",
+                        help="with --flaws: write the table into README.md between its flaw-effects markers")
     parser.add_argument("--results", type=Path, default=None,
                         help="results.csv to compare (default: results/<paper>/results.csv)")
     parser.add_argument("--strict", action="store_true",
@@ -34,6 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.flaws:
+        table = cross_paper_effects()
+        print(table)
+        if args.update_readme:
+            update_readme(REPO_ROOT / "README.md", table)
+        return 0
+    if not args.paper:
+        build_parser().error("give a paper, or --flaws")
     try:
         published = load_published(args.paper)
         reproduced = read_results(args.results or REPO_ROOT / "results" / args.paper / "results.csv")
