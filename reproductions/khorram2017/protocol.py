@@ -76,8 +76,10 @@ def train_and_score(session: Session, data: dict, search_target: str, config: di
     utterances), best validation CCC (dev for the faithful targets, held-out train speakers for the corrected)."""
     _, dim, _ = parse_target(search_target)
     train, val = split
-    _, info = fit_unit(session, lambda: build_from_values(config), train, val, dim, ("search", search_target),
-                       session.seed)
+    trials = session.state.setdefault("search_trials", {})
+    trials[search_target] = trial = trials.get(search_target, 0) + 1  # each trial is its own rehearsal unit
+    _, info = fit_unit(session, lambda: build_from_values(config), train, val, dim,
+                       ("search", search_target, f"trial{trial}"), session.seed)
     keras.backend.clear_session()
     return {MONITOR: info["best_val_ccc"]}
 

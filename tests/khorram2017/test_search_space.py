@@ -37,7 +37,8 @@ def test_published_points_build_the_paper_models() -> None:
 def test_space_lists_each_tuned_quantity_including_the_transposed_filter_width() -> None:
     hp = kt.HyperParameters()
     declarer("downup")(hp)
-    assert {"learning_rate", "l2", "width", "kernel_size", "stages", "factor", "up_overlap"} <= {h.name for h in hp.space}
+    names = {h.name for h in hp.space}
+    assert {"learning_rate", "l2", "width", "kernel_size", "stages", "factor", "up_overlap"} <= names
     assert min(next(h for h in hp.space if h.name == "up_overlap").values) >= 2  # n_w >= 2s: overlapping only
     hp = kt.HyperParameters()
     declarer("dilated")(hp)

@@ -1,9 +1,13 @@
-"""Value checks for reproductions.khorram2017.smoothness (Khorram §5.2 power-below-1-Hz share, first-difference power)."""
+"""Value checks for reproductions.khorram2017.smoothness (§5.2 power below 1 Hz, first-difference power)."""
 
 import numpy as np
 import pytest
 
-from reproductions.khorram2017.smoothness import first_difference_power, power_share_below, relative_first_difference_power
+from reproductions.khorram2017.smoothness import (
+    first_difference_power,
+    power_share_below,
+    relative_first_difference_power,
+)
 
 FS = 25.0
 
