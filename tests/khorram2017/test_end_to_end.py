@@ -40,3 +40,19 @@ def test_batches_are_whole_utterances_reshuffled_each_epoch(twin_data: dict) -> 
     x, y = batches[0]
     u = train[int(batches.order[0])]
     np.testing.assert_array_equal(x[0], u.x) and np.testing.assert_array_equal(y[0, :, 0], u.arousal)
+
+
+def test_utterances_of_different_lengths_train_on_the_default_backend() -> None:
+    """TensorFlow infers the batch signature from the first batches: the time axis must stay free."""
+    from reproductions.khorram2017.data import Utterance
+
+    rng = np.random.default_rng(0)
+
+    def utt(i: int, t: int) -> Utterance:
+        y = np.tanh(np.cumsum(rng.standard_normal(t)) / 10).astype("float32")
+        return Utterance(f"u{i}", "train", rng.standard_normal((t, 5)).astype("float32"), np.arange(t) * 0.04, y, y)
+
+    train = [utt(i, t) for i, t in enumerate((90, 90, 90, 90, 90, 90, 131, 60))]  # the odd lengths come last
+    model, info = fit_model(lambda: build_dilated(n_layers=2, width=4, input_dim=5), train, [utt(9, 77)],
+                            "arousal", epochs=2, seed=0, patience=2)
+    assert info["epochs_run"] == 2 and predict(model, [utt(10, 33)])[0].shape == (33,)
