@@ -21,6 +21,10 @@ DOWNUP_STAGES = 4  # §6.1: "four downsampling layers ... and four transposed co
 DOWNUP_FACTOR = 3  # §6.1: "We use a downsampling factor of three"
 DOWNUP_WIDTH = {"arousal": 32, "valence": 128}  # §6.1: "width of 32 for arousal and 128 for valence"
 DOWNUP_KERNEL = 3  # not stated (README: assumptions)
+# §5.2: a transposed conv maps n_x samples to n_y = s(n_x - 1) + n_w with an n_w-tap filter, "a learnable
+# interpolation function"; n_w is not stated. n_w = 2s makes neighbouring bottleneck samples overlap in the output
+# (n_w = s would make every bottleneck sample paint its own block: a piecewise, not an interpolated, signal).
+DOWNUP_UP_OVERLAP = 2  # n_w = DOWNUP_UP_OVERLAP * s (README: assumptions; searched, §6.1 "filter width")
 BLSTM_UNITS = 28  # [24] not restated; sized so the BLSTM has about the dilated net's parameters (§6.2)
 LEARNING_RATE = 1e-3  # not stated; Adam's default (README: assumptions)
 ACTIVATION = "tanh"  # §4 uses tanh; the hidden activation of §5 nets is not stated (README: assumptions)
@@ -63,7 +67,10 @@ class LongFilterConv1D(layers.Layer):
     def call(self, x: keras.KerasTensor) -> keras.KerasTensor:
         length = keras.ops.shape(x)[1]
         full = length + self.kernel_size - 1
-        n = keras.ops.cast(2 ** keras.ops.ceil(keras.ops.log2(keras.ops.cast(full, "float32"))), "int32")
+        if isinstance(full, int):  # static length (JAX traces with concrete shapes): a static FFT size
+            n = 1 << max(0, full - 1).bit_length()
+        else:  # TensorFlow graph with a free time axis
+            n = keras.ops.cast(2 ** keras.ops.ceil(keras.ops.log2(keras.ops.cast(full, "float32"))), "int32")
         xr, xi = keras.ops.rfft(keras.ops.transpose(x, (0, 2, 1)), fft_length=n)  # (B, C, F)
         flipped = keras.ops.transpose(keras.ops.flip(self.kernel[:, :, 0], 0), (1, 0))  # (C, L): correlation
         wr, wi = keras.ops.rfft(flipped, fft_length=n)
@@ -121,15 +128,19 @@ class CropLike(layers.Layer):
 
 def build_downup(width: int = DOWNUP_WIDTH["arousal"], stages: int = DOWNUP_STAGES, factor: int = DOWNUP_FACTOR,
                  kernel_size: int = DOWNUP_KERNEL, l2: float = 0.0, input_dim: int = INPUT_DIM,
-                 learning_rate: float = LEARNING_RATE) -> keras.Model:
+                 learning_rate: float = LEARNING_RATE, up_overlap: int = DOWNUP_UP_OVERLAP) -> keras.Model:
     """§5.2 / Fig. 3: ``stages`` x (conv + max-pool by ``factor``), one intermediate conv, ``stages`` transposed
-    convs (kernel = stride = ``factor``), then a 1x1 conv output.
+    convs (stride s = ``factor``, n_w = ``up_overlap * factor`` taps), then a 1x1 conv output.
 
-    Pooling with 'same' padding gives ceil(T / factor) per stage; each transposed conv gives exactly
-    ``factor`` x its input (n_y = s(n_x - 1) + n_w with n_w = s, §5.2), so the upsampled signal has
-    factor**stages * ceil(T / factor**stages) >= T steps and its tail is cropped to T: the output length equals
-    the input length for every T.
+    §5.2's transposed conv gives n_y = s(n_x - 1) + n_w samples; with n_w > s the filters of neighbouring input
+    samples overlap (a learnable interpolation). Keras 'same' padding crops the (n_w - s) surplus samples evenly
+    from both ends, so each transposed conv gives exactly ``factor`` x its input. Pooling with 'same' padding
+    gives ceil(T / factor) per stage, so the upsampled signal has factor**stages * ceil(T / factor**stages) >= T
+    steps and its tail is cropped to T: the output length equals the input length for every T.
+    ``up_overlap=1`` is the non-overlapping n_w = s variant (each bottleneck sample paints one block).
     """
+    if up_overlap < 1:
+        raise ValueError(f"up_overlap must be >= 1 (n_w = up_overlap * factor), got {up_overlap}")
     inputs = keras.Input((None, input_dim), name="mfb")
     x = inputs
     for n in range(stages):
@@ -139,7 +150,7 @@ def build_downup(width: int = DOWNUP_WIDTH["arousal"], stages: int = DOWNUP_STAG
     x = layers.Conv1D(width, kernel_size, padding="same", activation=ACTIVATION,
                       kernel_regularizer=_l2(l2), name="intermediate")(x)
     for n in range(stages):
-        x = layers.Conv1DTranspose(width, factor, strides=factor, padding="valid", activation=ACTIVATION,
+        x = layers.Conv1DTranspose(width, up_overlap * factor, strides=factor, padding="same", activation=ACTIVATION,
                                    kernel_regularizer=_l2(l2), name=f"up_tconv_{n}")(x)
     x = CropLike(name="crop_to_input")([x, inputs])
     outputs = layers.Conv1D(1, 1, kernel_regularizer=_l2(l2), name="output_1x1")(x)
@@ -148,7 +159,8 @@ def build_downup(width: int = DOWNUP_WIDTH["arousal"], stages: int = DOWNUP_STAG
 
 def build_blstm(units: int = BLSTM_UNITS, input_dim: int = INPUT_DIM,
                 learning_rate: float = LEARNING_RATE) -> keras.Model:
-    """Table 1-2 row "BLSTM [24]": one bidirectional LSTM layer and a per-step linear output, trained like the
+    """A sized proxy of the Table 1-2 row "BLSTM [24]" ([24]'s architecture is not restated): one bidirectional
+    LSTM layer and a per-step linear output, trained like the
     conv nets (full utterances, batch 1, CCC loss) so the epoch times compare (§6.2)."""
     inputs = keras.Input((None, input_dim), name="mfb")
     x = layers.Bidirectional(layers.LSTM(units, return_sequences=True), name="blstm")(inputs)

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from common.atomic import atomic_savefig  # noqa: E402
-
 COLORS = {"arousal": "tab:red", "valence": "tab:blue"}
 
 
-def _save(fig: plt.Figure, path: Path, title_note: str) -> Path:
+def _titled(fig: plt.Figure, title_note: str) -> plt.Figure:
+    """The figure with its note as a small title, laid out; the caller saves it (``Session.save_figure``)."""
     fig.suptitle(title_note, fontsize=8, y=0.995)
     fig.tight_layout()
-    atomic_savefig(fig, path, format="png", dpi=120)
-    plt.close(fig)
-    return path
+    return fig
 
 
-def plot_receptive_field(curves: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]], path: Path,
-                         note: str) -> Path:
+def plot_receptive_field(curves: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
+                         note: str) -> plt.Figure:
     """Fig. 1: dev CCC (mean line, +-std band over runs) against the filter length, one line per dimension."""
     fig, ax = plt.subplots(figsize=(5, 3.2))
     for dim, (lengths, mean, std) in curves.items():
@@ -35,10 +30,10 @@ def plot_receptive_field(curves: dict[str, tuple[np.ndarray, np.ndarray, np.ndar
     ax.set_ylabel("dev CCC")
     ax.legend()
     ax.grid(alpha=0.3)
-    return _save(fig, path, note)
+    return _titled(fig, note)
 
 
-def plot_label_rebuild(reports: dict[str, dict], path: Path, note: str) -> Path:
+def plot_label_rebuild(reports: dict[str, dict], note: str) -> plt.Figure:
     """Fig. 4: CCC between the original labels and labels downsampled by a factor and rebuilt by a spline."""
     fig, ax = plt.subplots(figsize=(5, 3.2))
     for dim, rep in reports.items():
@@ -49,11 +44,11 @@ def plot_label_rebuild(reports: dict[str, dict], path: Path, note: str) -> Path:
     ax.set_ylabel("CCC(original, rebuilt)")
     ax.legend()
     ax.grid(alpha=0.3)
-    return _save(fig, path, note)
+    return _titled(fig, note)
 
 
 def plot_segment(truth: dict[str, np.ndarray], predictions: dict[str, dict[str, np.ndarray]], rate_hz: float,
-                 path: Path, note: str) -> Path:
+                 note: str) -> plt.Figure:
     """Fig. 5: a 40 s dev segment of the ground truth and each model's (run-averaged) prediction."""
     fig, axes = plt.subplots(len(truth), 1, figsize=(7, 2.4 * len(truth)), squeeze=False)
     for ax, (dim, y) in zip(axes[:, 0], truth.items(), strict=False):
@@ -65,10 +60,10 @@ def plot_segment(truth: dict[str, np.ndarray], predictions: dict[str, dict[str, 
         ax.grid(alpha=0.3)
     axes[-1, 0].set_xlabel("time (s)")
     axes[0, 0].legend(fontsize=7, ncol=4)
-    return _save(fig, path, note)
+    return _titled(fig, note)
 
 
-def plot_smoothness(table: dict[str, dict[str, tuple[float, float]]], path: Path, note: str) -> Path:
+def plot_smoothness(table: dict[str, dict[str, tuple[float, float]]], note: str) -> plt.Figure:
     """Bars per dimension: share of power below 1 Hz and first-difference power relative to the labels."""
     dims = list(table)
     sources = list(table[dims[0]])
@@ -85,4 +80,4 @@ def plot_smoothness(table: dict[str, dict[str, tuple[float, float]]], path: Path
     axes[1].set_yscale("log")
     axes[1].axhline(1.0, color="black", lw=0.8)
     axes[0].legend(fontsize=7)
-    return _save(fig, path, note)
+    return _titled(fig, note)

@@ -1,11 +1,13 @@
-"""The experiments of Khorram et al. 2017: §4 / Fig. 1, §5.2 / Fig. 4, Tables 1-2 (§6.1-6.2) and Fig. 5."""
+"""The experiments of Khorram et al. 2017: §5.2 / Fig. 4, §4 / Fig. 1, Tables 1-2 (§6.1-6.2) and Fig. 5.
+
+Each experiment is a generator of result rows (``common.engine.Row``); every trained model is one ledger unit.
+"""
 
 from __future__ import annotations
 
-import argparse
-import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import keras
 import numpy as np
@@ -13,30 +15,34 @@ import pandas as pd
 
 from common.atomic import atomic_write_text
 from common.corpora import write_avec_arff
+from common.engine import Evidence, Row, Session
 from common.metrics import ccc_pooled, rmse
-from common.results import ResultsStore
-from reproductions.khorram2017.smoothness import power_share_below, relative_first_difference_power
-from common.training import Ledger, get_strategy, progress
+from common.training import progress
+from common.training.curves import read_curves
 from reproductions.khorram2017 import plots
 from reproductions.khorram2017.data import Utterance
 from reproductions.khorram2017.label_analysis import LABEL_RATE_HZ, LOW_BAND_HZ, label_report
-from reproductions.khorram2017.models import DOWNUP_WIDTH, build_blstm, build_dilated, build_downup, build_preliminary
-from reproductions.khorram2017.search_space import build_from_values
-from reproductions.khorram2017.training import fit_model, predict
-
-log = logging.getLogger(__name__)
+from reproductions.khorram2017.models import build_blstm, build_preliminary
+from reproductions.khorram2017.search_space import (
+    CORRECTED,
+    build_from_values,
+    default_config,
+    parse_target,
+    target,
+)
+from reproductions.khorram2017.smoothness import power_share_below, relative_first_difference_power
+from reproductions.khorram2017.training import MONITOR, fit_model, predict
 
 TABLES = {"arousal": "Table 1", "valence": "Table 2"}  # §6.2
-ROWS = {"dilated": "Dilated", "downup": "Down/Up", "blstm": "BLSTM [24]"}  # Tables 1-2 row names
+ROWS = {"dilated": "Dilated", "downup": "Down/Up", "blstm": "BLSTM [24]"}  # Tables 1-2 row names (published keys)
+BLSTM_PROXY = "BLSTM (sized proxy of [24])"  # our BLSTM is not [24]'s network: a size-matched stand-in (§6.2)
+LABELS = {**ROWS, "blstm": BLSTM_PROXY}  # how rows outside Tables 1-2 and plots name the models
+PROXY_NOTE = ("sized proxy of [24]: one BLSTM layer of 28 units sized to the dilated net's parameter count "
+              "([24]'s architecture is not restated)")
 FIG5_SECONDS = 40  # Fig. 5: "a 40-second segment"
-FAITHFUL = "faithful"  # early stopping and model selection on dev, dev reported (§6.1)
-CORRECTED = "held-out-val"  # early stopping on train speakers held out; dev untouched until evaluation
+FAITHFUL = "faithful"  # early stopping and hyperparameter selection on dev, dev reported (§6.1)
 FUSED = "avg-of-runs"  # the run-averaged prediction (§6.1: test submissions average the five runs)
-SYNTH_NOTE = "SYNTHETIC twin: not a reproduction of the published number"
-
-
-def _note(data: str, text: str = "") -> str:
-    return "; ".join(t for t in (SYNTH_NOTE if data == "synthetic" else "", text) if t)
+PAPER_HP = "paper"  # rows whose hyperparameters are the paper's (or README defaults), never searched
 
 
 def _split(pred: np.ndarray, lengths: Sequence[int]) -> list[np.ndarray]:
@@ -48,146 +54,200 @@ def _scores(utts: Sequence[Utterance], preds: Sequence[np.ndarray], dim: str) ->
     return ccc_pooled(truth, preds), rmse(np.concatenate(truth), np.concatenate(preds))
 
 
-# --- §4 / Fig. 1 --------------------------------------------------------------------------------------------
+def _note(session: Session, text: str = "") -> str:
+    synth = "SYNTHETIC twin: not a reproduction of the published number" if session.synthetic else ""
+    return "; ".join(t for t in (synth, text) if t)
 
-def run_preliminary(data: dict[str, list[Utterance]], args: argparse.Namespace, ledger: Ledger,
-                    store: ResultsStore) -> Path:
-    """One long filter -> tanh -> linear, filter length swept (§4); dev CCC mean/std over runs per length."""
-    lengths, runs = list(args.settings["prelim_lengths"]), int(args.settings["prelim_runs"])
-    dims = args.settings["dimensions"]
-    rows, curves = [], {}
-    units = [(d, n, r) for d in dims for n in lengths for r in range(runs)]
-    results: dict[tuple[str, int], list[float]] = {}
-    for dim, length, r in progress(units, "§4 filter-length sweep"):
-        def compute(dim=dim, length=length, r=r) -> dict:
-            with get_strategy(args.strategy).scope():
-                model, info = fit_model(lambda: build_preliminary(length), data["train"], data["dev"], dim,
-                                        args.epochs, args.seed + r, args.settings["patience"])
-            dev_ccc, dev_rmse = _scores(data["dev"], predict(model, data["dev"]), dim)
-            keras.backend.clear_session()
-            return {"dev_ccc": dev_ccc, "dev_rmse": dev_rmse, **info}
-        results.setdefault((dim, length), []).append(ledger.unit(("prelim", dim, length, r), compute)["dev_ccc"])
-    for dim in dims:
-        means = np.array([np.mean(results[(dim, n)]) for n in lengths])
-        stds = np.array([np.std(results[(dim, n)]) for n in lengths])
-        curves[dim] = (np.array(lengths), means, stds)
-        for n, m, s in zip(lengths, means, stds, strict=False):
-            rows.append({"dimension": dim, "filter_length": n, "seconds": n * 0.04, "dev_ccc_mean": m,
-                         "dev_ccc_std": s, "runs": runs})
-            store.add("Fig. 1", f"filter length {n}", dim, "Dev CCC", results[(dim, n)],
-                      note=_note(store.ctx.data, "§4 one-filter model"))
-        store.add("§4", "Preliminary", "Fig. 1", "best filter length", [lengths[int(np.argmax(means))]],
-                  variant=dim, note=_note(store.ctx.data, f"{dim}: argmax of mean dev CCC over the swept lengths"))
-    table = pd.DataFrame(rows)
-    atomic_write_text(args.out / "fig1_filter_length.csv", table.to_csv(index=False, float_format="%.4f"))
-    return plots.plot_receptive_field(curves, args.out / "fig1_filter_length.png",
-                                      f"Fig. 1 style, {store.ctx.data} data, {runs} runs per length")
+
+# --- the one training loop (protocol and searches) ------------------------------------------------------------
+
+def fit_unit(session: Session, build: Any, train: Sequence[Utterance], val: Sequence[Utterance], dim: str,
+             unit: tuple, seed: int) -> tuple[keras.Model, dict]:
+    """Train one model on ``train`` with early stopping on ``val`` (the session's epochs, patience, strategy and
+    rehearsal budget); the payload part holds the curves and timings."""
+    kwargs, callbacks = session.fit_budget(unit, session.epochs, len(train))  # batch 1: one step per utterance
+    with session.scope():
+        return fit_model(build, train, val, dim, session.epochs, seed, session.settings["patience"],
+                         verbose=session.verbose, fit_kwargs=kwargs, callbacks=callbacks)
+
+
+def train_and_score(session: Session, data: dict, search_target: str, config: dict, split: Any) -> dict[str, float]:
+    """What a §6.1 search scores: the protocol's training of ``config`` on ``split`` = (train, validation
+    utterances), best validation CCC (dev for the faithful targets, held-out train speakers for the corrected)."""
+    _, dim, _ = parse_target(search_target)
+    train, val = split
+    trials = session.state.setdefault("search_trials", {})
+    trials[search_target] = trial = trials.get(search_target, 0) + 1  # each trial is its own rehearsal unit
+    _, info = fit_unit(session, lambda: build_from_values(config), train, val, dim,
+                       ("search", search_target, f"trial{trial}"), session.seed)
+    keras.backend.clear_session()
+    return {MONITOR: info["best_val_ccc"]}
+
+
+def _trained(session: Session, key: tuple, compute: Any) -> dict:
+    payload = session.ledger.unit(key, compute)
+    session.check_training(key, read_curves(payload), MONITOR, "max")
+    return payload
 
 
 # --- §5.2 / Fig. 4 ------------------------------------------------------------------------------------------
 
-def run_label_analysis(data: dict[str, list[Utterance]], args: argparse.Namespace, store: ResultsStore) -> Path:
+def label_analysis(session: Session, data: dict) -> Iterator[Row]:
     """Power below 1 Hz and downsample/spline-rebuild CCC of the gold standard (train + dev labels)."""
-    factors = list(args.settings["label_factors"])
-    reports = {dim: label_report([u.target(dim) for u in data["train"] + data["dev"]], factors)
-               for dim in args.settings["dimensions"]}
-    note = _note(store.ctx.data, "train+dev gold standard")
+    factors = list(session.settings["label_factors"])
+    dims = session.settings["dimensions"]
+    reports = {dim: label_report([u.target(dim) for u in data["train"] + data["dev"]], factors) for dim in dims}
+    note = _note(session, "train+dev gold standard")
     rows = []
     for dim, rep in reports.items():
-        store.add("§5.2", "Gold standard", dim, "power share below 1 Hz", [rep["power_below_1hz"]], note=note)
-        store.add("§5.2", "Gold standard", dim, "power share below 1 Hz", [rep["power_below_1hz_with_mean"]],
-                  variant="mean-kept", note=note)
-        for f, c, loss in zip(factors, rep["ccc"], rep["relative_loss"], strict=False):
-            store.add("Fig. 4", f"Downsample factor {f}", dim, "CCC", [c], note=note)
-            store.add("Fig. 4", f"Downsample factor {f}", dim, "relative CCC loss", [loss], note=note)
+        yield Row("§5.2", "Gold standard", dim, "power share below 1 Hz", [rep["power_below_1hz"]], note=note,
+                  hp_source=PAPER_HP)
+        yield Row("§5.2", "Gold standard", dim, "power share below 1 Hz", [rep["power_below_1hz_with_mean"]],
+                  variant="mean-kept", note=note, hp_source=PAPER_HP)
+        for f, c, loss in zip(factors, rep["ccc"], rep["relative_loss"], strict=True):
+            yield Row("Fig. 4", f"Downsample factor {f}", dim, "CCC", [c], note=note, hp_source=PAPER_HP)
+            yield Row("Fig. 4", f"Downsample factor {f}", dim, "relative CCC loss", [loss], note=note,
+                      hp_source=PAPER_HP)
             rows.append({"dimension": dim, "factor": f, "ccc": c, "relative_loss_percent": loss})
-    store.add("§5.2", "Gold standard", "arousal+valence", "power share below 1 Hz",
-              [min(r["power_below_1hz"] for r in reports.values())], note=_note(store.ctx.data, "min over dims"))
+    yield Row("§5.2", "Gold standard", "arousal+valence", "power share below 1 Hz",
+              [min(r["power_below_1hz"] for r in reports.values())], note=_note(session, "min over dims"),
+              hp_source=PAPER_HP)
     if 64 in factors:
-        store.add("Fig. 4", "Downsample factor 64", "arousal+valence", "relative CCC loss",
+        yield Row("Fig. 4", "Downsample factor 64", "arousal+valence", "relative CCC loss",
                   [max(r["relative_loss"][factors.index(64)] for r in reports.values())],
-                  note=_note(store.ctx.data, "max over dims"))
-    atomic_write_text(args.out / "fig4_label_rebuild.csv", pd.DataFrame(rows).to_csv(index=False,
-                                                                                      float_format="%.5f"))
-    return plots.plot_label_rebuild(reports, args.out / "fig4_label_rebuild.png",
-                                    f"Fig. 4 style, {store.ctx.data} gold standard")
+                  note=_note(session, "max over dims"), hp_source=PAPER_HP)
+    atomic_write_text(session.out / "fig4_label_rebuild.csv",
+                      pd.DataFrame(rows).to_csv(index=False, float_format="%.5f"))
+    session.save_figure(plots.plot_label_rebuild(reports, f"Fig. 4 style, {session.data} gold standard"),
+                        "fig4_label_rebuild.png")
+
+
+# --- §4 / Fig. 1 --------------------------------------------------------------------------------------------
+
+def preliminary(session: Session, data: dict) -> Iterator[Row]:
+    """One long filter -> tanh -> linear, filter length swept (§4); dev CCC mean/std over runs per length."""
+    lengths, runs = list(session.settings["prelim_lengths"]), int(session.settings["prelim_runs"])
+    dims = session.settings["dimensions"]
+    results: dict[tuple[str, int], list[float]] = {}
+    for dim, length, r in progress([(d, n, r) for d in dims for n in lengths for r in range(runs)],
+                                   "§4 filter-length sweep"):
+        key = ("prelim", dim, length, r)
+
+        def compute(dim=dim, length=length, r=r, key=key) -> dict:
+            model, info = fit_unit(session, lambda: build_preliminary(length), data["train"], data["dev"], dim, key,
+                                   session.seed + r)
+            dev_ccc, dev_rmse = _scores(data["dev"], predict(model, data["dev"]), dim)
+            keras.backend.clear_session()
+            return {"dev_ccc": dev_ccc, "dev_rmse": dev_rmse, **info}
+        results.setdefault((dim, length), []).append(float(_trained(session, key, compute)["dev_ccc"]))
+    rows, curves = [], {}
+    for dim in dims:
+        means = np.array([np.mean(results[(dim, n)]) for n in lengths])
+        stds = np.array([np.std(results[(dim, n)]) for n in lengths])
+        curves[dim] = (np.array(lengths), means, stds)
+        for n, m, s in zip(lengths, means, stds, strict=True):
+            rows.append({"dimension": dim, "filter_length": n, "seconds": n * 0.04, "dev_ccc_mean": m,
+                         "dev_ccc_std": s, "runs": runs})
+            yield Row("Fig. 1", f"filter length {n}", dim, "Dev CCC", results[(dim, n)],
+                      note=_note(session, "§4 one-filter model"), hp_source=PAPER_HP)
+        yield Row("§4", "Preliminary", "Fig. 1", "best filter length", [lengths[int(np.argmax(means))]],
+                  variant=dim, note=_note(session, f"{dim}: argmax of mean dev CCC over the swept lengths"),
+                  hp_source=PAPER_HP)
+    atomic_write_text(session.out / "fig1_filter_length.csv",
+                      pd.DataFrame(rows).to_csv(index=False, float_format="%.4f"))
+    session.save_figure(plots.plot_receptive_field(curves, f"Fig. 1 style, {session.data} data, {runs} runs per "
+                                                   "length"), "fig1_filter_length.png")
 
 
 # --- Tables 1-2 ---------------------------------------------------------------------------------------------
 
-def model_builders(dim: str, overrides: dict | None) -> dict[str, Callable[[], keras.Model]]:
-    """The three Table 1-2 models of one dimension; ``overrides`` (a tuning result) replace the architecture it
-    names."""
-    builders: dict[str, Callable[[], keras.Model]] = {
-        "dilated": build_dilated,
-        "downup": lambda: build_downup(width=DOWNUP_WIDTH[dim]),
-        "blstm": build_blstm,
-    }
-    if overrides:
-        builders[overrides["architecture"]] = lambda: build_from_values(overrides)
-    return builders
+def model_config(session: Session, name: str, dim: str, variant: str) -> tuple[dict | None, str]:
+    """(configuration, hp_source) of one Table 1-2 model: the §6.1 search of that network, dimension and variant
+    (``--from-tuning`` or the paper profile's search), else the paper's point. The BLSTM is [24]'s (not tuned)."""
+    if name == "blstm":
+        return None, PAPER_HP
+    tgt = target(name, dim, variant)
+    return session.config(tgt, default_config(name, dim)), session.hp_source(tgt)
 
 
-def run_tables(data: dict[str, list[Utterance]], args: argparse.Namespace, ledger: Ledger, store: ResultsStore,
-               val_split: tuple[list[Utterance], list[Utterance]], overrides: dict | None) -> dict:
-    """Train every model ``args.runs`` times per dimension (and the corrected variant), score dev, write the
-    run-averaged test predictions as AVEC ARFF. Returns the run-averaged dev predictions for Fig. 5."""
-    dims, models = args.settings["dimensions"], args.settings["models"]
-    variants = {FAITHFUL: (data["train"], data["dev"]), CORRECTED: val_split}
-    corrected_models = args.settings["corrected_models"]
+def _builder(config: dict | None):
+    return build_blstm if config is None else (lambda: build_from_values(config))
+
+
+def tables(session: Session, data: dict) -> Iterator[Row]:
+    """Train every model ``runs`` times per dimension (and the corrected variant), score dev, write the
+    run-averaged test predictions as AVEC ARFF. Leaves the run-averaged dev predictions for Fig. 5."""
+    dims, models = session.settings["dimensions"], session.settings["models"]
+    corrected_models = session.settings["corrected_models"]
+    variants = {FAITHFUL: (data["train"], data["dev"]), CORRECTED: data["held"]}
     dev, test = data["dev"], data["test"]
     lengths = {"dev": [len(u.x) for u in dev], "test": [len(u.x) for u in test]}
+    dev_group = data["dev_group"]
     fused_dev: dict[str, dict[str, np.ndarray]] = {d: {} for d in dims}
     run_dev: dict[str, dict[str, list[list[np.ndarray]]]] = {d: {} for d in dims}
     epoch_times: dict[str, list[float]] = {}
-    units = [(v, d, m, r) for v in variants for d in dims for m in models for r in range(args.runs)
+    units = [(v, d, m, r) for v in variants for d in dims for m in models for r in range(session.runs)
              if v == FAITHFUL or m in corrected_models]
     payloads: dict[tuple, dict] = {}
     for variant, dim, name, r in progress(units, "Tables 1-2 models"):
         train, val = variants[variant]
+        config, _ = model_config(session, name, dim, variant)
+        key = ("tables", variant, dim, name, r)
 
-        def compute(variant=variant, dim=dim, name=name, r=r, train=train, val=val) -> dict:
-            with get_strategy(args.strategy).scope():
-                model, info = fit_model(model_builders(dim, overrides)[name], train, val, dim, args.epochs,
-                                        args.seed + r, args.settings["patience"])
-            out = {"dev_pred": np.concatenate(predict(model, dev)), **info}
+        def compute(dim=dim, r=r, train=train, val=val, config=config, key=key) -> dict:
+            model, info = fit_unit(session, _builder(config), train, val, dim, key, session.seed + r)
+            out = {"dev_pred": np.concatenate(predict(model, dev)),
+                   "dev_true": np.concatenate([u.target(dim) for u in dev]), "dev_group": dev_group, **info}
             if test:
                 out["test_pred"] = np.concatenate(predict(model, test))
             keras.backend.clear_session()
             return out
-        payloads[(variant, dim, name, r)] = ledger.unit(("tables", variant, dim, name, r), compute)
+        payloads[(variant, dim, name, r)] = _trained(session, key, compute)
     for variant in variants:
         for dim in dims:
             for name in [m for m in models if variant == FAITHFUL or m in corrected_models]:
-                runs = [payloads[(variant, dim, name, r)] for r in range(args.runs)]
+                runs = [payloads[(variant, dim, name, r)] for r in range(session.runs)]
                 preds = [_split(p["dev_pred"], lengths["dev"]) for p in runs]
                 scores = [_scores(dev, p, dim) for p in preds]
                 table, row = TABLES[dim], ROWS[name]
-                note = _note(store.ctx.data, f"{len(runs)} runs; early stopping on "
-                                             f"{'dev' if variant == FAITHFUL else 'held-out train speakers'}")
-                store.add(table, row, "Dev", "CCC", [s[0] for s in scores], variant=variant, note=note)
-                store.add(table, row, "Dev", "RMSE", [s[1] for s in scores], variant=variant, note=note)
+                _, hp_source = model_config(session, name, dim, variant)
+                where = "dev" if variant == FAITHFUL else "held-out train speakers"
+                note = _note(session, f"{len(runs)} runs; early stopping and hyperparameter selection on {where}"
+                             + (f"; {PROXY_NOTE}" if name == "blstm" else ""))
+                evidence = Evidence("ccc", [np.asarray(p["dev_true"]) for p in runs],
+                                    [np.asarray(p["dev_pred"]) for p in runs],
+                                    [np.asarray(p["dev_group"]) for p in runs], scale=1.0)
+                yield Row(table, row, "Dev", "CCC", [s[0] for s in scores], variant=variant, note=note,
+                          hp_source=hp_source, evidence=evidence)
+                yield Row(table, row, "Dev", "RMSE", [s[1] for s in scores], variant=variant, note=note,
+                          hp_source=hp_source)
                 fused = [np.mean([p[i] for p in preds], axis=0) for i in range(len(dev))]
                 f_ccc, f_rmse = _scores(dev, fused, dim)
                 fused_variant = FUSED if variant == FAITHFUL else f"{variant}+{FUSED}"
-                store.add(table, row, "Dev", "CCC", [f_ccc], variant=fused_variant, note=note)
-                store.add(table, row, "Dev", "RMSE", [f_rmse], variant=fused_variant, note=note)
-                store.add("§6.2", row, f"Epoch time ({dim})", "seconds per epoch",
-                          [p["epoch_time_s"] for p in runs], variant=variant,
-                          note=_note(store.ctx.data, f"train pass only; {len(data['train'])} utterances"))
+                fused_evidence = Evidence("ccc", [np.asarray(runs[0]["dev_true"])], [np.concatenate(fused)],
+                                          [np.asarray(runs[0]["dev_group"])], scale=1.0)
+                yield Row(table, row, "Dev", "CCC", [f_ccc], variant=fused_variant, note=note, hp_source=hp_source,
+                          evidence=fused_evidence)
+                yield Row(table, row, "Dev", "RMSE", [f_rmse], variant=fused_variant, note=note,
+                          hp_source=hp_source)
+                yield Row("§6.2", LABELS[name], f"Epoch time ({dim})", "seconds per epoch",
+                          [float(p["epoch_time_s"]) for p in runs], variant=variant, hp_source=hp_source,
+                          note=_note(session, f"train pass only; {len(variants[variant][0])} utterances"))
                 if variant == FAITHFUL:
-                    store.add("§6.2", row, f"Parameters ({dim})", "count", [runs[0]["n_params"]])
+                    yield Row("§6.2", LABELS[name], f"Parameters ({dim})", "count", [float(runs[0]["n_params"])],
+                              hp_source=hp_source)
                     fused_dev[dim][name] = np.concatenate(fused)
                     run_dev[dim][name] = preds
-                    epoch_times.setdefault(name, []).extend(p["epoch_time_s"] for p in runs)
+                    epoch_times.setdefault(name, []).extend(float(p["epoch_time_s"]) for p in runs)
                     if test:
-                        _write_test_arff(args.out / "test_predictions" / name / dim, test,
+                        _write_test_arff(session.out / "test_predictions" / name / dim, test,
                                          [_split(p["test_pred"], lengths["test"]) for p in runs])
     for name, key in (("dilated", "Conv net"), ("blstm", "BLSTM")):
         if name in epoch_times:
-            store.add("§6.2", key, "Epoch time", "seconds per epoch", epoch_times[name],
-                      note=_note(store.ctx.data, f"{args.runs} runs x {len(dims)} dims; this machine, this data"))
-    return {"fused_dev": fused_dev, "run_dev": run_dev}
+            yield Row("§6.2", key, "Epoch time", "seconds per epoch", epoch_times[name], hp_source=PAPER_HP,
+                      note=_note(session, f"{session.runs} runs x {len(dims)} dims; this machine, this data"
+                                 + ("; " + PROXY_NOTE if name == "blstm" else "")))
+    session.state["tables"] = {"fused_dev": fused_dev, "run_dev": run_dev}
 
 
 def _write_test_arff(folder: Path, test: Sequence[Utterance], run_preds: list[list[np.ndarray]]) -> None:
@@ -198,34 +258,36 @@ def _write_test_arff(folder: Path, test: Sequence[Utterance], run_preds: list[li
 
 # --- Fig. 5 and smoothness ----------------------------------------------------------------------------------
 
-def run_smoothness(data: dict[str, list[Utterance]], preds: dict, args: argparse.Namespace,
-                   store: ResultsStore) -> list[Path]:
+def smoothness(session: Session, data: dict) -> Iterator[Row]:
     """Fig. 5 segment plot and the smooth-vs-erratic numbers: power below 1 Hz and first-difference power of
     each model's dev output relative to the labels, per run (mean +- std)."""
+    preds = session.state["tables"]
     dev = data["dev"]
     lengths = [len(u.x) for u in dev]
     summary: dict[str, dict[str, tuple[float, float]]] = {}
-    note = _note(store.ctx.data, "dev predictions")
+    note = _note(session, "dev predictions")
     for dim, by_model in preds["run_dev"].items():
         truth = [u.target(dim) for u in dev]
         label_share = 100 * power_share_below(truth, LABEL_RATE_HZ, LOW_BAND_HZ)
-        store.add("Fig. 5", "Gold standard", dim, "power share below 1 Hz", [label_share], note=note)
+        yield Row("Fig. 5", "Gold standard", dim, "power share below 1 Hz", [label_share], note=note,
+                  hp_source=PAPER_HP)
         summary[dim] = {"gold standard": (label_share, 1.0)}
         for name, runs in by_model.items():
+            _, hp_source = model_config(session, name, dim, FAITHFUL)
             shares = [100 * power_share_below(list(p), LABEL_RATE_HZ, LOW_BAND_HZ) for p in runs]
             rough = [float(np.mean([relative_first_difference_power(pi, ti) for pi, ti in zip(p, truth, strict=True)]))
                      for p in runs]
-            store.add("Fig. 5", ROWS[name], dim, "power share below 1 Hz", shares, note=note)
-            store.add("Fig. 5", ROWS[name], dim, "first-difference power / labels", rough, note=note)
-            summary[dim][ROWS[name]] = (float(np.mean(shares)), float(np.mean(rough)))
-    paths = [plots.plot_smoothness(summary, args.out / "fig5_smoothness.png",
-                                   f"smoothness of dev outputs, {store.ctx.data} data")]
+            yield Row("Fig. 5", LABELS[name], dim, "power share below 1 Hz", shares, note=note, hp_source=hp_source)
+            yield Row("Fig. 5", LABELS[name], dim, "first-difference power / labels", rough, note=note,
+                      hp_source=hp_source)
+            summary[dim][LABELS[name]] = (float(np.mean(shares)), float(np.mean(rough)))
+    session.save_figure(plots.plot_smoothness(summary, f"smoothness of dev outputs, {session.data} data"),
+                        "fig5_smoothness.png")
     n = min(int(FIG5_SECONDS * LABEL_RATE_HZ), lengths[0])
     start = (lengths[0] - n) // 2
     truth = {dim: dev[0].target(dim)[start:start + n] for dim in preds["fused_dev"]}
-    segment = {dim: {ROWS[m]: _split(p, lengths)[0][start:start + n] for m, p in by_model.items() if m != "blstm"}
+    segment = {dim: {LABELS[m]: _split(p, lengths)[0][start:start + n] for m, p in by_model.items() if m != "blstm"}
                for dim, by_model in preds["fused_dev"].items()}
-    paths.append(plots.plot_segment(truth, segment, LABEL_RATE_HZ, args.out / "fig5_segment.png",
-                                    f"Fig. 5 style: {dev[0].id}, {n / LABEL_RATE_HZ:.0f} s, run-averaged, "
-                                    f"{store.ctx.data} data"))
-    return paths
+    session.save_figure(plots.plot_segment(truth, segment, LABEL_RATE_HZ,
+                                           f"Fig. 5 style: {dev[0].id}, {n / LABEL_RATE_HZ:.0f} s, run-averaged, "
+                                           f"{session.data} data"), "fig5_segment.png")

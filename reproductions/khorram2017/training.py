@@ -7,9 +7,9 @@ from collections.abc import Callable, Sequence
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 from common.training import set_seed, standard_callbacks
+from common.training.curves import curves
 from reproductions.khorram2017.data import Utterance
 
 MONITOR = "val_ccc"  # §6.1: "use the development partition for early stopping" (pooled dev CCC, AVEC 2016)
@@ -45,43 +45,65 @@ class EpochTimer(keras.callbacks.Callback):
         return float(np.median(times))
 
 
-def utterance_dataset(utterances: Sequence[Utterance], dimension: str, shuffle_seed: int | None) -> tf.data.Dataset:
+class UtteranceBatches(keras.utils.PyDataset):
     """One full-length utterance per batch (§6.1: "we train on full length utterances and use a batch size of
-    one"); the order is reshuffled every epoch when ``shuffle_seed`` is given."""
-    dim = utterances[0].x.shape[1]
+    one"), as a backend-neutral ``PyDataset``; with ``shuffle_seed`` the order is reshuffled every epoch.
 
-    def gen():
-        order = np.arange(len(utterances))
-        if shuffle_seed is not None:
-            np.random.default_rng(shuffle_seed + gen.epoch).shuffle(order)
-            gen.epoch += 1
-        for i in order:
-            u = utterances[i]
-            yield u.x[None], u.target(dimension)[None, :, None]
+    Under TensorFlow, Keras infers the batch signature from the first few batches and leaves a dimension free
+    only where they differ; when the utterances differ in length, the first epoch therefore starts with the
+    shortest and the longest one, so the time axis of the signature is free (RECOLA's are all 300 s).
+    """
 
-    gen.epoch = 0
-    spec = (tf.TensorSpec((1, None, dim), tf.float32), tf.TensorSpec((1, None, 1), tf.float32))
-    dataset = tf.data.Dataset.from_generator(gen, output_signature=spec)
-    return dataset.apply(tf.data.experimental.assert_cardinality(len(utterances)))
+    def __init__(self, utterances: Sequence[Utterance], dimension: str, shuffle_seed: int | None = None) -> None:
+        super().__init__()
+        self.utterances, self.dimension, self.shuffle_seed = list(utterances), dimension, shuffle_seed
+        self.epoch = 0
+        self.order = self._order()
+        lengths = [len(u.x) for u in self.utterances]
+        if len(set(lengths)) > 1:
+            first = [int(np.argmin(lengths)), int(np.argmax(lengths))]
+            self.order = np.array(first + [i for i in self.order if i not in first])
+
+    def _order(self) -> np.ndarray:
+        order = np.arange(len(self.utterances))
+        if self.shuffle_seed is not None:
+            np.random.default_rng(self.shuffle_seed + self.epoch).shuffle(order)
+        return order
+
+    def __len__(self) -> int:
+        return len(self.utterances)
+
+    def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        u = self.utterances[int(self.order[index])]
+        return u.x[None].astype(np.float32), u.target(self.dimension)[None, :, None].astype(np.float32)
+
+    def on_epoch_end(self) -> None:
+        self.epoch += 1
+        self.order = self._order()
 
 
 def fit_model(build: Callable[[], keras.Model], train: Sequence[Utterance], dev: Sequence[Utterance],
-              dimension: str, epochs: int, seed: int, patience: int = PATIENCE,
-              verbose: int = 0) -> tuple[keras.Model, dict]:
+              dimension: str, epochs: int, seed: int, patience: int = PATIENCE, verbose: int = 0,
+              fit_kwargs: dict | None = None, callbacks: Sequence[keras.callbacks.Callback] = ()
+              ) -> tuple[keras.Model, dict]:
     """Seed, build and train one model; keep the weights of the best dev-CCC epoch.
 
-    Returns the model and ``{"epochs_run", "best_epoch", "best_val_ccc", "epoch_time_s", "n_params"}``.
+    ``fit_kwargs`` / ``callbacks`` come from ``Session.fit_budget`` (``{"epochs": epochs}`` unless rehearsing).
+    Returns the model and ``{"epochs_run", "best_epoch", "best_val_ccc", "epoch_time_s", "n_params"}`` plus the
+    per-epoch curves (``curve:loss``, ``curve:val_ccc``, ...).
     """
     set_seed(seed)
     model = build()
     timer = EpochTimer()
-    history = model.fit(utterance_dataset(train, dimension, seed), validation_data=utterance_dataset(dev, dimension,
-                        None), epochs=epochs, verbose=verbose, shuffle=False,
-                        callbacks=[*standard_callbacks(MONITOR, "max", patience), timer])
+    kwargs = dict(fit_kwargs or {"epochs": epochs})
+    history = model.fit(UtteranceBatches(train, dimension, seed), validation_data=UtteranceBatches(dev, dimension),
+                        verbose=verbose, callbacks=[*callbacks, *standard_callbacks(MONITOR, "max", patience), timer],
+                        **kwargs)
     val = np.asarray(history.history[MONITOR], dtype=float)
     return model, {"epochs_run": len(val), "best_epoch": int(np.nanargmax(val)) + 1 if np.isfinite(val).any() else 0,
                    "best_val_ccc": float(np.nanmax(val)) if np.isfinite(val).any() else float("nan"),
-                   "epoch_time_s": timer.steady_epoch_time(), "n_params": int(model.count_params())}
+                   "epoch_time_s": timer.steady_epoch_time(), "n_params": int(model.count_params()),
+                   **curves(history)}
 
 
 def predict(model: keras.Model, utterances: Sequence[Utterance]) -> list[np.ndarray]:

@@ -70,3 +70,28 @@ def test_fft_long_filter_equals_a_same_padded_conv1d(length: int) -> None:
     conv.build(x.shape)
     conv.set_weights(fft_layer.get_weights())
     np.testing.assert_allclose(fft_layer(x).numpy(), conv(x).numpy(), atol=2e-5)
+
+
+def _upsample(model: keras.Model, bottleneck: np.ndarray, stages: int) -> np.ndarray:
+    """The up half of a down/up net (transposed convs, then the 1x1 output) applied to a bottleneck signal."""
+    x = bottleneck
+    for n in range(stages):
+        x = model.get_layer(f"up_tconv_{n}")(x)
+    return np.asarray(model.get_layer("output_1x1")(x))[0, :, 0]
+
+
+@pytest.mark.parametrize("factor,stages", [(3, 4), (2, 3)])
+def test_one_bottleneck_sample_reaches_beyond_its_own_block(factor: int, stages: int) -> None:
+    """§5.2: upsampling is a learnable interpolation (n_w > s allowed), so neighbouring bottleneck samples overlap:
+    changing one moves more than the factor**stages output frames directly below it."""
+    block = factor**stages
+    for overlap, overlapping in ((2, True), (1, False)):  # n_w = 2s (ours) vs n_w = s (one block per sample)
+        keras.utils.set_random_seed(0)
+        model = build_downup(width=4, stages=stages, factor=factor, input_dim=3, up_overlap=overlap)
+        base = np.random.default_rng(1).standard_normal((1, 9, 4)).astype("float32")
+        bumped = base.copy()
+        bumped[0, 4] += 1.0
+        changed = np.abs(_upsample(model, bumped, stages) - _upsample(model, base, stages)) > 1e-6
+        blocks = np.unique(np.flatnonzero(changed) // block)
+        assert (len(blocks) > 1) == overlapping, (overlap, blocks)
+        assert 4 in blocks

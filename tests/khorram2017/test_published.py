@@ -41,6 +41,16 @@ def test_every_table_cell_is_present(published: pd.DataFrame) -> None:
     assert tables["value"].between(0, 1).all()
 
 
+def test_cell_kinds_follow_the_source_sentences(published: pd.DataFrame) -> None:
+    kinds = published.set_index(["table", "row", "column", "metric"])["kind"]
+    assert set(published["kind"]) <= {"value", "lower-bound", "upper-bound", "argmax"}
+    assert kinds[("§5.2", "Gold standard", "arousal+valence", "power share below 1 Hz")] == "lower-bound"  # "more than"
+    assert kinds[("Fig. 4", "Downsample factor 64", "arousal+valence", "relative CCC loss")] == "upper-bound"  # "< 5%"
+    assert kinds[("§4", "Preliminary", "Fig. 1", "best filter length")] == "argmax"
+    assert (kinds[kinds.index.get_level_values(0).isin(["Table 1", "Table 2"])] == "value").all()
+    assert list(published.columns)[-2:] == ["kind", "abs_tol"] and (published["abs_tol"].astype(str) == "").all()
+
+
 def test_text_claims_are_recorded(published: pd.DataFrame) -> None:
     cells = published.set_index(["table", "row", "column", "metric"])["value"]
     assert cells[("§5.2", "Gold standard", "arousal+valence", "power share below 1 Hz")] == 95

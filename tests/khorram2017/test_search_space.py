@@ -1,35 +1,75 @@
-"""The §6.1 search space contains the paper's published choices."""
+"""The §6.1 searches: one per network and dimension (and per variant), each point applied to its own target only."""
+
+import json
+from pathlib import Path
 
 import keras_tuner as kt
+import pytest
 
+import reproductions
+from common.engine.runner import parse, resolve_tuning
+from common.engine.session import Session
 from common.tuning import assert_point_in_space
-from reproductions.khorram2017.models import DILATED_LAYERS, DOWNUP_FACTOR, DOWNUP_STAGES
-from reproductions.khorram2017.search_space import (
-    OBJECTIVE,
-    PUBLISHED_DILATED_POINT,
-    PUBLISHED_POINT,
-    KhorramHyperModel,
-    build_from_values,
-)
+from reproductions.khorram2017.models import DILATED_LAYERS, DOWNUP_FACTOR, DOWNUP_STAGES, DOWNUP_WIDTH
+from reproductions.khorram2017.protocol import model_config
+from reproductions.khorram2017.search_space import OBJECTIVE, build_from_values, declarer, published_point
+
+PAPER = reproductions.get("khorram2017")
 
 
-def test_published_points_lie_in_the_space() -> None:
-    hypermodel = KhorramHyperModel(train=[], dev=[])
-    assert_point_in_space(hypermodel, PUBLISHED_POINT)
-    assert_point_in_space(hypermodel, PUBLISHED_DILATED_POINT)
+def test_one_search_per_network_dimension_and_variant_all_run_by_the_paper_profile_only() -> None:
+    assert set(PAPER.searches) == {f"{a}/{d}{v}" for a in ("dilated", "downup") for d in ("arousal", "valence")
+                                   for v in ("", "/held-out-val")}
+    for search in PAPER.searches.values():
+        assert search.in_profile == ("paper",) and search.source.startswith("§6.1")
+        assert_point_in_space(search.declare, search.published)
     assert OBJECTIVE.name == "val_ccc" and OBJECTIVE.direction == "max"
 
 
 def test_published_points_build_the_paper_models() -> None:
-    assert PUBLISHED_POINT["stages"] == DOWNUP_STAGES and PUBLISHED_POINT["factor"] == DOWNUP_FACTOR
-    assert PUBLISHED_DILATED_POINT["n_layers"] == DILATED_LAYERS
-    dilated = build_from_values(PUBLISHED_DILATED_POINT)
+    down = published_point("downup", "arousal")
+    assert down["stages"] == DOWNUP_STAGES and down["factor"] == DOWNUP_FACTOR
+    assert published_point("downup", "valence")["width"] == DOWNUP_WIDTH["valence"] == 128
+    dilated = build_from_values({"architecture": "dilated", **published_point("dilated", "arousal")})
     assert len([la for la in dilated.layers if la.name.startswith("dilated_")]) == DILATED_LAYERS
-    assert build_from_values(PUBLISHED_POINT).name == "downup"
 
 
-def test_space_lists_each_tuned_quantity() -> None:
+def test_space_lists_each_tuned_quantity_including_the_transposed_filter_width() -> None:
     hp = kt.HyperParameters()
-    KhorramHyperModel(train=[], dev=[]).build(hp)
+    declarer("downup")(hp)
     names = {h.name for h in hp.space}
-    assert {"learning_rate", "l2", "width", "kernel_size", "n_layers", "base"} <= names
+    assert {"learning_rate", "l2", "width", "kernel_size", "stages", "factor", "up_overlap"} <= names
+    assert min(next(h for h in hp.space if h.name == "up_overlap").values) >= 2  # n_w >= 2s: overlapping only
+    hp = kt.HyperParameters()
+    declarer("dilated")(hp)
+    assert {"n_layers", "base"} <= {h.name for h in hp.space}
+
+
+def _fake_search(out: Path, target: str, values: dict) -> None:
+    root = out / "tuning" / "fake"
+    (root / "trial_0").mkdir(parents=True)
+    (root / "search.json").write_text(json.dumps({"paper": "khorram2017", "objective": "val_ccc", "direction": "max",
+                                                  "target": target, "corpus": "recola"}))
+    (root / "trial_0" / "trial.json").write_text(json.dumps(
+        {"status": "COMPLETED", "score": 0.5, "hyperparameters": {"values": values}}))
+
+
+@pytest.mark.parametrize("tuned", ["downup/valence", "dilated/arousal/held-out-val"])
+def test_from_tuning_sets_one_model_dimension_and_variant(tuned: str, tmp_path: Path) -> None:
+    point = {**PAPER.searches[tuned].published, "width": 16, "learning_rate": 3e-4}
+    _fake_search(tmp_path, tuned, point)
+    args = parse(PAPER, ["--out", str(tmp_path), "--from-tuning", "fake"])
+    tuned_configs = resolve_tuning(PAPER, args)
+    session = Session(PAPER, args, None, {}, None, None, tuned_configs, {t: "tuning:fake" for t in tuned_configs})
+    for name in ("dilated", "downup"):
+        for dim in ("arousal", "valence"):
+            for variant in ("faithful", "held-out-val"):
+                target = f"{name}/{dim}" + ("" if variant == "faithful" else f"/{variant}")
+                config, source = model_config(session, name, dim, variant)
+                if target == tuned:
+                    assert config["width"] == 16 and config["learning_rate"] == 3e-4 and source == "tuning:fake"
+                else:  # untouched: the paper's point, valence down/up keeps its §6.1 width of 128
+                    assert config == {"architecture": name, **published_point(name, dim)}, target
+                    assert source == "paper"
+    assert model_config(session, "downup", "arousal", "faithful")[0]["width"] == 32
+    assert model_config(session, "blstm", "valence", "faithful") == (None, "paper")

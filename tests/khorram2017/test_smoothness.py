@@ -1,4 +1,4 @@
-"""Value checks of the Khorram §5.2 smoothness measures (power share below 1 Hz, first-difference power)."""
+"""Value checks for reproductions.khorram2017.smoothness (§5.2 power below 1 Hz, first-difference power)."""
 
 import numpy as np
 import pytest

@@ -1,0 +1,122 @@
+"""Khorram et al. 2017 as a ``common.engine.Paper``: dilated and down/up conv nets for continuous emotion
+(RECOLA / AVEC 2016). Runs §5.2 / Fig. 4, the §4 filter-length sweep (Fig. 1), Tables 1-2 (five runs, dev
+scores, run-averaged test predictions as AVEC ARFF) and Fig. 5. See README.md."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+
+from common.cli import Profile
+from common.engine import Experiment, Paper, Search, Session
+from common.splits import Fold, assert_speaker_disjoint, carve_validation
+from reproductions.khorram2017 import protocol
+from reproductions.khorram2017.benchmark import benchmark
+from reproductions.khorram2017.data import load_utterances
+from reproductions.khorram2017.search_space import (
+    ARCHITECTURES,
+    CORRECTED,
+    DIMENSIONS,
+    OBJECTIVE,
+    TRIALS,
+    declarer,
+    published_point,
+    target,
+)
+
+log = logging.getLogger(__name__)
+
+SPLIT = "AVEC 2016 partitions (train / dev; test labels withheld)"
+VAL_FRACTION = 0.2  # corrected variant: share of train speakers held out for selection (our choice)
+PAPER_LENGTHS = [2**k for k in range(1, 12)]  # §4: filter lengths "from 2 to 2048 frames"
+PROFILES = {
+    # Reduced: 3 of the 11 filter lengths, 2 runs, few epochs; 3 x 60 s recordings per partition (synthetic twin).
+    # No searches (too slow for minutes). Graph optimisation (TensorFlow grappler) is off in smoke: for a few
+    # steps per model it costs more than it saves.
+    "smoke": Profile(runs=2, epochs=3, settings={
+        "prelim_lengths": [4, 128, 2048], "prelim_runs": 2, "patience": 2,
+        "label_factors": [2, 4, 8, 16, 32, 64, 128], "dimensions": ["arousal", "valence"],
+        "models": ["dilated", "downup", "blstm"], "corrected_models": ["dilated", "downup"],
+        "graph_optimizer": False}),
+    # The paper's counts: §6.1 five runs; §4 ten runs per length (Fig. 1 caption), lengths 2..2048; §5.2 factors
+    # 2..128. Epochs and patience are not stated (README: assumptions). Runs the §6.1 searches first.
+    "paper": Profile(runs=5, epochs=100, settings={
+        "prelim_lengths": PAPER_LENGTHS, "prelim_runs": 10, "patience": 10,
+        "label_factors": [2, 4, 8, 16, 32, 64, 128], "dimensions": ["arousal", "valence"],
+        "models": ["dilated", "downup", "blstm"], "corrected_models": ["dilated", "downup", "blstm"],
+        "graph_optimizer": True}),
+}
+TEST_ARGV = ("--profile", "smoke", "--runs", "1", "--epochs", "1", "--set", "prelim_lengths=[4]",
+             "--set", "prelim_runs=1", "--set", 'dimensions=["arousal"]', "--set", "label_factors=[2,64]",
+             "--set", 'models=["dilated","downup"]', "--set", 'corrected_models=["dilated"]')
+
+
+def _graph_optimizer(on: bool) -> None:
+    from common.provenance import keras_backend
+
+    if not on and keras_backend() == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
+
+
+def prepare(session: Session) -> dict[str, Any]:
+    """§3 features of every recording, the AVEC partitions and the corrected fold (held-out train speakers)."""
+    _graph_optimizer(bool(session.settings["graph_optimizer"]))
+    table = session.corpus.table.reset_index(drop=True)
+    log.info("RECOLA (%s): %s", session.corpus.data, table.attrs.get("report", ""))
+    parts = load_utterances(session.corpus)
+    utterances = [u for p in ("train", "dev", "test") for u in parts[p]]
+    ids = [u.id for u in utterances]
+    by_part = {p: list(table.loc[table["partition"] == p, "id"].astype(str)) for p in ("train", "dev", "test")}
+    avec = Fold("avec2016", train=by_part["train"], val=by_part["dev"], test=by_part["test"])
+    corrected = carve_validation(Fold(CORRECTED, train=by_part["train"], val=[], test=by_part["dev"]), table,
+                                 frac=VAL_FRACTION, seed=session.seed, by_speaker=True)
+    for fold in (avec, corrected):
+        assert_speaker_disjoint(fold, table)
+    session.write_folds([avec, corrected], "folds.csv")
+    pick = lambda idx: [utterances[i] for i in idx]  # noqa: E731
+    a, c = avec.indices(ids), corrected.indices(ids)
+    speaker = dict(zip(table["id"].astype(str), table["speaker"].astype(str), strict=True))
+    dev = pick(a.val)
+    return {"train": pick(a.train), "dev": dev, "test": pick(a.test), "held": (pick(c.train), pick(c.val)),
+            "dev_group": np.concatenate([np.full(len(u.x), speaker[u.id]) for u in dev]).astype("U")}
+
+
+def _split(variant: str):
+    def split(session: Session, data: dict) -> tuple:
+        return (data["train"], data["dev"]) if variant == "faithful" else data["held"]
+    return split
+
+
+SEARCHES = {
+    target(arch, dim, variant): Search(target(arch, dim, variant), declarer(arch), OBJECTIVE, _split(variant),
+                                       published_point(arch, dim), tuner="bayesian", trials=TRIALS,
+                                       source="§6.1" + ("" if variant == "faithful" else
+                                                        " (corrected: scored on held-out train speakers)"),
+                                       in_profile=("paper",))
+    for variant in ("faithful", CORRECTED) for arch in ARCHITECTURES for dim in DIMENSIONS
+}
+
+PAPER = Paper(
+    name="khorram2017",
+    title="Khorram et al. 2017, Capturing Long-term Temporal Dependencies with Convolutional Networks for "
+          "Continuous Emotion Recognition",
+    citation="S. Khorram, Z. Aldeneh, D. Dimitriadis, M. McInnis, E. Mower Provost. Capturing Long-term Temporal "
+             "Dependencies with Convolutional Networks for Continuous Emotion Recognition. Interspeech 2017.",
+    corpora=("recola",),
+    profiles=PROFILES,
+    split=SPLIT,
+    prepare=prepare,
+    experiments=(Experiment("§5.2 / Fig. 4", protocol.label_analysis),
+                 Experiment("§4 / Fig. 1", protocol.preliminary),
+                 Experiment("Tables 1-2", protocol.tables),
+                 Experiment("Fig. 5", protocol.smoothness)),
+    searches=SEARCHES,
+    train_and_score=protocol.train_and_score,
+    benchmark=benchmark,
+    description="Dilated and down/up conv nets for arousal/valence on RECOLA (AVEC 2016). See README.md.",
+    test_argv=TEST_ARGV,
+)
