@@ -8,6 +8,11 @@ import pandas as pd
 # §4.1: "neutral, happiness, sadness, and anger, by combining happiness and excited as one emotion".
 CLASSES = ("neutral", "happiness", "sadness", "anger")
 CATEGORY_TO_CLASS = {"neu": 0, "hap": 1, "exc": 1, "sad": 2, "ang": 3}
+# §4.3: "In CVAE we conditioned the VAE on the categorical emotion labels." Table 2 uses every rated utterance
+# (§4.1, §5.2), most of which (frustration, surprise, fear, disgust, other, no majority) have none of the four
+# classes of §4.1; they are conditioned on a fifth value "other" (README: Assumptions and deviations).
+CONDITIONS = (*CLASSES, "other")
+OTHER = len(CLASSES)
 # §4.1 / Table 1 rows: improvised, scripted and complete (both) data.
 SUBSETS = {"Improvised": ("improvised",), "Scripted": ("scripted",), "Complete Data": ("improvised", "scripted")}
 # §4.1 / Table 2 columns: Arousal (IEMOCAP "activation"), Power ("dominance"), Valence.
@@ -28,6 +33,12 @@ def categorical_table(table: pd.DataFrame, subset: str) -> tuple[pd.DataFrame, n
     keep = table["category"].isin(list(CATEGORY_TO_CLASS)) & table["mode"].isin(SUBSETS[subset])
     kept = table[keep]
     return kept, kept["category"].map(CATEGORY_TO_CLASS).to_numpy(dtype=np.int64)
+
+
+def categorical_condition(table: pd.DataFrame) -> np.ndarray:
+    """The CVAE condition of every utterance of ``table``: its §4.1 class (0-3), or ``OTHER`` (4) when its
+    consensus category is none of the four (Table 2's CVAE, §4.3)."""
+    return table["category"].map(CATEGORY_TO_CLASS).fillna(OTHER).to_numpy(dtype=np.int64)
 
 
 def bin_dimension(values: np.ndarray) -> np.ndarray:

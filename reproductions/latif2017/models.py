@@ -20,10 +20,9 @@ AE_BETA_2 = 0.99
 AE_EPSILON = 1e-8
 LSTM_LEARNING_RATE = 1e-3  # §4.3: "Adam optimiser with default learning rate of 10^-3"
 HIDDEN_ACTIVATION = "relu"  # paper silent (README: Assumptions)
-# Paper silent on the LSTM and dense sizes ("chosen through cross-validation", §4.3): our defaults, tuned by
-# search_space.py.
+# Paper silent on the LSTM size ("network parameters were chosen through cross-validation", §4.3): our default,
+# searched by search.py (the paper profile runs that search before the protocol).
 LSTM_UNITS = 128
-DENSE_UNITS = 64
 
 KINDS = ("ae", "vae", "cvae")
 
@@ -130,19 +129,24 @@ def build_autoencoder(kind: str, latent_dim: int = LATENT_DIM, n_classes: int = 
     return model, encoder
 
 
-def build_classifier(input_dim: int, n_classes: int, lstm_units: int = LSTM_UNITS,
-                     dense_units: int = DENSE_UNITS, learning_rate: float = LSTM_LEARNING_RATE) -> keras.Model:
-    """Two tanh LSTM layers -> dense -> softmax over utterance-level sequences of segment latents (§3.2, §4.3).
+def build_classifier(input_dim: int, n_classes: int, lstm_units: int = LSTM_UNITS, hidden_units: int = 0,
+                     learning_rate: float = LSTM_LEARNING_RATE) -> keras.Model:
+    """Two tanh LSTM layers, then the projection Q = Wx onto the m classes and a softmax (§3.2, §4.3).
 
-    Sequences are zero-padded at the end; the mask hides the padding from both LSTMs.
+    §3.2: the second LSTM's output x in R^n "is projected onto a vector with a length of the number of emotion
+    classes" by Q = Wx, W in R^(m x n), and Q is mapped to probabilities; §4.3's "dense layer ... fed into the
+    softmax layer" is that projection (``Dense(m)`` with a softmax). ``hidden_units > 0`` builds the
+    ``hidden-dense`` variant instead, with an extra ReLU layer of that width before the projection (not the
+    paper's model; README). Sequences are zero-padded at the end; the mask hides the padding from both LSTMs.
     """
     seq = keras.Input((None, input_dim), name="latent_sequence")
     h = layers.Masking(mask_value=0.0, name="padding_mask")(seq)
     h = layers.LSTM(lstm_units, activation="tanh", return_sequences=True, name="lstm_1")(h)
     h = layers.LSTM(lstm_units, activation="tanh", name="lstm_2")(h)
-    h = layers.Dense(dense_units, activation=HIDDEN_ACTIVATION, name="dense")(h)
-    out = layers.Dense(n_classes, activation="softmax", name="softmax")(h)
-    model = keras.Model(seq, out, name="latent_lstm")
+    if hidden_units:
+        h = layers.Dense(hidden_units, activation=HIDDEN_ACTIVATION, name="hidden_dense")(h)
+    out = layers.Dense(n_classes, activation="softmax", name="projection_softmax")(h)
+    model = keras.Model(seq, out, name="latent_lstm" if not hidden_units else "latent_lstm_hidden_dense")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     return model

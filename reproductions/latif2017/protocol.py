@@ -2,87 +2,190 @@
 
 Every (experiment, model, fold, run) is one ledger unit, so an interrupted run resumes where it stopped.
 Reported numbers are percentages (the paper's unit): per-fold metrics averaged over folds, one value per run.
+IEMOCAP sessions hold two speakers who talk to each other, so every speaker-independent split, and every
+validation part carved out of one, holds out whole sessions.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from common.engine import Evidence, Row, Session
+from common.errors import ConfigError
 from common.metrics import f1_macro, unweighted_accuracy, weighted_accuracy
-from common.results import ResultsStore
-from common.splits import (
-    Fold,
-    carve_validation,
-    leave_one_session_out,
-    leave_one_speaker_out,
-    random_kfold,
-    write_folds,
+from common.splits import PARTS, Fold, FoldIndices, carve_validation, leave_one_session_out, random_kfold
+from common.training.curves import read_curves
+from reproductions.latif2017.labels import (
+    BINS,
+    CLASSES,
+    CONDITIONS,
+    SUBSETS,
+    categorical_condition,
+    categorical_table,
+    dimensional_table,
 )
-from common.training import Ledger, progress
-from reproductions.latif2017.labels import BINS, CLASSES, SUBSETS, categorical_table, dimensional_table
+from reproductions.latif2017.models import LATENT_DIM
 from reproductions.latif2017.segments import SegmentSet
-from reproductions.latif2017.training import FoldIndex, TrainConfig, run_unit
-
-log = logging.getLogger(__name__)
+from reproductions.latif2017.training import TrainConfig, run_unit
 
 MODELS = {"ae": "AE-LSTM", "vae": "VAE-LSTM", "cvae": "CVAE-LSTM"}  # Tables 1-2 rows/columns
-LEAKAGE_FREE = "label-free CVAE (marginalised over c)"
-SPEAKER_INDEPENDENT = "speaker-independent 10-fold"
+TARGETS = {kind: f"{kind}-lstm" for kind in MODELS}  # search targets: one per network kind (search.py)
+LABEL_FREE = "label-free CVAE (marginalised over c)"
+SPEAKER_INDEPENDENT = "speaker-independent (leave-one-session-out)"
+DIM_SPLITS = {"random": "random 10-fold", "session": "leave-one-session-out (5 folds)"}
 N_DIM_FOLDS = 10  # §5.2: "10-fold cross-validation" (90 % train / 10 % test, §5)
 VALIDATION_FRACTION = 0.2  # early-stopping data carved from each training part (paper silent; README)
 SWEEP_SUBSET = "Complete Data"  # Fig. 2a: the subset of the categorical sweep (paper silent; README)
 DIM_TARGETS = ("A", "P", "V")
+LEAK_NOTE = ("CVAE conditioned on the TRUE categorical emotion label of every utterance, test included: label "
+             "leakage")
 
 
-@dataclass
-class Protocol:
-    """What every experiment needs: data, training sizes, repetition and where records go."""
+@dataclass(frozen=True)
+class Data:
+    """The whole corpus table, the segments of every utterance (table order) and each utterance's session."""
 
     table: pd.DataFrame
     seg: SegmentSet
-    cfg: TrainConfig
-    ledger: Ledger
-    store: ResultsStore
-    out: Path
-    runs: int
-    seed: int
-    max_folds: int  # 0 = every fold
-    models: tuple[str, ...] = tuple(MODELS)
+    groups: np.ndarray  # IEMOCAP session of every utterance (fixed-width strings): the unit of independence
 
-    def folds(self, name: str, df: pd.DataFrame, folds: list[Fold], by_speaker: bool) -> list[tuple[str, FoldIndex]]:
-        """Carve validation data, write the fold lists to ``<out>/splits/<name>.csv``, map ids to indices."""
-        folds = folds[: self.max_folds] if self.max_folds else folds
-        folds = [carve_validation(f, df, frac=VALIDATION_FRACTION, seed=self.seed, by_speaker=by_speaker)
-                 for f in folds]
-        write_folds(folds, self.out / "splits" / f"{name}.csv")
-        pos = pd.Series(np.arange(len(self.table)), index=self.table["id"])
-        return [(f.name, FoldIndex(*(pos[list(getattr(f, p))].to_numpy() for p in ("train", "val", "test"))))
-                for f in folds]
 
-    def evaluate(self, key: tuple, kinds: tuple[str, ...], folds: list[tuple[str, FoldIndex]],
-                 targets: dict[str, np.ndarray], n_classes: dict[str, int], cfg: TrainConfig, marginal: bool,
-                 metrics: Callable[[dict[str, np.ndarray], str], dict[str, float]]) -> dict[tuple, list[dict]]:
-        """Run every (model, run, fold) unit; return {(kind, variant): [fold-averaged metrics of each run]}."""
-        units = [(k, r, f) for k in kinds for r in range(self.runs) for f in folds]
-        per_unit: dict[tuple, list[dict[str, float]]] = {}
-        for kind, run, (fold_name, fold) in progress(units, desc="/".join(map(str, key))):
-            seed = self.seed + run
-            payload = self.ledger.unit(
-                (*key, kind, fold_name, f"run{run}"),
-                lambda kind=kind, fold=fold, seed=seed: run_unit(kind, self.seg, fold, targets, n_classes, cfg,
-                                                                 seed, marginal=marginal and kind == "cvae"))
-            for variant in sorted({k.split("__")[1] for k in payload if k.startswith("pred__")}):
-                per_unit.setdefault((kind, variant, run), []).append(metrics(payload, variant))
-        out: dict[tuple, list[dict]] = {}
-        for (kind, variant, _run), values in per_unit.items():
-            out.setdefault((kind, variant), []).append(pd.DataFrame(values).mean().to_dict())
-        return out
+def session_groups(table: pd.DataFrame) -> np.ndarray:
+    """The session of every utterance as a fixed-width string array (partners share a session)."""
+    return np.asarray(table["session"].astype(str).to_numpy(), dtype="U")
+
+
+def assert_session_disjoint(fold: Fold, df: pd.DataFrame) -> None:
+    """Raise when a session has utterances in two parts of ``fold`` (its two speakers are partners)."""
+    session = dict(zip(df["id"].astype(str), df["session"].astype(str), strict=True))
+    sets = {p: {session[i] for i in getattr(fold, p)} for p in PARTS}
+    for a, b in (("train", "val"), ("train", "test"), ("val", "test")):
+        if sets[a] & sets[b]:
+            raise ConfigError(f"fold {fold.name}: sessions {sorted(sets[a] & sets[b])} are in both {a} and {b}")
+
+
+def carve_sessions(fold: Fold, df: pd.DataFrame, frac: float = VALIDATION_FRACTION, seed: int = 0) -> Fold:
+    """Move a seeded ``frac`` of the training *sessions* (at least one, never all) into the validation part.
+
+    ``common.splits.carve_validation(by_speaker=True)`` carves speakers, which leaves each carved speaker's
+    partner in training; IEMOCAP partners share a session, so whole sessions are carved here.
+    """
+    sub = df.set_index(df["id"].astype(str)).loc[list(fold.train)]
+    sessions = np.array(sorted(sub["session"].astype(str).unique()))
+    if len(sessions) < 2:
+        raise ConfigError(f"fold {fold.name}: {len(sessions)} training session(s); 2 are needed to carve one")
+    np.random.default_rng(seed).shuffle(sessions)
+    n_val = min(max(1, int(round(frac * len(sessions)))), len(sessions) - 1)
+    held = sub["session"].astype(str).isin(sessions[:n_val]).to_numpy()
+    carved = [t for t, h in zip(fold.train, held, strict=True) if h]
+    kept = [t for t, h in zip(fold.train, held, strict=True) if not h]
+    out = Fold(fold.name, kept, list(fold.val) + carved, list(fold.test))
+    assert_session_disjoint(out, df)
+    return out
+
+
+def prepare_folds(session: Session, data: Data, name: str, df: pd.DataFrame, folds: list[Fold],
+                  by_session: bool) -> list[FoldIndices]:
+    """Keep ``folds`` setting's first folds, carve validation (whole sessions when ``by_session``), write the
+    fold lists to ``<out>/splits/<name>.csv`` and map ids to row positions of the corpus table."""
+    max_folds = int(session.settings["folds"])
+    folds = folds[:max_folds] if max_folds else folds
+    if by_session:
+        folds = [carve_sessions(f, df, seed=session.seed) for f in folds]
+    else:
+        folds = [carve_validation(f, df, frac=VALIDATION_FRACTION, seed=session.seed) for f in folds]
+    session.write_folds(folds, f"{name}.csv")
+    return [f.indices(data.table) for f in folds]
+
+
+def default_config(session: Session) -> dict[str, int]:
+    """What a search may change (search.py): latent size 128 (§4.3, §5.3) and the LSTM size (our default)."""
+    return {"latent_dim": LATENT_DIM, "lstm_units": int(session.settings["lstm_units"])}
+
+
+def train_config(session: Session, kind: str, latent_dim: int | None = None,
+                 config: dict[str, Any] | None = None) -> TrainConfig:
+    """Sizes of one unit of ``kind``: profile settings, ``--epochs`` as the LSTM cap, and ``config`` (default:
+    the kind's tuned point over ``default_config``); ``latent_dim`` overrides the latent size (Fig. 2)."""
+    s = session.settings
+    config = {**default_config(session), **(config or session.config(TARGETS[kind], default_config(session)))}
+    return TrainConfig(latent_dim=int(latent_dim or config["latent_dim"]), ae_epochs=int(s["ae_epochs"]),
+                       ae_batch=int(s["ae_batch"]), lstm_epochs=session.epochs, lstm_batch=int(s["lstm_batch"]),
+                       lstm_units=int(config["lstm_units"]), verbose=session.verbose)
+
+
+def check_unit(session: Session, key: tuple, payload: dict) -> None:
+    """The undertraining check of every training a unit holds (autoencoder, each LSTM)."""
+    by_training: dict[str, dict[str, np.ndarray]] = {}
+    for name, values in read_curves(payload).items():
+        training, _, metric = name.partition(":")
+        by_training.setdefault(training, {})[metric] = values
+    for training, curve_set in sorted(by_training.items()):
+        monitor = "val_reconstruction_mse" if training == "ae" else "val_loss"
+        session.check_training((*key, training), curve_set, monitor, "min")
+
+
+@dataclass
+class RunResult:
+    """One run of one (model, variant): per-fold metrics and the pooled test predictions of its folds."""
+
+    metrics: list[dict[str, float]]
+    true: dict[str, list[np.ndarray]]
+    pred: dict[str, list[np.ndarray]]
+    groups: list[np.ndarray]
+
+    def mean(self) -> dict[str, float]:
+        return pd.DataFrame(self.metrics).mean().to_dict()
+
+
+Metrics = Callable[[dict[str, np.ndarray], str], dict[str, float]]
+
+
+def evaluate(session: Session, data: Data, key: tuple, folds: list[FoldIndices], targets: dict[str, np.ndarray],
+             n_classes: dict[str, int], condition: np.ndarray, n_conditions: int, latent_dim: int | None,
+             metrics: Metrics) -> dict[tuple[str, str], list[RunResult]]:
+    """Run every (model, run, fold) unit; return {(kind, variant): [RunResult of each run]}."""
+    models = tuple(session.settings["models"])
+    unknown = set(models) - set(MODELS)
+    if unknown:
+        raise ConfigError(f"--set models: unknown {sorted(unknown)}; expected some of {list(MODELS)}")
+    out: dict[tuple[str, str], list[RunResult]] = {}
+    for kind in models:
+        cfg = train_config(session, kind, latent_dim)
+        for run in range(session.runs):
+            seed = session.seed + run
+            results: dict[str, RunResult] = {}
+            for fold in folds:
+                unit = (*key, f"z{cfg.latent_dim}", kind, fold.name, f"run{run}")
+                payload = session.ledger.unit(unit, lambda kind=kind, cfg=cfg, fold=fold, seed=seed, unit=unit: run_unit(
+                    kind, data.seg, fold, targets, n_classes, cfg, seed, condition, n_conditions,
+                    marginal=kind == "cvae", groups=data.groups, budget=session.fit_budget, unit=unit,
+                    scope=session.scope))
+                check_unit(session, unit, payload)
+                variants = sorted({k.split("__")[1] for k in payload if k.startswith("pred__")})
+                for variant in variants:
+                    r = results.setdefault(variant, RunResult([], {t: [] for t in targets},
+                                                              {t: [] for t in targets}, []))
+                    r.metrics.append(metrics(payload, variant))
+                    r.groups.append(np.asarray(payload["groups"]))
+                    for t in targets:
+                        r.true[t].append(np.asarray(payload[f"true__{t}"]))
+                        r.pred[t].append(np.asarray(payload[f"pred__{variant}__{t}"]))
+            for variant, r in results.items():
+                out.setdefault((kind, variant), []).append(r)
+    return out
+
+
+def evidence(runs: list[RunResult], target: str, metric: str) -> Evidence:
+    """The pooled test predictions of every run (all folds of a run together), grouped by session."""
+    return Evidence(metric, y_true=[np.concatenate(r.true[target]) for r in runs],
+                    y_pred=[np.concatenate(r.pred[target]) for r in runs],
+                    groups=[np.concatenate(r.groups) for r in runs], scale=100.0)
 
 
 def categorical_metrics(payload: dict[str, np.ndarray], variant: str) -> dict[str, float]:
@@ -98,84 +201,115 @@ def dimensional_metrics(payload: dict[str, np.ndarray], variant: str) -> dict[st
     return {**scores, "Mean": float(np.mean(list(scores.values())))}
 
 
-def _variant(variant: str, base: str = "faithful") -> str:
-    return LEAKAGE_FREE if variant == "marginal" else base
+def categorical_targets(data: Data, subset: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The 4-class utterances of ``subset`` and the class of every corpus utterance (-1 outside them)."""
+    df, y = categorical_table(data.table, subset)
+    labels = np.full(len(data.table), -1, dtype=np.int64)
+    labels[df.index.to_numpy()] = y
+    return df, labels
 
 
-def categorical(p: Protocol, subset: str, latent_dim: int, marginal: bool) -> dict[tuple, list[dict]]:
-    """One Table 1 row (or one Fig. 2a point): LOSO over the 4-class utterances of ``subset`` (§5.1)."""
-    df, y = categorical_table(p.table, subset)
-    targets = {"emotion": np.full(len(p.table), -1, dtype=np.int64)}
-    targets["emotion"][df.index.to_numpy()] = y
-    split_name = f"loso-{subset.lower().replace(' ', '-')}"
-    folds = p.folds(split_name, df, leave_one_session_out(df), by_speaker=True)
-    return p.evaluate(("categorical", subset, f"z{latent_dim}"), p.models, folds, targets,
-                      {"emotion": len(CLASSES)}, replace(p.cfg, latent_dim=latent_dim), marginal, categorical_metrics)
+def categorical(session: Session, data: Data, subset: str, latent_dim: int | None = None
+                ) -> dict[tuple[str, str], list[RunResult]]:
+    """One Table 1 row (or one Fig. 2a point): LOSO over the 4-class utterances of ``subset`` (§5, §5.1).
 
-
-def dimensional(p: Protocol, latent_dim: int, split: str, marginal: bool) -> dict[tuple, list[dict]]:
-    """Table 2 (or one Fig. 2b point): low/mid/high of A, P, V over ``split`` folds (§5.2).
-
-    ``random``: the paper's 10-fold split of utterances (faithful; speakers cross folds). ``speaker``: 10 folds
-    of one speaker each, the speaker-independent reading of "90 % / 10 %" with IEMOCAP's ten speakers.
+    The CVAE is conditioned on the same four classes it is scored on (§3.1, §4.3).
     """
-    df, bins = dimensional_table(p.table)
+    df, labels = categorical_targets(data, subset)
+    name = f"loso-{subset.lower().replace(' ', '-')}"
+    folds = prepare_folds(session, data, name, df, leave_one_session_out(df), by_session=True)
+    return evaluate(session, data, ("categorical", subset), folds, {"emotion": labels},
+                    {"emotion": len(CLASSES)}, labels, len(CLASSES), latent_dim, categorical_metrics)
+
+
+def dimensional(session: Session, data: Data, split: str, latent_dim: int | None = None
+                ) -> dict[tuple[str, str], list[RunResult]]:
+    """Table 2 (or one Fig. 2b point): low/mid/high of A, P, V over ``split`` folds (§5, §5.2).
+
+    ``random``: the paper's 10-fold split of utterances (faithful; speakers and sessions cross folds).
+    ``session``: leave-one-session-out, the speaker-independent reading of §5 (IEMOCAP partners share a session,
+    so a speaker-wise split would keep each test speaker's partner in training).
+    The CVAE is conditioned on the categorical emotion label (§4.3): the four classes of §4.1, or "other".
+    """
+    if split not in DIM_SPLITS:
+        raise ConfigError(f"--set dimensional_splits: unknown split {split!r}; expected some of {list(DIM_SPLITS)}")
+    df, bins = dimensional_table(data.table)
     targets = {}
     for name, b in bins.items():
-        targets[name] = np.full(len(p.table), -1, dtype=np.int64)
+        targets[name] = np.full(len(data.table), -1, dtype=np.int64)
         targets[name][df.index.to_numpy()] = b
     if split == "random":
-        folds = p.folds("dimensional-random-10fold", df, random_kfold(df, k=N_DIM_FOLDS, seed=p.seed), False)
+        folds = prepare_folds(session, data, "dimensional-random-10fold", df,
+                              random_kfold(df, k=N_DIM_FOLDS, seed=session.seed), by_session=False)
     else:
-        folds = p.folds("dimensional-speaker-10fold", df, leave_one_speaker_out(df), True)
-    return p.evaluate(("dimensional", split, f"z{latent_dim}"), p.models, folds, targets,
-                      dict.fromkeys(DIM_TARGETS, len(BINS)), replace(p.cfg, latent_dim=latent_dim), marginal,
-                      dimensional_metrics)
+        folds = prepare_folds(session, data, "dimensional-loso", df, leave_one_session_out(df), by_session=True)
+    return evaluate(session, data, ("dimensional", split), folds, targets, dict.fromkeys(DIM_TARGETS, len(BINS)),
+                    categorical_condition(data.table), len(CONDITIONS), latent_dim, dimensional_metrics)
 
 
-def run_table1(p: Protocol, latent_dim: int, subsets: tuple[str, ...] = tuple(SUBSETS)) -> None:
+def variant_name(variant: str, split: str = "random") -> str:
+    """Row variant: faithful, the label-free CVAE, the speaker-independent split, or both corrections."""
+    parts = [LABEL_FREE] if variant == "marginal" else []
+    if split == "session":
+        parts.append(SPEAKER_INDEPENDENT)
+    return ", ".join(parts) or "faithful"
+
+
+def _note(kind: str, variant: str) -> str:
+    return LEAK_NOTE if kind == "cvae" and variant == "faithful" else ""
+
+
+def table1(session: Session, data: Data) -> Iterator[Row]:
     """Table 1: WA / UA of AE-, VAE-, CVAE-LSTM on improvised, scripted and complete data, LOSO (§5.1)."""
+    subsets = tuple(session.settings["subsets"])
+    unknown = set(subsets) - set(SUBSETS)
+    if unknown:
+        raise ConfigError(f"--set subsets: unknown {sorted(unknown)}; expected some of {list(SUBSETS)}")
     for subset in subsets:
-        for (kind, variant), runs in categorical(p, subset, latent_dim, marginal=True).items():
-            for metric in ("WA", "UA"):
-                p.store.add("Table 1", subset, MODELS[kind], metric, [r[metric] for r in runs],
-                            variant=_variant(variant), split="leave-one-session-out",
-                            note="CVAE conditioned on the TRUE label of every utterance, test included: label "
-                                 "leakage" if kind == "cvae" and variant == "faithful" else "")
+        for (kind, variant), runs in categorical(session, data, subset).items():
+            for metric, ev in (("WA", "accuracy"), ("UA", "ua")):
+                yield Row("Table 1", subset, MODELS[kind], metric, [r.mean()[metric] for r in runs],
+                          variant=variant_name(variant), split="leave-one-session-out", note=_note(kind, variant),
+                          hp_source=session.hp_source(TARGETS[kind]), evidence=evidence(runs, "emotion", ev))
 
 
-def run_table2(p: Protocol, latent_dim: int, splits: tuple[str, ...]) -> None:
-    """Table 2: F-measure of A, P, V and their mean, 10-fold (§5.2); ``splits`` in {random, speaker}."""
-    for split in splits:
-        base = "faithful" if split == "random" else SPEAKER_INDEPENDENT
-        for (kind, variant), runs in dimensional(p, latent_dim, split, marginal=True).items():
-            name = _variant(variant, base)
-            if variant == "marginal" and split != "random":
-                name = f"{LEAKAGE_FREE}, {SPEAKER_INDEPENDENT}"
+def table2(session: Session, data: Data) -> Iterator[Row]:
+    """Table 2: F-measure of A, P, V and their mean (§5.2), per split of the ``dimensional_splits`` setting."""
+    for split in session.settings["dimensional_splits"]:
+        for (kind, variant), runs in dimensional(session, data, split).items():
             for column in (*DIM_TARGETS, "Mean"):
-                p.store.add("Table 2", MODELS[kind], column, "F-measure", [r[column] for r in runs], variant=name,
-                            split="random 10-fold" if split == "random" else "leave-one-speaker-out (10 folds)",
-                            note="CVAE conditioned on the TRUE bin of every utterance, test included: label "
-                                 "leakage" if kind == "cvae" and variant == "faithful" else "")
+                yield Row("Table 2", MODELS[kind], column, "F-measure", [r.mean()[column] for r in runs],
+                          variant=variant_name(variant, split), split=DIM_SPLITS[split], note=_note(kind, variant),
+                          hp_source=session.hp_source(TARGETS[kind]),
+                          evidence=evidence(runs, column, "f1_macro") if column != "Mean" else None)
 
 
-def run_sweep(p: Protocol, latent_sizes: list[int]) -> pd.DataFrame:
-    """Fig. 2: categorical accuracy (2a) and mean dimensional F-measure (2b) against the latent size (§5.3)."""
-    rows = []
-    for d in latent_sizes:
-        for (kind, variant), runs in categorical(p, SWEEP_SUBSET, d, marginal=False).items():
-            if variant != "faithful":
-                continue
+def fig2(session: Session, data: Data) -> Iterator[Row]:
+    """Fig. 2: categorical accuracy (2a) and mean dimensional F-measure (2b) against the latent size (§5.3),
+    with the same corrected variants as Tables 1-2; writes ``latent_sweep.csv`` and ``latent_sweep.png``."""
+    from common.atomic import atomic_write_text
+    from reproductions.latif2017.plots import plot_latent_sweep
+
+    points = []
+    for d in [int(v) for v in session.settings["latent_sizes"]]:
+        for (kind, variant), runs in categorical(session, data, SWEEP_SUBSET, d).items():
+            name = variant_name(variant)
             for metric in ("WA", "UA"):
-                values = [r[metric] for r in runs]
-                p.store.add("Fig. 2a", MODELS[kind], f"latent {d}", metric, values, split="leave-one-session-out")
-                rows.append({"figure": "2a", "model": MODELS[kind], "latent": d, "metric": metric,
-                             "value": float(np.mean(values))})
-        for (kind, variant), runs in dimensional(p, d, "random", marginal=False).items():
-            if variant != "faithful":
-                continue
-            values = [r["Mean"] for r in runs]
-            p.store.add("Fig. 2b", MODELS[kind], f"latent {d}", "Mean F-measure", values, split="random 10-fold")
-            rows.append({"figure": "2b", "model": MODELS[kind], "latent": d, "metric": "Mean F-measure",
-                         "value": float(np.mean(values))})
-    return pd.DataFrame(rows)
+                values = [r.mean()[metric] for r in runs]
+                yield Row("Fig. 2a", MODELS[kind], f"latent {d}", metric, values, variant=name,
+                          split="leave-one-session-out", note=_note(kind, variant),
+                          hp_source=session.hp_source(TARGETS[kind]))
+                points.append({"figure": "2a", "model": MODELS[kind], "variant": name, "latent": d,
+                               "metric": metric, "value": float(np.mean(values))})
+        for split in session.settings["dimensional_splits"]:
+            for (kind, variant), runs in dimensional(session, data, split, d).items():
+                name = variant_name(variant, split)
+                values = [r.mean()["Mean"] for r in runs]
+                yield Row("Fig. 2b", MODELS[kind], f"latent {d}", "Mean F-measure", values, variant=name,
+                          split=DIM_SPLITS[split], note=_note(kind, variant),
+                          hp_source=session.hp_source(TARGETS[kind]))
+                points.append({"figure": "2b", "model": MODELS[kind], "variant": name, "latent": d,
+                               "metric": "Mean F-measure", "value": float(np.mean(values))})
+    sweep = pd.DataFrame(points)
+    atomic_write_text(session.out / "latent_sweep.csv", sweep.to_csv(index=False))
+    session.save_figure(plot_latent_sweep(sweep, session.data), "latent_sweep.png")

@@ -1,23 +1,37 @@
-"""Training one autoencoder and one LSTM classifier, and turning segments into latent features (§3, §4.3, §5)."""
+"""Training one autoencoder and one LSTM classifier, and turning segments into latent features (§3, §4.3, §5).
+
+Every ``fit`` goes through a ``budget`` (``Session.fit_budget``: the epochs, or a few timed steps under
+``--rehearse``) and returns its per-epoch curves, which the unit payloads keep (``curve:<training>:<metric>``).
+Only Keras 3 API and NumPy are used, so the same code trains under the TensorFlow and the JAX backend.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import keras
 import numpy as np
 
+from common.splits import FoldIndices
 from common.training import set_seed, standard_callbacks
+from common.training.curves import curves
 from reproductions.latif2017.labels import one_hot
-from reproductions.latif2017.models import (
-    DENSE_UNITS,
-    LATENT_DIM,
-    LSTM_UNITS,
-    build_autoencoder,
-    build_classifier,
-)
+from reproductions.latif2017.models import LATENT_DIM, LSTM_UNITS, build_autoencoder, build_classifier
 from reproductions.latif2017.segments import SegmentSet, pad_sequences
+
+#: ``Session.fit_budget``: (unit key, epochs, steps per epoch) -> (fit keyword arguments, callbacks)
+Budget = Callable[[tuple, int, int], tuple[dict[str, Any], list]]
+Scope = Callable[[], contextlib.AbstractContextManager]
+
+
+def full_budget(unit: tuple, epochs: int, steps_per_epoch: int) -> tuple[dict[str, Any], list]:
+    """The budget outside a session: every epoch, no callback."""
+    return {"epochs": int(epochs)}, []
+
 
 # §3.1 stops autoencoder training "when the distance |X - X^|^2 ... becomes smaller than our predefined
 # threshold"; the threshold is not given. Our rule: stop once the validation reconstruction MSE per feature of
@@ -39,7 +53,7 @@ class TrainConfig:
     lstm_epochs: int = 20  # §4.3: "maximum number of epochs equal to 20"
     lstm_batch: int = 32
     lstm_units: int = LSTM_UNITS
-    dense_units: int = DENSE_UNITS
+    hidden_units: int = 0  # 0: the paper's head (§3.2); > 0: the hidden-dense variant (README)
     verbose: int = 0
 
 
@@ -106,19 +120,23 @@ def _ae_inputs(kind: str, x: np.ndarray, cond: np.ndarray | None) -> np.ndarray 
 
 
 def train_autoencoder(kind: str, x_train: np.ndarray, x_val: np.ndarray, cfg: TrainConfig, seed: int,
-                      n_classes: int = 0, c_train: np.ndarray | None = None,
-                      c_val: np.ndarray | None = None) -> keras.Model:
-    """Fit an AE/VAE/CVAE on training segments with the §3.1 stopping rule; return its encoder.
+                      n_conditions: int = 0, c_train: np.ndarray | None = None, c_val: np.ndarray | None = None,
+                      budget: Budget = full_budget, unit: tuple = ("ae",),
+                      scope: Scope = contextlib.nullcontext) -> tuple[keras.Model, dict[str, np.ndarray]]:
+    """Fit an AE/VAE/CVAE on training segments with the §3.1 stopping rule; return its encoder and curves.
 
     ``c_train``/``c_val`` are the CVAE's one-hot conditions (one row per segment).
     """
     set_seed(seed)
-    model, encoder = POOL.get(("ae", kind, cfg.latent_dim, n_classes),
-                              lambda: build_autoencoder(kind, cfg.latent_dim, n_classes, seed=seed))
-    callbacks = [ReconstructionThreshold(), *standard_callbacks("val_reconstruction_mse", "min", AE_PATIENCE)]
-    model.fit(_ae_inputs(kind, x_train, c_train), x_train, validation_data=(_ae_inputs(kind, x_val, c_val), x_val),
-              epochs=cfg.ae_epochs, batch_size=cfg.ae_batch, shuffle=True, callbacks=callbacks, verbose=cfg.verbose)
-    return encoder
+    with scope():
+        model, encoder = POOL.get(("ae", kind, cfg.latent_dim, n_conditions),
+                                  lambda: build_autoencoder(kind, cfg.latent_dim, n_conditions, seed=seed))
+    kw, cbs = budget(unit, cfg.ae_epochs, math.ceil(len(x_train) / cfg.ae_batch))
+    callbacks = [*cbs, ReconstructionThreshold(), *standard_callbacks("val_reconstruction_mse", "min", AE_PATIENCE)]
+    history = model.fit(_ae_inputs(kind, x_train, c_train), x_train,
+                        validation_data=(_ae_inputs(kind, x_val, c_val), x_val), batch_size=cfg.ae_batch,
+                        shuffle=True, callbacks=callbacks, verbose=cfg.verbose, **kw)
+    return encoder, curves(history)
 
 
 def encode(kind: str, encoder: keras.Model, x: np.ndarray, cond: np.ndarray | None = None) -> np.ndarray:
@@ -131,30 +149,35 @@ def encode(kind: str, encoder: keras.Model, x: np.ndarray, cond: np.ndarray | No
     for start in range(0, len(x), ENCODE_BATCH):
         batch = x[start:start + ENCODE_BATCH]
         if kind == "ae":
-            parts.append(np.asarray(encoder(batch, training=False)))
+            parts.append(keras.ops.convert_to_numpy(encoder(batch, training=False)))
             continue
         inputs = [batch, cond[start:start + ENCODE_BATCH]] if kind == "cvae" else batch
-        mu, log_var = encoder(inputs, training=False)
-        parts.append(np.concatenate([np.asarray(mu), np.exp(0.5 * np.asarray(log_var))], axis=1))
+        mu, log_var = (keras.ops.convert_to_numpy(t) for t in encoder(inputs, training=False))
+        parts.append(np.concatenate([mu, np.exp(0.5 * log_var)], axis=1))
     return np.concatenate(parts).astype(np.float32)
 
 
-def encode_marginal(encoder: keras.Model, x: np.ndarray, n_classes: int) -> np.ndarray:
-    """Leakage-free CVAE features: [mu, sigma] averaged over every possible condition c (uniform prior)."""
-    feats = [encode("cvae", encoder, x, one_hot(np.full(len(x), c), n_classes)) for c in range(n_classes)]
+def encode_marginal(encoder: keras.Model, x: np.ndarray, n_conditions: int) -> np.ndarray:
+    """Label-free CVAE features: [mu, sigma] averaged over every possible condition c (uniform prior)."""
+    feats = [encode("cvae", encoder, x, one_hot(np.full(len(x), c), n_conditions)) for c in range(n_conditions)]
     return np.mean(feats, axis=0)
 
 
 def train_classifier(x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray, y_val: np.ndarray,
-                     n_classes: int, cfg: TrainConfig, seed: int) -> keras.Model:
-    """Two-layer LSTM on utterance sequences with early stopping on validation loss (§4.3)."""
+                     n_classes: int, cfg: TrainConfig, seed: int, budget: Budget = full_budget,
+                     unit: tuple = ("lstm",), scope: Scope = contextlib.nullcontext
+                     ) -> tuple[keras.Model, dict[str, np.ndarray]]:
+    """Two-layer LSTM on utterance sequences with early stopping on validation loss (§4.3); model and curves."""
     set_seed(seed)
-    key = ("lstm", x_train.shape[-1], n_classes, cfg.lstm_units, cfg.dense_units)
-    (model,) = POOL.get(key, lambda: (build_classifier(x_train.shape[-1], n_classes, cfg.lstm_units,
-                                                       cfg.dense_units),))
-    model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=cfg.lstm_epochs, batch_size=cfg.lstm_batch,
-              shuffle=True, callbacks=standard_callbacks("val_loss", "min", LSTM_PATIENCE), verbose=cfg.verbose)
-    return model
+    key = ("lstm", x_train.shape[-1], n_classes, cfg.lstm_units, cfg.hidden_units)
+    with scope():
+        (model,) = POOL.get(key, lambda: (build_classifier(x_train.shape[-1], n_classes, cfg.lstm_units,
+                                                           cfg.hidden_units),))
+    kw, cbs = budget(unit, cfg.lstm_epochs, math.ceil(len(x_train) / cfg.lstm_batch))
+    history = model.fit(x_train, y_train, validation_data=(x_val, y_val), batch_size=cfg.lstm_batch, shuffle=True,
+                        callbacks=[*cbs, *standard_callbacks("val_loss", "min", LSTM_PATIENCE)], verbose=cfg.verbose,
+                        **kw)
+    return model, curves(history)
 
 
 def predict(model: keras.Model, x: np.ndarray, batch: int = 64) -> np.ndarray:
@@ -162,50 +185,84 @@ def predict(model: keras.Model, x: np.ndarray, batch: int = 64) -> np.ndarray:
     return model.predict(x, batch_size=batch, verbose=0).argmax(axis=1)
 
 
-@dataclass(frozen=True)
-class FoldIndex:
-    """Utterance indices (into the SegmentSet) of one fold's train, validation and test parts."""
-
-    train: np.ndarray
-    val: np.ndarray
-    test: np.ndarray
+def _curve_keys(name: str, curve_set: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``curve:<metric>`` -> ``curve:<name>:<metric>``: one unit keeps the curves of several trainings."""
+    return {k.replace("curve:", f"curve:{name}:", 1): v for k, v in curve_set.items()}
 
 
-def run_unit(kind: str, seg: SegmentSet, fold: FoldIndex, targets: dict[str, np.ndarray],
-             n_classes: dict[str, int], cfg: TrainConfig, seed: int, marginal: bool = False) -> dict[str, np.ndarray]:
-    """One (model, fold, run) unit: autoencoder -> latents -> one LSTM per target -> test predictions.
+def latent_features(kind: str, seg: SegmentSet, fold: FoldIndices, cfg: TrainConfig, seed: int,
+                    condition: np.ndarray | None = None, n_conditions: int = 0, marginal: bool = False,
+                    budget: Budget = full_budget, unit: tuple = (),
+                    scope: Scope = contextlib.nullcontext) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Train the autoencoder of ``kind`` on the fold's training segments; segment latents of its utterances.
 
-    ``targets`` maps a target name (``emotion`` or A/P/V) to labels of every utterance. AE and VAE are label-free
-    and trained once for all targets; a CVAE is conditioned on, hence trained for, each target's own labels
-    (§3.1, §4.3). ``marginal`` adds the leakage-free CVAE variant. Returns ``true__<t>`` and
-    ``pred__<variant>__<t>`` arrays.
+    Returns ``({variant: latents}, curves)``; latents have one row per segment of ``seg`` (rows of utterances
+    outside the fold stay zero). AE and VAE give the ``faithful`` variant only. A CVAE is conditioned on
+    ``condition`` (one class per utterance, §3.1/§4.3); its ``faithful`` features encode every utterance, test
+    included, with its own TRUE condition (the paper's label leakage); ``marginal`` adds the label-free variant.
     """
-    owner = seg.owner()
-    rows = {part: seg.rows(getattr(fold, part)) for part in ("train", "val", "test")}
+    used = np.concatenate([fold.train, fold.val, fold.test])
+    rows = {p: seg.rows(getattr(fold, p)) for p in ("train", "val")}
+    rows["used"] = seg.rows(used)
     scale = Standardiser.fit(seg.segments[rows["train"]])
-    x_all = scale(seg.segments)
-    out: dict[str, np.ndarray] = {}
+    x_used = scale(seg.segments[rows["used"]])
+    x_train, x_val = scale(seg.segments[rows["train"]]), scale(seg.segments[rows["val"]])
+    cond = None
+    if kind == "cvae":
+        if condition is None or n_conditions < 1:
+            raise ValueError("a CVAE needs a condition for every utterance and n_conditions >= 1")
+        if (condition[used] < 0).any():
+            raise ValueError("every utterance of the fold needs a CVAE condition (>= 0)")
+        cond = one_hot(condition[seg.owner()], n_conditions)
+    encoder, ae_curves = train_autoencoder(
+        kind, x_train, x_val, cfg, seed, n_conditions if kind == "cvae" else 0,
+        None if cond is None else cond[rows["train"]], None if cond is None else cond[rows["val"]],
+        budget=budget, unit=(*unit, "ae"), scope=scope)
+    width = cfg.latent_dim * (1 if kind == "ae" else 2)
 
-    def classify(variant: str, name: str, latents: np.ndarray) -> None:
-        y = targets[name]
-        seqs = {p: pad_sequences(latents, seg, getattr(fold, p)) for p in ("train", "val", "test")}
-        clf = train_classifier(seqs["train"], y[fold.train], seqs["val"], y[fold.val], n_classes[name], cfg, seed)
-        out[f"pred__{variant}__{name}"] = predict(clf, seqs["test"])
+    def full(values: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(seg.segments), width), dtype=np.float32)
+        out[rows["used"]] = values
+        return out
 
+    latents = {"faithful": full(encode(kind, encoder, x_used, None if cond is None else cond[rows["used"]]))}
+    if kind == "cvae" and marginal:
+        latents["marginal"] = full(encode_marginal(encoder, x_used, n_conditions))
+    return latents, _curve_keys("ae", ae_curves)
+
+
+def classify(latents: np.ndarray, seg: SegmentSet, fold: FoldIndices, y: np.ndarray, n_classes: int,
+             cfg: TrainConfig, seed: int, budget: Budget = full_budget, unit: tuple = ("lstm",),
+             scope: Scope = contextlib.nullcontext) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Train the LSTM on the fold's training utterances (early stopping on its validation part); predicted
+    classes of its test utterances and the LSTM's curves."""
+    seqs = {p: pad_sequences(latents, seg, getattr(fold, p)) for p in ("train", "val", "test")}
+    clf, clf_curves = train_classifier(seqs["train"], y[fold.train], seqs["val"], y[fold.val], n_classes, cfg, seed,
+                                       budget=budget, unit=unit, scope=scope)
+    return predict(clf, seqs["test"]), clf_curves
+
+
+def run_unit(kind: str, seg: SegmentSet, fold: FoldIndices, targets: dict[str, np.ndarray],
+             n_classes: dict[str, int], cfg: TrainConfig, seed: int, condition: np.ndarray | None = None,
+             n_conditions: int = 0, marginal: bool = False, groups: np.ndarray | None = None,
+             budget: Budget = full_budget, unit: tuple = (),
+             scope: Scope = contextlib.nullcontext) -> dict[str, np.ndarray]:
+    """One (model, fold, run) unit: autoencoder -> latents -> one LSTM per target and variant -> predictions.
+
+    ``targets`` maps a target name (``emotion`` or A/P/V) to labels of every utterance. One autoencoder serves
+    every target (the CVAE's condition is the categorical emotion label, whatever the target, §4.3). Returns
+    ``true__<t>``, ``pred__<variant>__<t>``, ``groups`` (the group of each test utterance, for intervals) and
+    ``curve:<training>:<metric>`` arrays.
+    """
+    latents, out = latent_features(kind, seg, fold, cfg, seed, condition, n_conditions, marginal, budget, unit,
+                                   scope)
     for name, y in targets.items():
         out[f"true__{name}"] = y[fold.test]
-    if kind != "cvae":
-        encoder = train_autoencoder(kind, x_all[rows["train"]], x_all[rows["val"]], cfg, seed)
-        latents = encode(kind, encoder, x_all)
-        for name in targets:
-            classify("faithful", name, latents)
-        return out
-    for name, y in targets.items():
-        cond = one_hot(y[owner], n_classes[name])
-        encoder = train_autoencoder("cvae", x_all[rows["train"]], x_all[rows["val"]], cfg, seed, n_classes[name],
-                                    cond[rows["train"]], cond[rows["val"]])
-        # Faithful (§3.1): every utterance, test included, is encoded with its TRUE label -> label leakage.
-        classify("faithful", name, encode("cvae", encoder, x_all, cond))
-        if marginal:
-            classify("marginal", name, encode_marginal(encoder, x_all, n_classes[name]))
+        for variant, feats in latents.items():
+            pred, clf_curves = classify(feats, seg, fold, y, n_classes[name], cfg, seed, budget,
+                                        (*unit, "lstm", variant, name), scope)
+            out[f"pred__{variant}__{name}"] = pred
+            out.update(_curve_keys(f"lstm-{variant}-{name}", clf_curves))
+    if groups is not None:
+        out["groups"] = np.asarray(groups)[fold.test]
     return out

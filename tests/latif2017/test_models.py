@@ -78,8 +78,21 @@ def test_cvae_concatenates_the_one_hot_label_to_the_encoder_input():
     np.testing.assert_allclose(marginal, mean, rtol=1e-5)
 
 
+def test_classifier_head_is_the_projection_onto_the_classes_then_softmax():
+    # §3.2: the second LSTM's output x is projected by Q = Wx onto the m classes, then a softmax: no hidden layer
+    clf = build_classifier(256, 4, lstm_units=16)
+    kinds = [type(layer).__name__ for layer in clf.layers]
+    assert kinds == ["InputLayer", "Masking", "LSTM", "LSTM", "Dense"]
+    head = clf.layers[-1]
+    assert head.units == 4 and head.activation.__name__ == "softmax"
+    assert head.kernel.shape == (16, 4)  # W in R^(n x m) with n = the LSTM's output size
+    variant = build_classifier(256, 4, lstm_units=16, hidden_units=8)  # the hidden-dense variant, by name
+    assert [type(layer).__name__ for layer in variant.layers][-2:] == ["Dense", "Dense"]
+    assert variant.get_layer("hidden_dense").units == 8 and variant.name == "latent_lstm_hidden_dense"
+
+
 def test_classifier_masks_padding_and_outputs_probabilities():
-    clf = build_classifier(8, 3, lstm_units=4, dense_units=4)
+    clf = build_classifier(8, 3, lstm_units=4)
     assert [layer.activation.__name__ for layer in clf.layers if isinstance(layer, keras.layers.LSTM)] == ["tanh"] * 2
     seq = RNG.normal(size=(2, 5, 8)).astype("float32")
     padded = np.concatenate([seq, np.zeros((2, 3, 8), "float32")], axis=1)

@@ -33,3 +33,11 @@ def test_published_covers_both_tables():
     for model in ("AE-LSTM", "VAE-LSTM", "CVAE-LSTM"):
         rows = t2[t2["row"] == model].set_index("column")["value"]
         assert abs(rows[["A", "P", "V"]].mean() - rows["Mean"]) < 0.02
+
+
+def test_every_cell_has_a_kind_and_a_blank_tolerance():
+    pub = load_published("latif2017")
+    assert list(pub.columns)[-2:] == ["kind", "abs_tol"]
+    # every printed number of Tables 1-2 is a point value ("64.93", "56.42"): no bound, no argmax
+    assert set(pub["kind"]) == {"value"}
+    assert (pub["abs_tol"].fillna("").astype(str).str.strip() == "").all()
