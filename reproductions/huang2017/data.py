@@ -43,6 +43,7 @@ class Partitioned:
     table: pd.DataFrame
     waves: dict[str, np.ndarray]
     labels: dict[str, int]
+    speakers: dict[str, str]
     classes: list[str]
     fold: Fold
     noise: NoiseBank
@@ -56,8 +57,9 @@ class Partitioned:
         n_max = int(max_seconds * TARGET_SR) if max_seconds else None
         waves = {uid: load_audio(table.at[uid, "path"])[:n_max] for uid in table.index}
         labels = {uid: classes.index(table.at[uid, "label"]) for uid in table.index}
+        speakers = {uid: str(table.at[uid, "speaker"]) for uid in table.index}
         bank = NoiseBank(dict(zip(noise.table["id"], noise.table["path"], strict=True)))
-        return cls(table, waves, labels, classes, fold, bank, list(noise.table["id"]))
+        return cls(table, waves, labels, speakers, classes, fold, bank, list(noise.table["id"]))
 
     def norm_stats(self, feature: str) -> tuple[np.ndarray, np.ndarray]:
         """Per-band mean / std over every frame of the clean training partition."""
@@ -81,7 +83,7 @@ class ConditionData:
     def clean(self, ids: list[str]) -> MixedBatches:
         """Clean-condition batches of ``ids`` in order (module analysis, §7.5)."""
         p = self.part
-        return MixedBatches(clean_plan(ids), p.waves, p.labels, p.noise, self.featurize)
+        return MixedBatches(clean_plan(ids), p.waves, p.labels, p.noise, self.featurize, speakers=p.speakers)
 
     @classmethod
     def build(cls, part: Partitioned, feature: str, noise_factor: float, seed: int) -> ConditionData:
@@ -89,7 +91,8 @@ class ConditionData:
         featurize = partial(spliced, feature=feature, mean=mean, std=std)
 
         def batches(plan: pd.DataFrame, shuffle: bool = False) -> MixedBatches:
-            return MixedBatches(plan, part.waves, part.labels, part.noise, featurize, shuffle=shuffle, seed=seed)
+            return MixedBatches(plan, part.waves, part.labels, part.noise, featurize, shuffle=shuffle, seed=seed,
+                                speakers=part.speakers)
 
         def noisy(ids: list[str], offset: int) -> pd.DataFrame:
             return make_plan(ids, part.noise_ids, seed + offset, noise_factor)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from keras import ops
 
+from common.splits import FoldIndices
 from reproductions.huang2017.analysis import inertia_ratio, lda_projection
-from common.metrics import unweighted_accuracy
 from reproductions.huang2017.models import module_outputs
 from reproductions.huang2017.noisy_set import MixedBatches
-from reproductions.huang2017.svm_baselines import kernel_predictions, select, standardise
+from reproductions.huang2017.svm_baselines import tvt_svm
 
 MODULES = ("CNN", "BLSTM", "MLP")  # §7.5: the CNN module, the BLSTM module and the MLP module
 LABELS = ("emotion", "speaker", "gender")  # Fig. 3 rows
@@ -30,7 +31,8 @@ def representations(model, batches: MixedBatches) -> dict[str, np.ndarray]:
     out: dict[str, list[np.ndarray]] = {"Raw": [], "CNN": [], "BLSTM": [], "MLP": []}
     for i in range(len(batches)):
         (x, mask), _ = batches[i]
-        cnn, blstm, mlp = (o.numpy() for o in extractor([x, mask], training=False))  # eager: no retracing
+        # eager call (no retracing per batch length); convert_to_numpy works on every backend
+        cnn, blstm, mlp = (ops.convert_to_numpy(o) for o in extractor([x, mask], training=False))
         out["Raw"].append(_masked_mean(x.reshape(*x.shape[:2], -1), mask))
         out["CNN"].append(_masked_mean(np.asarray(cnn), mask))
         out["BLSTM"].append(_masked_mean(np.asarray(blstm), mask))
@@ -40,16 +42,21 @@ def representations(model, batches: MixedBatches) -> dict[str, np.ndarray]:
 
 def probe(reps: dict[str, dict[str, np.ndarray]], y: dict[str, np.ndarray], speakers: dict[str, list[str]]
           ) -> dict[str, dict[str, tuple[str, float]]]:
-    """Table 5: per representation, class-weighted SVMs on speaker-standardised vectors (as §6.1), TVT.
+    """Table 5: per representation, class-weighted SVMs on standardised vectors (as §6.1), TVT.
 
-    ``reps[split][module]``; returns {module: select(...)} (faithful and validation-selected kernel).
+    ``reps[split][module]``; returns {module: {variant: (kernel, test UA)}} for the four variants of
+    ``svm_baselines.VARIANTS`` (speaker or training-speaker normalisation x test- or validation-chosen kernel).
     """
+    splits = ("train", "val", "test")
+    sizes = [len(y[s]) for s in splits]
+    bounds = np.cumsum([0, *sizes])
+    part = FoldIndices("tvt", *(np.arange(bounds[i], bounds[i + 1]) for i in range(3)))
+    y_all = np.concatenate([y[s] for s in splits])
+    spk_all = np.array([str(v) for s in splits for v in speakers[s]])
     out = {}
     for module in reps["train"]:
-        x = {s: standardise(reps[s][module], speakers[s]) for s in ("train", "val", "test")}
-        preds = kernel_predictions(x["train"], y["train"], {"val": x["val"], "test": x["test"]})
-        scores = {k: {s: unweighted_accuracy(y[s], p) for s, p in v.items()} for k, v in preds.items()}
-        out[module] = select(scores)
+        x = np.concatenate([reps[s][module] for s in splits])
+        out[module] = {v: (r["kernel"], r["ua"]) for v, r in tvt_svm(x, y_all, spk_all, part).items()}
     return out
 
 
@@ -57,7 +64,8 @@ def cluster_views(reps: dict[str, np.ndarray], meta: pd.DataFrame) -> dict[tuple
     """Fig. 3: for each (label, module) on the clean training partition, the LDA projection and rho (Eqs. 15-17).
 
     ``meta`` has columns emotion, speaker, gender in the order of ``reps``; labels with fewer than two known
-    classes (eNTERFACE'05 distributes no per-subject gender) are left out.
+    classes are left out (eNTERFACE'05 distributes no per-subject gender: the gender row needs
+    ``--set gender_csv=PATH``).
     """
     views = {}
     for label in LABELS:

@@ -96,14 +96,17 @@ class MixedBatches(keras.utils.PyDataset):
     """Batches of spliced features computed on the fly from a plan (mixing + features per batch).
 
     ``featurize(wave) -> (T, M, 16)``. With ``shuffle`` the order is redrawn (seeded) after every epoch.
+    Only the plan and the clean waves are held; every mixture is rendered when its batch is asked for, so
+    memory does not grow with the noise factor (the x61 set is never materialised).
     """
 
     def __init__(self, plan: pd.DataFrame, waves: dict[str, np.ndarray], labels: dict[str, int],
                  noise: NoiseBank, featurize: Callable[[np.ndarray], np.ndarray], batch_size: int = BATCH_SIZE,
-                 shuffle: bool = False, seed: int = 0) -> None:
+                 shuffle: bool = False, seed: int = 0, speakers: dict[str, str] | None = None) -> None:
         super().__init__()
         self.plan = plan.reset_index(drop=True)
         self.waves, self.labels, self.noise, self.featurize = waves, labels, noise, featurize
+        self.speaker_of = speakers or {}
         self.batch_size, self.shuffle = batch_size, shuffle
         self.rng = np.random.default_rng(seed)
         self.order = self.rng.permutation(len(self.plan)) if shuffle else np.arange(len(self.plan))
@@ -115,6 +118,11 @@ class MixedBatches(keras.utils.PyDataset):
     def y(self) -> np.ndarray:
         """Labels in the (unshuffled) plan order, for scoring predictions."""
         return np.array([self.labels[u] for u in self.plan["utt"]], dtype=np.int64)
+
+    @property
+    def speakers(self) -> np.ndarray:
+        """The subject of every item in plan order (fixed-width strings; the bootstrap's unit of independence)."""
+        return np.array([str(self.speaker_of.get(u, "")) for u in self.plan["utt"]], dtype=str)
 
     def __getitem__(self, index: int):
         rows = self.plan.iloc[self.order[index * self.batch_size:(index + 1) * self.batch_size]]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -11,7 +9,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from scipy.signal import medfilt  # noqa: E402
 
-from common.atomic import atomic_savefig  # noqa: E402
 from reproductions.huang2017.module_analysis import LABELS, MODULES  # noqa: E402
 
 # Fig. 2: "The curves in red are median filtered UAs"; the window is not stated (README: assumption).
@@ -27,7 +24,7 @@ def median_curve(values: np.ndarray, window: int = MEDIAN_WINDOW) -> np.ndarray:
     return medfilt(np.asarray(values, dtype=float), max(k, 1))
 
 
-def plot_fig2(h1: list[int], ua: dict[str, list[float]], path: Path, synthetic: bool) -> None:
+def plot_fig2(h1: list[int], ua: dict[str, list[float]]):
     """Validation UA of S-CLDNN (log-Mels) against h1, noisy and clean panels, median filter in red."""
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.5), sharex=True)
     for ax, condition in zip(axes, ("noisy", "clean"), strict=True):
@@ -38,14 +35,15 @@ def plot_fig2(h1: list[int], ua: dict[str, list[float]], path: Path, synthetic: 
         ax.set_xlabel("$h_1$")
         ax.set_ylabel("UA (%)")
         ax.legend(fontsize=7)
-    fig.suptitle("Fig. 2: S-CLDNN (log-Mels), $h_2 = 3$" + (" - SYNTHETIC twin, not a reproduction" if synthetic
-                                                            else ""), fontsize=9)
-    fig.tight_layout()
-    atomic_savefig(fig, path, dpi=110)
-    plt.close(fig)
+    fig.suptitle("Fig. 2: S-CLDNN (log-Mels), $h_2 = 3$", fontsize=9)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
 
 
-def plot_views(views: dict, title: str, path: Path) -> None:
+NO_LABELS = {"gender": "no gender labels:\neNTERFACE'05 ships none;\ngive --set gender_csv=PATH"}
+
+
+def plot_views(views: dict, title: str):
     """3 x 3 grid: rows emotion / speaker / gender, columns CNN / BLSTM / MLP; each title is rho."""
     fig, axes = plt.subplots(len(LABELS), len(MODULES), figsize=(10, 9), squeeze=False)
     for r, label in enumerate(LABELS):
@@ -53,7 +51,8 @@ def plot_views(views: dict, title: str, path: Path) -> None:
             ax = axes[r][c]
             view = views.get((label, module))
             if view is None:
-                ax.text(0.5, 0.5, f"no {label} labels", ha="center", va="center", transform=ax.transAxes)
+                ax.text(0.5, 0.5, NO_LABELS.get(label, f"no {label} labels"), ha="center", va="center",
+                        transform=ax.transAxes, fontsize=8)
                 ax.set_axis_off()
                 continue
             z = view["z"] if view["z"].shape[1] == 2 else np.c_[view["z"], np.zeros(len(view["z"]))]
@@ -66,6 +65,5 @@ def plot_views(views: dict, title: str, path: Path) -> None:
             ax.set_title(f"{label} / {module}: rho = {view['rho']:.3f}", fontsize=8)
             ax.tick_params(labelsize=6)
     fig.suptitle(title, fontsize=9)
-    fig.tight_layout()
-    atomic_savefig(fig, path, dpi=100)
-    plt.close(fig)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig

@@ -1,45 +1,38 @@
 """The experiments of §6-§7: Table 3 (SVMs), Table 4 (LDNNs and X-CLDNNs over the Table 2 grid),
-Fig. 2 (h1 sweep), Table 5 and Fig. 3-9 (module-wise analysis). Every number goes through ResultsStore."""
+Fig. 2 (h1 sweep), Table 5 and Figs. 3-9 (module-wise analysis). Each yields its rows to the engine."""
 
 from __future__ import annotations
 
-import argparse
 import logging
-import math
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import keras_tuner as kt
 import numpy as np
+import pandas as pd
 
 from common.corpora import Corpus
+from common.engine import Row, Session
 from common.errors import ConfigError
-from common.results import ResultsStore, RunContext
-from common.splits import leave_one_speaker_out, subject_tvt, write_folds
-from common.training import Ledger, progress
+from common.results.evidence import Evidence
+from common.splits import Fold, leave_one_speaker_out, subject_tvt
+from common.training import progress
 from reproductions.huang2017.data import ConditionData, Partitioned
-from reproductions.huang2017.models import build_cldnn
 from reproductions.huang2017.module_analysis import FIGURES, MODULES, cluster_views, probe, representations
 from reproductions.huang2017.plots import plot_fig2, plot_views
-from reproductions.huang2017.search_space import (
-    FIG2_H2,
-    MODELS,
-    OBJECTIVE,
-    TABLE2,
-    CLDNNHyperModel,
-    kernel_args,
-    slug,
-)
-from reproductions.huang2017.svm_baselines import functionals, loso_scores, select, standardise, tvt_scores
+from reproductions.huang2017.search_space import FIG2_H2, MODELS, TABLE2, grid_points, point_tag, slug
+from reproductions.huang2017.svm_baselines import VARIANTS, functionals, loso_svm, opensmile_set, tvt_svm
+from reproductions.huang2017.training import CONDITIONS, build, train, trained
 
 log = logging.getLogger(__name__)
-PAPER = "huang2017"
 TVT_RATIOS = (0.7, 0.1, 0.2)  # §5.2
-CONDITIONS = ("noisy", "clean")
 PCT = 100.0  # the paper reports UA in percent
 CLDNNS = [m for m, (conv, _) in MODELS.items() if conv is not None]
+GENDERS = {"f": "female", "female": "female", "m": "male", "male": "male"}
 
 
+# ---- data ----------------------------------------------------------------------------------------------
 def grid_values(values: list, points: int | None) -> list:
     """All of a Table 2 range, or ``points`` evenly spaced values of it (smoke)."""
     if not points or points >= len(values):
@@ -51,43 +44,6 @@ def table2_space(conv_type: str, points: int | None) -> dict[str, list]:
     return {k: grid_values(v, points) for k, v in TABLE2[conv_type].items()}
 
 
-def run_grid(model_name: str, data: ConditionData, space: dict[str, list], args: argparse.Namespace,
-             seed: int, project: str) -> list[dict[str, Any]]:
-    """Train every grid point (keras-tuner GridSearch, resumable) -> one dict per completed trial."""
-    tuning = Path(args.out) / "tuning" / "protocol"
-    hm = CLDNNHyperModel(model_name, data, space, args.epochs, tuning / project / "weights", seed)
-    if not space:  # the LDNNs have nothing to tune
-        values: dict[str, Any] = {}
-        model = hm.build(kt.HyperParameters())
-        metrics = hm.fit(kt.HyperParameters(), model)
-        return [{"values": values, **metrics, "weights": str(hm.weights_path(values))}]
-    n_points = math.prod(len(v) for v in space.values())
-    tuner = kt.GridSearch(hm, objective=OBJECTIVE, max_trials=n_points, directory=str(tuning),
-                          project_name=project, overwrite=False, seed=seed)
-    tuner.search(verbose=max(0, args.verbose - 1))
-    trials = []
-    for trial in tuner.oracle.trials.values():
-        if trial.status != "COMPLETED":
-            continue
-        values = dict(trial.hyperparameters.values)
-        metrics = {m: float(trial.metrics.get_last_value(m)) for m in
-                   ("val_ua_noisy", "val_ua_clean", "test_ua_noisy", "test_ua_clean")}
-        trials.append({"values": values, **metrics, "weights": str(hm.weights_path(values))})
-    return trials
-
-
-def select_trials(trials: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """§6.2: the most competitive model on the noisy (clean) validation set is tested under noisy (clean)."""
-    return {c: max(trials, key=lambda t: t[f"val_ua_{c}"]) for c in CONDITIONS}
-
-
-def top_k(trials: list[dict[str, Any]], keys: tuple[str, str], k: int) -> list[str]:
-    """The k best (first, second) filter pairs by noisy validation UA, as 'AxB' strings (§6.2 ST rule)."""
-    ranked = sorted(trials, key=lambda t: -t["val_ua_noisy"])
-    pairs = list(dict.fromkeys(f"{t['values'][keys[0]]}x{t['values'][keys[1]]}" for t in ranked))
-    return pairs[:k]
-
-
 def reduced(corpus: Corpus, per_group: int | None) -> Corpus:
     """Smoke: keep the first ``per_group`` utterances of every (subject, emotion); None keeps all."""
     if not per_group:
@@ -96,203 +52,286 @@ def reduced(corpus: Corpus, per_group: int | None) -> Corpus:
     return Corpus(table, corpus.data, corpus.root, corpus.name)
 
 
-class Experiment:
-    """One invocation of the protocol: data, partitions, ledger and results store."""
+def _subject(value: str) -> str:
+    """'7', 's7', 's07' or 'subject 7' -> the corpus reader's 'subject 7'; other names pass unchanged."""
+    text = str(value).strip()
+    hit = re.fullmatch(r"(?:subject\s*|s)?0*(\d+)", text, flags=re.IGNORECASE)
+    return f"subject {int(hit.group(1))}" if hit else text
 
-    def __init__(self, args: argparse.Namespace, corpus: Corpus, noise: Corpus,
-                 overrides: dict[str, dict[str, Any]] | None = None) -> None:
-        self.args, self.settings, self.out = args, args.settings, Path(args.out)
-        corpus = reduced(corpus, self.settings["utts_per_group"])
-        self.fold = subject_tvt(corpus.table, TVT_RATIOS, seed=args.seed)
-        write_folds([self.fold], self.out / "splits" / "tvt.csv")
-        self.part = Partitioned.load(corpus, noise, self.fold, self.settings["max_seconds"])
-        self.store = ResultsStore(RunContext.from_args(args, PAPER, corpus, split="subject TVT 70:10:20",
-                                                         also=(noise,)), self.out)
-        self.ledger = Ledger(self.out, {"paper": PAPER, "profile": args.profile, "epochs": args.epochs,
-                                        "seed": args.seed, "settings": self.settings, "data": corpus.data,
-                                        "root": str(corpus.root), "overrides": overrides or {}})
-        self.overrides = overrides or {}
-        self.synthetic = corpus.data == "synthetic"
-        self._data: dict[str, ConditionData] = {}
 
-    def data(self, feature: str) -> ConditionData:
-        if feature not in self._data:
-            self._data[feature] = ConditionData.build(self.part, feature, self.settings["noise_factor"],
-                                                      self.args.seed)
-        return self._data[feature]
+def read_gender_csv(path: str | Path, subjects: list[str]) -> dict[str, str]:
+    """``--set gender_csv=PATH``: a CSV with columns subject,gender (one row per subject of the corpus).
 
-    # ---- Table 3 -------------------------------------------------------------------------------------
-    def table3(self) -> dict[str, dict[str, tuple[str, float]]]:
-        table, fold = self.part.table.reset_index(drop=True), self.fold
-        loso = leave_one_speaker_out(table)
-        write_folds(loso, self.out / "splits" / "loso.csv")
-        index = {u: i for i, u in enumerate(table["id"])}
-        y = np.array([self.part.labels[u] for u in table["id"]])
-        results = {}
-        for name in progress(self.settings["svm_sets"], desc="Table 3 SVMs"):
-            def compute(name: str = name) -> dict[str, Any]:
-                x = standardise(functionals(table, name), list(table["speaker"]))
-                tvt = select(tvt_scores(x, y, index, fold))
-                lo = loso_scores(x, y, index, loso, table, self.args.seed)
-                best = max(("linear", "poly", "rbf"), key=lambda k: lo[k]["test"])
-                return {"tvt": tvt, "loso": {"faithful": (best, lo[best]["test"]),
-                                             "val-selected": ("per fold", lo["val-selected"]["test"])},
-                        "dim": int(x.shape[1])}
-            payload = self.ledger.unit(("table3", name), compute)
-            results[name] = payload
-            for protocol, row in (("loso", "LOSO"), ("tvt", "TVT")):
-                for variant, (kernel, ua) in payload[protocol].items():
-                    self.store.add("Table 3", row, name, "UA", PCT * ua, variant=variant,
-                                   split="LOSO" if protocol == "loso" else None,
-                                   note=f"kernel {kernel}; {payload['dim']} functionals")
-        if "ComParE" in results:
-            for variant, (kernel, ua) in results["ComParE"]["tvt"].items():
-                self.store.add("Table 4", "SVM (ComParE)", "clean", "UA", PCT * ua, variant=variant,
-                               note=f"= Table 3 TVT ComParE, kernel {kernel}")
-        return results
+    Subjects may be written 7, s7, s07 or 'subject 7'; genders f/female/m/male (any case). Anything else,
+    a missing file, a missing column, a duplicate or a subject of the corpus without a row is a ConfigError
+    naming the file and what was expected. -> {corpus speaker: 'female' | 'male'}.
+    """
+    path = Path(path)
+    expected = "expected a CSV with columns subject,gender (gender f/female/m/male), one row per subject"
+    if not path.is_file():
+        raise ConfigError(f"--set gender_csv={path}: no such file ({expected})")
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+        raise ConfigError(f"--set gender_csv={path}: unreadable ({err}); {expected}") from err
+    table.columns = [str(c).strip().lower() for c in table.columns]
+    if not {"subject", "gender"} <= set(table.columns):
+        raise ConfigError(f"--set gender_csv={path}: columns {list(table.columns)}; {expected}")
+    subject = table["subject"].map(_subject)
+    gender = table["gender"].str.strip().str.lower()
+    bad = sorted(set(table["gender"][~gender.isin(GENDERS)]))
+    if bad:
+        raise ConfigError(f"--set gender_csv={path}: genders {bad[:5]} not understood; {expected}")
+    dup = sorted(set(subject[subject.duplicated()]))
+    if dup:
+        raise ConfigError(f"--set gender_csv={path}: subjects {dup[:5]} appear more than once; {expected}")
+    mapping = dict(zip(subject, gender.map(GENDERS), strict=True))
+    missing = [s for s in subjects if s not in mapping]
+    if missing:
+        raise ConfigError(f"--set gender_csv={path}: no row for {len(missing)} subjects of the corpus, e.g. "
+                          f"{missing[:5]}; {expected}")
+    return mapping
 
-    # ---- Table 4 -------------------------------------------------------------------------------------
-    def table4(self, run: int) -> dict[str, dict[str, Any]]:
-        seed = self.args.seed + run
-        points, k = self.settings["grid_points"], self.settings["st_top_k"]
+
+@dataclass
+class HuangData:
+    """What every experiment reads: the (reduced) corpus table, the TVT fold, the waves and noise bank, and
+    the batches of each feature kind (built on first use)."""
+
+    table: pd.DataFrame
+    fold: Fold
+    part: Partitioned
+    noise_factor: float
+    seed: int
+    has_gender: bool
+    conditions: dict[str, ConditionData] = field(default_factory=dict)
+
+    def condition(self, feature: str) -> ConditionData:
+        if feature not in self.conditions:
+            self.conditions[feature] = ConditionData.build(self.part, feature, self.noise_factor, self.seed)
+        return self.conditions[feature]
+
+
+def prepare(session: Session) -> HuangData:
+    """The eNTERFACE'05 subject TVT partition (§5.2) and the MUSAN noise bank; settings checked first."""
+    settings = session.settings
+    factor = settings["noise_factor"]
+    if not isinstance(factor, int | float) or not 0 < factor <= 1:
+        raise ConfigError(f"--noise-factor {factor}: expected a fraction in (0, 1] (1 = the paper's x61 set)")
+    unknown = set(settings["models"]) - set(MODELS)
+    if unknown:
+        raise ConfigError(f"--set models: unknown {sorted(unknown)}; expected names among {list(MODELS)}")
+    if "ST-CLDNN (log-Mels)" in settings["models"] and not {"S-CLDNN (log-Mels)", "T-CLDNN (log-Mels)"} <= set(
+            settings["models"]):
+        raise ConfigError("--set models: ST-CLDNN (log-Mels) searches the top-k S and T filters, so it needs "
+                          "S-CLDNN (log-Mels) and T-CLDNN (log-Mels) too")
+    corpus = reduced(session.corpus, settings["utts_per_group"])
+    table = corpus.table.reset_index(drop=True)
+    has_gender = False
+    if settings.get("gender_csv"):
+        genders = read_gender_csv(settings["gender_csv"], sorted(table["speaker"].astype(str).unique()))
+        table = table.assign(gender=table["speaker"].astype(str).map(genders))
+        corpus = Corpus(table, corpus.data, corpus.root, corpus.name)
+        has_gender = True
+    fold = subject_tvt(table, TVT_RATIOS, seed=session.seed)
+    session.write_folds([fold], "tvt.csv")
+    part = Partitioned.load(corpus, session.corpora["musan"], fold, settings["max_seconds"])
+    return HuangData(table, fold, part, float(factor), session.seed, has_gender)
+
+
+# ---- Table 3 ---------------------------------------------------------------------------------------------
+def table3(session: Session, data: HuangData):
+    """SVMs on the five openSMILE sets, LOSO and TVT (§6.1), four variants each; Table 4's SVM row."""
+    table = data.table
+    loso = leave_one_speaker_out(table)
+    session.write_folds(loso, "loso.csv")
+    y = np.array([data.part.labels[u] for u in table["id"]], dtype=np.int64)
+    speakers = np.asarray(table["speaker"].astype(str).tolist(), dtype=str)
+    part = data.fold.indices(table)
+    for name in progress(session.settings["svm_sets"], desc="Table 3 SVMs"):
+        def compute(name: str = name) -> dict[str, Any]:
+            x = functionals(table, name)
+            payload: dict[str, Any] = {"dim": int(x.shape[1]), "set": opensmile_set(name),
+                                       "y_true:TVT": y[part.test], "group:TVT": speakers[part.test]}
+            lo = loso_svm(x, y, speakers, loso, table, session.seed)
+            payload.update({"y_true:LOSO": lo.pop("y_true"), "group:LOSO": lo.pop("group")})
+            for protocol, res in (("TVT", tvt_svm(x, y, speakers, part)), ("LOSO", lo)):
+                for variant, r in res.items():
+                    payload[f"kernel:{protocol}:{variant}"] = r["kernel"]
+                    payload[f"ua:{protocol}:{variant}"] = r["ua"]
+                    payload[f"y_pred:{protocol}:{variant}"] = np.asarray(r["y_pred"], dtype=np.int64)
+            return payload
+
+        payload = session.ledger.unit(("table3", name), compute)
+        for protocol in ("LOSO", "TVT"):
+            for variant in VARIANTS.values():
+                evidence = Evidence("ua", [payload[f"y_true:{protocol}"]], [payload[f"y_pred:{protocol}:{variant}"]],
+                                    [payload[f"group:{protocol}"]], scale=PCT)
+                note = (f"kernel {payload[f'kernel:{protocol}:{variant}']}; {payload['dim']} functionals "
+                        f"(openSMILE {payload['set']})")
+                yield Row("Table 3", protocol, name, "UA", PCT * float(payload[f"ua:{protocol}:{variant}"]),
+                          variant=variant, split="LOSO" if protocol == "LOSO" else None, note=note,
+                          evidence=evidence)
+                if name == "ComParE" and protocol == "TVT":
+                    yield Row("Table 4", "SVM (ComParE)", "clean", "UA", PCT * float(payload[f"ua:TVT:{variant}"]),
+                              variant=variant, note=f"= Table 3 TVT ComParE; {note}", evidence=evidence)
+
+
+# ---- Table 4 ---------------------------------------------------------------------------------------------
+def run_grid(session: Session, data: HuangData, model_name: str, space: dict[str, list], run: int,
+             prefix: str) -> list[dict[str, Any]]:
+    """Train every point of ``space`` (one ledger unit each, so an interrupted grid resumes per point)."""
+    _, feature = MODELS[model_name]
+    cond = data.condition(feature)
+    seed = session.seed + run
+    trials = []
+    for values in grid_points(space):
+        tag = point_tag(values)
+        key = (prefix, slug(model_name), run, tag)
+        weights = session.out / "weights" / f"{prefix}-{slug(model_name)}-run{run}" / f"{tag}.weights.h5"
+        trials.append(trained(session, key, lambda values=values, key=key, weights=weights: train(
+            session, model_name, cond, values, seed, key, weights)))
+    return trials
+
+
+def select_trials(trials: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """§6.2: the most competitive model on the noisy (clean) validation set is tested under noisy (clean)."""
+    return {c: max(trials, key=lambda t: float(t[f"val_ua_{c}"])) for c in CONDITIONS}
+
+
+def top_k(trials: list[dict[str, Any]], keys: tuple[str, str], k: int) -> list[str]:
+    """The k best (first, second) filter pairs by noisy validation UA, as 'AxB' strings (§6.2 ST rule)."""
+    ranked = sorted(trials, key=lambda t: -float(t["val_ua_noisy"]))
+    pairs = list(dict.fromkeys(f"{t['values'][keys[0]]}x{t['values'][keys[1]]}" for t in ranked))
+    return pairs[:k]
+
+
+def model_space(session: Session, name: str, grids: dict[str, list[dict[str, Any]]]) -> dict[str, list]:
+    """The grid of one Table 4 model: its ``--from-tuning`` point, nothing (LDNN), top-k S x T (ST) or Table 2."""
+    conv, _ = MODELS[name]
+    tuned = session.config(name, {})
+    if tuned:
+        return {h: [v] for h, v in tuned.items()}
+    if conv is None:
+        return {}
+    if conv == "ST":
+        k = session.settings["st_top_k"]
+        return {"s_kernels": top_k(grids["S-CLDNN (log-Mels)"], ("h1", "h2"), k),
+                "t_kernels": top_k(grids["T-CLDNN (log-Mels)"], ("w1", "w2"), k)}
+    return table2_space(conv, session.settings["grid_points"])
+
+
+def table4(session: Session, data: HuangData):
+    """Every model over its grid, per run; the selected trial's test UA under each condition (§6.2)."""
+    models = session.settings["models"]
+    order = [m for m in MODELS if m in models and MODELS[m][0] != "ST"]
+    order += ["ST-CLDNN (log-Mels)"] if "ST-CLDNN (log-Mels)" in models else []
+    selected: list[dict[str, dict[str, Any]]] = []
+    for run in range(session.runs):
         grids: dict[str, list[dict[str, Any]]] = {}
-        models = self.settings["models"]
-        order = [m for m in MODELS if m in models and MODELS[m][0] != "ST"]
-        order += ["ST-CLDNN (log-Mels)"] if "ST-CLDNN (log-Mels)" in models else []
         for name in progress(order, desc=f"Table 4 models, run {run}"):
-            conv, feature = MODELS[name]
-            if name in self.overrides:
-                space = {h: [v] for h, v in self.overrides[name].items()}
-            elif conv is None:
-                space = {}
-            elif conv == "ST":
-                space = {"s_kernels": top_k(grids["S-CLDNN (log-Mels)"], ("h1", "h2"), k),
-                         "t_kernels": top_k(grids["T-CLDNN (log-Mels)"], ("w1", "w2"), k)}
-            else:
-                space = table2_space(conv, points)
-            project = f"{slug(name)}-run{run}"
-            payload = self.ledger.unit(("table4", slug(name), run), lambda name=name, feature=feature, space=space,
-                                       project=project: {"trials": run_grid(name, self.data(feature), space,
-                                                                            self.args, seed, project)})
-            grids[name] = payload["trials"]
-        return {name: select_trials(trials) for name, trials in grids.items()}
-
-    # ---- Fig. 2 --------------------------------------------------------------------------------------
-    def fig2(self, run: int) -> list[dict[str, Any]]:
-        name = "S-CLDNN (log-Mels)"
-        space = {"h1": list(self.settings["fig2_h1"]), "h2": [FIG2_H2]}
-        project = f"fig2-{slug(name)}-run{run}"
-        payload = self.ledger.unit(("fig2", run), lambda: {"trials": run_grid(
-            name, self.data("log-Mels"), space, self.args, self.args.seed + run, project)})
-        return sorted(payload["trials"], key=lambda t: t["values"]["h1"])
-
-    # ---- Table 5 / Fig. 3-9 --------------------------------------------------------------------------
-    def table5(self, name: str, chosen: dict[str, Any], run: int) -> dict[str, Any]:
-        conv, feature = MODELS[name]
-        data = self.data(feature)
-
-        def compute() -> dict[str, Any]:
-            model = build_cldnn(conv, data.n_bands, data.n_classes,
-                                **kernel_args(conv, chosen["values"], data.n_bands))
-            model.load_weights(chosen["weights"])
-            splits = {s: getattr(self.fold, s) for s in ("train", "val", "test")}
-            reps = {s: representations(model, data.clean(ids)) for s, ids in splits.items()}
-            y = {s: np.array([self.part.labels[u] for u in ids]) for s, ids in splits.items()}
-            spk = {s: [self.part.table.at[u, "speaker"] for u in ids] for s, ids in splits.items()}
-            scores = probe(reps, y, spk)
-            meta = self.part.table.loc[splits["train"], ["label", "speaker", "gender"]].rename(
-                columns={"label": "emotion"})
-            views = cluster_views(reps["train"], meta)
-            fig = FIGURES[name]
-            plot_views(views, f"{fig}: {name}, clean training partition"
-                       + (" - SYNTHETIC twin" if self.synthetic else ""), self.out / f"{slug(fig)}_{slug(name)}.png")
-            return {"probe": scores, "rho": {f"{lab}|{mod}": v["rho"] for (lab, mod), v in views.items()}}
-
-        return self.ledger.unit(("table5", slug(name), run), compute)
-
-
-def record(exp: Experiment, t4: list[dict], f2: list[list[dict]], t5: list[dict]) -> None:
-    """Turn the per-run payloads into result rows (one value per run)."""
-    store = exp.store
-    for name in t4[0]:
+            grids[name] = run_grid(session, data, name, model_space(session, name, grids), run, "table4")
+        selected.append({name: select_trials(trials) for name, trials in grids.items()})
+    session.state["table4"] = selected
+    for name in order:
         for c in CONDITIONS:
-            chosen = [run[name][c] for run in t4]
-            store.add("Table 4", name, c, "UA", [PCT * t[f"test_ua_{c}"] for t in chosen],
-                      note="selected on the " + c + " validation set: " + "; ".join(
-                          ",".join(f"{k}={v}" for k, v in t["values"].items()) or "no grid" for t in chosen))
-    # Fig. 2 and §7.4
+            chosen = [run[name][c] for run in selected]
+            yield Row("Table 4", name, c, "UA", [PCT * float(t[f"test_ua_{c}"]) for t in chosen],
+                      hp_source=session.hp_source(name),
+                      note=f"selected on the {c} validation set: " + "; ".join(
+                          ",".join(f"{k}={v}" for k, v in t["values"].items()) or "no grid" for t in chosen),
+                      evidence=Evidence("ua", [t[f"y_true:{c}"] for t in chosen], [t[f"y_pred:{c}"] for t in chosen],
+                                        [t[f"group:{c}"] for t in chosen], scale=PCT))
+
+
+# ---- Fig. 2 / §7.4 ---------------------------------------------------------------------------------------
+def fig2(session: Session, data: HuangData):
+    """The h1 sweep of S-CLDNN (log-Mels) with h2 = 3 (§7.4): validation curves, the peak and its test UA."""
+    name = "S-CLDNN (log-Mels)"
+    space = {"h1": list(session.settings["fig2_h1"]), "h2": [FIG2_H2]}
+    runs = [sorted(run_grid(session, data, name, space, run, "fig2"), key=lambda t: int(t["values"]["h1"]))
+            for run in range(session.runs)]
+    h1 = [int(t["values"]["h1"]) for t in runs[0]]
     for c in CONDITIONS:
-        for i, trial in enumerate(f2[0]):
-            h1 = trial["values"]["h1"]
-            store.add("Fig. 2", f"h1={h1}", c, "UA (validation)", [PCT * run[i][f"val_ua_{c}"] for run in f2])
-        best = [max(run, key=lambda t: t[f"val_ua_{c}"]) for run in f2]
-        store.add("Fig. 2", "peak h1", c, "h1", [t["values"]["h1"] for t in best])
-        store.add("§7.4", "S-CLDNN (log-Mels), h1 at the validation peak", c, "UA",
-                  [PCT * t[f"test_ua_{c}"] for t in best], variant="val-selected h1")
-        at22 = [[t for t in run if t["values"]["h1"] == 22] for run in f2]
+        for i, value in enumerate(h1):
+            yield Row("Fig. 2", f"h1={value}", c, "UA (validation)", [PCT * float(run[i][f"val_ua_{c}"]) for run in runs])
+        best = [max(run, key=lambda t: float(t[f"val_ua_{c}"])) for run in runs]
+        yield Row("Fig. 2", "peak h1", c, "h1", [int(t["values"]["h1"]) for t in best])
+        yield Row("§7.4", "S-CLDNN (log-Mels), h1 at the validation peak", c, "UA",
+                  [PCT * float(t[f"test_ua_{c}"]) for t in best], variant="val-selected h1",
+                  evidence=_evidence(best, c))
+        at22 = [[t for t in run if int(t["values"]["h1"]) == 22] for run in runs]
         if all(at22):
-            store.add("§7.4", "S-CLDNN (log-Mels), h1=22", c, "UA", [PCT * t[0][f"test_ua_{c}"] for t in at22])
-    # Table 5, Fig. 3-9 and the §7.5 module contributions
-    for variant in ("faithful", "val-selected"):
+            chosen = [t[0] for t in at22]
+            yield Row("§7.4", "S-CLDNN (log-Mels), h1=22", c, "UA", [PCT * float(t[f"test_ua_{c}"]) for t in chosen],
+                      evidence=_evidence(chosen, c))
+    session.save_figure(plot_fig2(h1, {c: [float(t[f"val_ua_{c}"]) for t in runs[0]] for c in CONDITIONS}),
+                        "fig2_s_cldnn_h1_sweep.png")
+
+
+def _evidence(trials: list[dict[str, Any]], c: str) -> Evidence:
+    return Evidence("ua", [t[f"y_true:{c}"] for t in trials], [t[f"y_pred:{c}"] for t in trials],
+                    [t[f"group:{c}"] for t in trials], scale=PCT)
+
+
+# ---- Table 5 / Figs. 3-9 ---------------------------------------------------------------------------------
+def module_unit(session: Session, data: HuangData, name: str, chosen: dict[str, Any], run: int) -> dict[str, Any]:
+    """Probe and LDA views of one CLDNN's clean-selected model (one ledger unit; writes its figure)."""
+    _, feature = MODELS[name]
+    cond = data.condition(feature)
+    fold, part = data.fold, data.part
+
+    def compute() -> dict[str, Any]:
+        weights = Path(str(chosen.get("weights", "")))
+        if not weights.is_file():
+            raise ConfigError(f"{name}: the weights of the selected Table 4 model ({weights}) are gone; run again "
+                              "with --fresh to retrain")
+        model = build(name, cond, dict(chosen["values"]))
+        model.load_weights(weights)
+        splits = {s: getattr(fold, s) for s in ("train", "val", "test")}
+        reps = {s: representations(model, cond.clean(ids)) for s, ids in splits.items()}
+        y = {s: np.array([part.labels[u] for u in ids]) for s, ids in splits.items()}
+        spk = {s: [part.speakers[u] for u in ids] for s, ids in splits.items()}
+        scores = probe(reps, y, spk)
+        meta = part.table.loc[splits["train"], ["label", "speaker", "gender"]].rename(columns={"label": "emotion"})
+        views = cluster_views(reps["train"], meta)
+        fig = FIGURES[name]
+        title = f"{fig}: {name}, clean training partition"
+        if not data.has_gender:
+            title += " (no gender row: eNTERFACE'05 ships no gender labels)"
+        session.save_figure(plot_views(views, title), f"{slug(fig)}_{slug(name)}.png", dpi=100)
+        return {"probe": {m: {v: list(r) for v, r in per.items()} for m, per in scores.items()},
+                "rho": {f"{lab}|{mod}": v["rho"] for (lab, mod), v in views.items()}}
+
+    return session.ledger.unit(("table5", slug(name), run), compute)
+
+
+def table5(session: Session, data: HuangData):
+    """Table 5, the §7.5 module contributions and the ρ of Figs. 3-9, for every CLDNN of Table 4."""
+    selected = session.state.get("table4")
+    if selected is None:
+        raise ConfigError("Table 5 probes the models Table 4 selected; run Table 4 first")
+    t5 = [{name: module_unit(session, data, name, run_sel[name]["clean"], run)
+           for name in CLDNNS if name in run_sel} for run, run_sel in enumerate(selected)]
+    variants = list(VARIANTS.values())
+    for variant in variants:
         gains: dict[str, list[float]] = {m: [] for m in MODULES}
         for name in t5[0]:
             per_run = [run[name]["probe"] for run in t5]
             for module in ("Raw", *MODULES):
-                store.add("Table 5", name, module, "UA", [PCT * p[module][variant][1] for p in per_run],
-                          variant=variant, note="kernel " + ",".join(p[module][variant][0] for p in per_run))
-            ua = {m: np.mean([PCT * p[m][variant][1] for p in per_run]) for m in ("Raw", *MODULES)}
+                yield Row("Table 5", name, module, "UA", [PCT * float(p[module][variant][1]) for p in per_run],
+                          variant=variant, note="kernel " + ",".join(str(p[module][variant][0]) for p in per_run))
+            ua = {m: np.mean([PCT * float(p[m][variant][1]) for p in per_run]) for m in ("Raw", *MODULES)}
             for prev, module in zip(("Raw", *MODULES[:-1]), MODULES, strict=True):
                 gains[module].append(ua[module] - ua[prev])
         for module, g in gains.items():
             if len(g) < 2:
                 continue
-            store.add("§7.5", "module contribution", module, "UA gain mean", float(np.mean(g)), variant=variant)
-            store.add("§7.5", "module contribution", module, "UA gain std", float(np.std(g, ddof=1)),
-                      variant=variant, note="sample std over the six CLDNNs")
+            yield Row("§7.5", "module contribution", module, "UA gain mean", float(np.mean(g)), variant=variant)
+            yield Row("§7.5", "module contribution", module, "UA gain std", float(np.std(g, ddof=1)),
+                      variant=variant, note="sample std over the CLDNNs of Table 5")
     for name in t5[0]:
         for key in t5[0][name]["rho"]:
             label, module = key.split("|")
-            store.add(FIGURES[name], f"{name} {label}", module, "rho", [run[name]["rho"][key] for run in t5],
+            yield Row(FIGURES[name], f"{name} {label}", module, "rho", [run[name]["rho"][key] for run in t5],
                       note="Eqs. 15-17 on the clean training partition")
-
-
-def tune_hypermodel(args: argparse.Namespace, corpus: Corpus, noise: Corpus, model_name: str,
-                    space: dict[str, list]) -> tuple[CLDNNHyperModel, kt.Objective]:
-    """The HyperModel that ``run.py --tune`` searches: ``model_name`` on the TVT partition, noisy training."""
-    corpus = reduced(corpus, args.settings["utts_per_group"])
-    fold = subject_tvt(corpus.table, TVT_RATIOS, seed=args.seed)
-    data = ConditionData.build(Partitioned.load(corpus, noise, fold, args.settings["max_seconds"]),
-                               MODELS[model_name][1],
-                               args.settings["noise_factor"], args.seed)
-    weights = Path(args.out) / "tuning" / "weights" / slug(model_name)
-    return CLDNNHyperModel(model_name, data, space, args.epochs, weights, args.seed), OBJECTIVE
-
-
-def run_protocol(args: argparse.Namespace, corpus: Corpus, noise: Corpus,
-                 overrides: dict[str, dict[str, Any]] | None = None) -> ResultsStore:
-    """Everything the paper reports, in order; resumable through the ledger and the tuners' state."""
-    unknown = set(args.settings["models"]) - set(MODELS)
-    if unknown:
-        raise ConfigError(f"--set models: unknown {sorted(unknown)}; expected names among {list(MODELS)}")
-    if "ST-CLDNN (log-Mels)" in args.settings["models"] and not {"S-CLDNN (log-Mels)", "T-CLDNN (log-Mels)"} <= set(
-            args.settings["models"]):
-        raise ConfigError("--set models: ST-CLDNN (log-Mels) searches the top-k S and T filters, so it needs "
-                          "S-CLDNN (log-Mels) and T-CLDNN (log-Mels) too")
-    exp = Experiment(args, corpus, noise, overrides)
-    exp.table3()
-    exp.store.write()
-    t4, f2, t5 = [], [], []
-    for run in range(args.runs):
-        selected = exp.table4(run)
-        t4.append(selected)
-        f2.append(exp.fig2(run))
-        t5.append({name: exp.table5(name, selected[name]["clean"], run) for name in CLDNNS if name in selected})
-    record(exp, t4, f2, t5)
-    fig2_trials = f2[0]
-    plot_fig2([t["values"]["h1"] for t in fig2_trials],
-              {c: [t[f"val_ua_{c}"] for t in fig2_trials] for c in CONDITIONS},
-              exp.out / "fig2_s_cldnn_h1_sweep.png", exp.synthetic)
-    exp.store.write()
-    log.info("ledger: %d units computed, %d reused", exp.ledger.computed, exp.ledger.reused)
-    return exp.store
-

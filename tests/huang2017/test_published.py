@@ -43,3 +43,11 @@ def test_module_contributions_follow_from_table5(pub):
         assert cell(pub, "§7.5", "module contribution", module, "UA gain mean") == pytest.approx(gain.mean(), abs=0.01)
         assert cell(pub, "§7.5", "module contribution", module, "UA gain std") == pytest.approx(
             gain.std(ddof=1), abs=0.01)
+
+
+def test_cell_kinds(pub):
+    assert list(pub.columns)[-2:] == ["kind", "abs_tol"]
+    assert set(pub["kind"]) == {"value", "argmax"}
+    # §7.4 names the best of the h1 sweep ("peaks at h1 = 22"): an argmax cell, not a measured value
+    assert set(pub[pub["kind"] == "argmax"]["row"]) == {"peak h1"}
+    assert (pub["abs_tol"].fillna("").astype(str).str.strip() == "").all()  # no cell needs an absolute tolerance

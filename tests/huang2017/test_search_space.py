@@ -1,15 +1,33 @@
-"""The keras-tuner spaces: Table 2 ranges, the ST top-k rule, and the published point (§7.4: h1 = 22, h2 = 3)."""
+"""The search spaces: Table 2 ranges, the ST top-k rule, one search per searchable CLDNN, and the published
+point (§7.4: h1 = 22, h2 = 3)."""
 
-from types import SimpleNamespace
+import keras_tuner as kt
 
 from common.tuning import assert_point_in_space
+from reproductions.huang2017.paper import PAPER
 from reproductions.huang2017.protocol import grid_values, select_trials, table2_space, top_k
-from reproductions.huang2017.search_space import PUBLISHED_POINT, TABLE2, TUNE_SPACE, CLDNNHyperModel, kernel_args
+from reproductions.huang2017.search_space import (
+    PUBLISHED_POINT,
+    TABLE2,
+    declarer,
+    grid_points,
+    kernel_args,
+    point_tag,
+)
 
 
-def test_published_point_in_tune_space(tmp_path):
-    stub = SimpleNamespace(n_bands=40, n_classes=6)
-    assert_point_in_space(CLDNNHyperModel("S-CLDNN (log-Mels)", stub, TUNE_SPACE, 1, tmp_path), PUBLISHED_POINT)
+def test_one_search_per_searchable_cldnn():
+    assert set(PAPER.searches) == {"S-CLDNN (log-Mels)", "T-CLDNN (log-Mels)", "FST-CLDNN (log-Mels)",
+                                   "T-CLDNN (MFCCs)", "FST-CLDNN (MFCCs)"}
+    assert PAPER.default_target == "S-CLDNN (log-Mels)"
+    assert PAPER.searches["S-CLDNN (log-Mels)"].published == PUBLISHED_POINT
+
+
+def test_published_point_in_s_space():
+    assert_point_in_space(lambda hp: declarer("S-CLDNN (log-Mels)")(hp, None), PUBLISHED_POINT)
+    hp = kt.HyperParameters()
+    config = declarer("T-CLDNN (MFCCs)")(hp, None)
+    assert set(config) == {"w1", "w2"} and [h.values for h in hp.space] == [TABLE2["T"]["w1"], TABLE2["T"]["w2"]]
 
 
 def test_table2_ranges():
@@ -17,6 +35,8 @@ def test_table2_ranges():
     assert TABLE2["S"] == {"h1": [4, 5, 6, 7, 8, 9], "h2": [3, 4]}
     assert table2_space("FST", None) == TABLE2["FST"]
     assert grid_values(list(range(4, 10)), 1) == [4] and grid_values(list(range(4, 10)), 2) == [4, 9]
+    assert len(grid_points(TABLE2["S"])) == 12 and grid_points({}) == [{}]
+    assert point_tag({"h2": 3, "h1": 22}) == "h122_h23" and point_tag({}) == "fixed"
 
 
 def test_kernel_args_per_type():
