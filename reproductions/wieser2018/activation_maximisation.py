@@ -2,13 +2,29 @@
 
 x* = argmax_x a_{c,k}(x) - lambda * ||x||_2^2, with a_{c,k} the pre-softmax score of output neuron c
 (Simonyan et al. [57]), found by gradient ascent from a small random signal (Erhan et al. [17]).
+
+Step rule (the paper says only "stochastic gradient ascent"; README, "Assumptions and deviations"): each step
+moves x by the gradient normalised to RMS ``level_rms / steps``, so the whole ascent moves x by at most
+``level_rms`` (RMS) whatever the number of steps. With ``level_rms`` at the mean loudness of Table 6
+(-56.8 dBFS) the generalised inputs come out at the paper's scale (Table 6: -55.6 to -58.3 dBFS, peaks
+0.006-0.02) in every profile; the loudness row is therefore bounded by this rule, not measured freely.
 """
 
 from __future__ import annotations
 
 import keras
 import numpy as np
-import tensorflow as tf
+from keras import ops
+
+from reproductions.wieser2018.gradients import input_gradient
+
+#: Table 6, mean of the ten "Loudness (dBFS)" cells: (-57.3 - 55.6 - 56.7 - 58.3 - 56.5 - 55.7 - 56.6 - 56.8 - 57.0
+#: - 57.6) / 10
+TABLE6_MEAN_LOUDNESS_DBFS = -56.8
+
+
+def dbfs_to_rms(level_dbfs: float) -> float:
+    return float(10 ** (level_dbfs / 20))
 
 
 def neuron_score_model(net: keras.Model, dim: str) -> keras.Model:
@@ -17,36 +33,30 @@ def neuron_score_model(net: keras.Model, dim: str) -> keras.Model:
 
 
 class ActivationMaximiser:
-    """Gradient ascent on Eq. 4 for any output neuron of one score model (one traced step for all neurons).
+    """Gradient ascent on Eq. 4 for any output neuron of one score model, on any supported backend.
 
-    Each step moves x by ``learning_rate`` times the RMS-normalised gradient (the paper says only "stochastic
-    gradient ascent"; normalising makes the step size independent of the network's gradient scale); x stays
-    in [-1, 1], the range of the scaled int16 input (§3.2).
+    ``level_rms`` is the ascent's total RMS budget (module docstring); x stays in [-1, 1], the range of the
+    scaled int16 input (§3.2).
     """
 
-    def __init__(self, scores: keras.Model, length: int, learning_rate: float, l2_lambda: float) -> None:
+    def __init__(self, scores: keras.Model, length: int, l2_lambda: float, level_rms: float) -> None:
         self.scores = scores
-        self.x = tf.Variable(tf.zeros((1, length, 1)))
-        self.learning_rate = learning_rate
+        self.length = length
         self.l2_lambda = l2_lambda
-
-    def score(self, neuron: int) -> float:
-        return float(self.scores(self.x, training=False)[0, neuron])
-
-    @tf.function
-    def _step(self, neuron: tf.Tensor) -> tf.Tensor:
-        with tf.GradientTape() as tape:
-            score = tf.gather(self.scores(self.x, training=False)[0], neuron)
-            objective = score - self.l2_lambda * tf.reduce_sum(tf.square(self.x))
-        grad = tape.gradient(objective, self.x)
-        step = self.learning_rate * grad / (tf.sqrt(tf.reduce_mean(tf.square(grad))) + 1e-12)
-        self.x.assign(tf.clip_by_value(self.x + step, -1.0, 1.0))
-        return score
+        self.level_rms = level_rms
 
     def run(self, neuron: int, steps: int, init_std: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
         """x* of shape (length,) and the neuron's score before each step and after the last."""
-        rng = np.random.default_rng(seed)
-        self.x.assign(rng.normal(0.0, init_std, self.x.shape).astype(np.float32))
-        n = tf.constant(neuron)
-        history = [float(self._step(n)) for _ in range(steps)] + [self.score(neuron)]
-        return self.x.numpy()[0, :, 0], np.array(history)
+        lam = self.l2_lambda
+        objective = input_gradient(
+            lambda x: self.scores(x, training=False)[0, neuron] - lam * ops.sum(ops.square(x)))
+        x = np.random.default_rng(seed).normal(0.0, init_std, (1, self.length, 1)).astype(np.float32)
+        step_rms = self.level_rms / max(1, steps)
+        history = []
+        for _ in range(steps + 1):
+            value, grad = objective(x)
+            history.append(value + lam * float(np.sum(np.square(x, dtype=np.float64))))
+            if len(history) > steps:
+                break
+            x = np.clip(x + step_rms * grad / (np.sqrt(np.mean(np.square(grad))) + 1e-12), -1.0, 1.0)
+        return x[0, :, 0].astype(np.float32), np.array(history)

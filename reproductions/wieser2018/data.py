@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Samples:
-    """One row per 6 s window: ``table`` (id = utterance id, speaker, window index, arousal, valence)."""
+    """One row per 6 s window: ``table`` (id = utterance id, sample_id = ``<id>#<window>``, speaker, window index,
+    arousal, valence); folds list sample ids, so ``Fold.indices(table, "sample_id")`` gives the rows."""
 
     table: pd.DataFrame
     waveforms: np.ndarray          # (N, window) float32 in [-1, 1], zero-padded (§3.2)
@@ -44,10 +45,6 @@ class Samples:
 
     def labels(self, dim: str) -> np.ndarray:
         return self.table[dim].to_numpy(dtype=np.int64)
-
-    def rows_of(self, utterance_ids: list[str]) -> np.ndarray:
-        """Window indices of the given utterances (a split over utterances keeps windows together)."""
-        return np.flatnonzero(self.table["id"].isin(set(utterance_ids)).to_numpy())
 
 
 def rating_to_class(rating: float) -> int | None:
@@ -108,6 +105,7 @@ def build_samples(corpus: Corpus, window: int, min_last: int, feature_set: str) 
     arrays = FeatureCache().get_or_compute("wieser2018-samples", config, [Path(p) for p in rated["path"]], compute)
     table = rated.set_index("id").loc[arrays["row_utt"]].reset_index()
     table["window"] = arrays["window"]
+    table["sample_id"] = table["id"].astype(str) + "#" + table["window"].astype(str)
     check_finite(arrays["mfccs"], f"MFCCs of {corpus.root}")
     check_finite(arrays["functionals"], f"{feature_set} functionals of {corpus.root}")
     log.info("%d samples (%d-sample windows) from %d E-2-rated turns; dropped %s", len(table), window,

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from common.atomic import atomic_savefig  # noqa: E402
 from reproductions.wieser2018.hyperparameters import DIMENSIONS, N_CLASSES, SAMPLE_RATE  # noqa: E402
 
 
-def plot_fig4(wave: np.ndarray, saliency: np.ndarray, path: Path, title: str) -> None:
+def plot_fig4(wave: np.ndarray, saliency: np.ndarray, title: str):
     """Fig. 4: signal; positive saliency; signal coloured by saliency (red positive, blue negative)."""
     t = np.arange(len(wave)) / SAMPLE_RATE
     fig, ax = plt.subplots(3, 1, figsize=(9, 6), sharex=True)
@@ -28,11 +25,10 @@ def plot_fig4(wave: np.ndarray, saliency: np.ndarray, path: Path, title: str) ->
     ax[2].set_xlabel("time (s)")
     fig.suptitle(title)
     fig.tight_layout()
-    atomic_savefig(fig, path, dpi=110)
-    plt.close(fig)
+    return fig
 
 
-def plot_fig5(signals: dict[str, np.ndarray], path: Path, title: str) -> None:
+def plot_fig5(signals: dict[str, np.ndarray], title: str):
     """Fig. 5: per dimension and label, the generalised signal (time) and its magnitude spectrum (kHz)."""
     fig, ax = plt.subplots(2 * len(DIMENSIONS), N_CLASSES, figsize=(15, 8), squeeze=False)
     for i, d in enumerate(DIMENSIONS):
@@ -47,5 +43,4 @@ def plot_fig5(signals: dict[str, np.ndarray], path: Path, title: str) -> None:
         ax[2 * i + 1, 0].set_ylabel("|X(f)|")
     fig.suptitle(title)
     fig.tight_layout()
-    atomic_savefig(fig, path, dpi=100)
-    plt.close(fig)
+    return fig

@@ -1,7 +1,12 @@
 """§3.2 / §4.1 protocol: 10 speaker folds, 20 % validation carved from the rest, pooled WAR/UAR (Table 5).
 
-Units (network, schedule, fold, run) go through ``common.training.Ledger``; the pooled tables are computed from
-the stored test predictions, so a resumed run writes the same tables.
+Units (network, schedule, fold, run) go through the session's ledger; the pooled tables are computed from the
+stored test predictions, so a resumed run writes the same tables.
+
+Validation part (§3.3: "20% randomly chosen samples of all samples considered ... in the respective
+cross-validation step"): faithful ``validation_by=window`` draws 20 % of the training part's 6 s *samples*, so
+windows of one utterance can fall on both sides (flagged: the validation score the search optimises is then
+optimistic); the corrected ``validation_by=utterance`` draws whole utterances.
 """
 
 from __future__ import annotations
@@ -9,16 +14,17 @@ from __future__ import annotations
 import logging
 import math
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from common.errors import ConfigError
 from common.metrics import uar, war
-from common.results import ResultsStore
-from common.splits import Fold, carve_validation, leave_one_speaker_out, write_folds
-from common.training import Ledger, progress, set_seed
+from common.results.evidence import Evidence
+from common.splits import Fold, FoldIndices, carve_validation, leave_one_speaker_out
+from common.training import progress, set_seed
+from common.training.curves import curves, read_curves
 from reproductions.wieser2018.data import Samples
 from reproductions.wieser2018.hyperparameters import (
     DIMENSIONS,
@@ -38,45 +44,61 @@ from reproductions.wieser2018.schedule import compile_for
 log = logging.getLogger(__name__)
 ROW = {"ELoR": "ELoR net", "LoM": "LoM net", "FTR": "FTR net", "ELoR + FTR": "ELoR + FTR net"}
 COLUMN = {"arousal": "Arousal", "valence": "Valence"}
+VALIDATION_BY = ("window", "utterance")  # faithful, corrected
 
 
-@dataclass
-class FoldRows:
-    """Sample (window) indices of one fold's train / validation / test parts."""
-
-    name: str
-    train: np.ndarray
-    val: np.ndarray
-    test: np.ndarray
-
-
-def speaker_folds(samples: Samples, seed: int, n_folds: int | None, out: Path) -> list[FoldRows]:
-    """Leave-one-speaker-out folds (§3.2) with a random 20 % validation part (§3.3) -> fold lists on disk.
+def speaker_folds(samples: Samples, seed: int, n_folds: int | None, validation_by: str = "window") -> list[Fold]:
+    """Leave-one-speaker-out folds (§3.2) over sample ids, with a random 20 % validation part (§3.3).
 
     ``n_folds`` < 10 (smoke) keeps the Ses03-F fold (§3.2 visualisations) and the next ones in speaker order.
     """
-    utts = samples.table.drop_duplicates("id").reset_index(drop=True)
+    if validation_by not in VALIDATION_BY:
+        raise ConfigError(f"--set validation_by={validation_by!r}: expected one of {VALIDATION_BY}")
+    table = samples.table
+    utts = table.drop_duplicates("id").reset_index(drop=True)
     folds: list[Fold] = leave_one_speaker_out(utts)
     folds.sort(key=lambda f: (f.name != SALIENCY_SPEAKER and SALIENCY_SPEAKER not in f.name, f.name))
-    folds = [carve_validation(f, utts, frac=VALIDATION_FRACTION, seed=seed) for f in folds[:n_folds]]
-    write_folds(folds, out / "splits" / "folds.csv")
-    return [FoldRows(f.name, samples.rows_of(f.train), samples.rows_of(f.val), samples.rows_of(f.test))
-            for f in folds]
+    ids_of = table.groupby("id", sort=False)["sample_id"].apply(list).to_dict()
+
+    def expand(utterances: list[str]) -> list[str]:
+        return [s for u in utterances for s in ids_of[u]]
+
+    out = []
+    for f in folds[:n_folds]:
+        if validation_by == "utterance":
+            carved = carve_validation(f, utts, frac=VALIDATION_FRACTION, seed=seed)
+            out.append(Fold(f.name, expand(carved.train), expand(carved.val), expand(carved.test)))
+        else:
+            whole = Fold(f.name, expand(f.train), [], expand(f.test))
+            out.append(carve_validation(whole, table.assign(id=table["sample_id"]), frac=VALIDATION_FRACTION,
+                                        seed=seed))
+    return out
 
 
-def train_network(network: str, schedule: str, samples: Samples, fold: FoldRows, settings: dict[str, Any],
-                  max_epochs: int, seed: int, overrides: dict[str, Any] | None = None, verbose: int = 0):
-    """Train one network on one fold's training part (Tables 1-4) -> (model, functional stats)."""
-    cfg = network_config(network, settings, overrides)
+def fold_indices(samples: Samples, folds: list[Fold]) -> list[FoldIndices]:
+    return [f.indices(samples.table, column="sample_id") for f in folds]
+
+
+def fit_network(session, samples: Samples, network: str, schedule: str, config: dict[str, Any],
+                train: np.ndarray, seed: int, unit: tuple):
+    """Train one network on the ``train`` rows (Tables 1-4) -> (network, functional stats, History).
+
+    Used by the protocol and by every search trial alike. Epochs: the network's own (Tables 1-4, or the tuned
+    point's), capped at ``--epochs``.
+    """
+    cfg = network_config(network, session.settings, config)
     hp = cfg.training
     set_seed(seed)
     net = build_network(cfg, samples)
-    stats = functional_stats(samples, fold.train)
-    x = network_inputs(network, samples, fold.train, stats)
-    y = {d: samples.labels(d)[fold.train] for d in DIMENSIONS}
-    model = compile_for(net, hp, math.ceil(len(fold.train) / hp.batch_size), schedule, seed)
-    model.fit(x, y, batch_size=hp.batch_size, epochs=min(hp.epochs, max_epochs), shuffle=True, verbose=verbose)
-    return net, stats
+    stats = functional_stats(samples, train)
+    x = network_inputs(network, samples, train, stats)
+    y = {d: samples.labels(d)[train] for d in DIMENSIONS}
+    steps = math.ceil(len(train) / hp.batch_size)
+    model = compile_for(net, hp, steps, schedule, seed)
+    kw, callbacks = session.fit_budget(unit, min(hp.epochs, session.epochs), steps)
+    history = model.fit(x, y, batch_size=hp.batch_size, **kw, callbacks=callbacks, shuffle=True,
+                        verbose=session.verbose)
+    return net, stats, history
 
 
 def predict_classes(net, network: str, samples: Samples, rows: np.ndarray, stats) -> dict[str, np.ndarray]:
@@ -89,32 +111,39 @@ def weights_path(out: Path, fold: str, run: int) -> Path:
     return out / "models" / f"elor_faithful_{fold}_run{run}.weights.h5"
 
 
-def run_unit(network: str, schedule: str, samples: Samples, fold: FoldRows, settings: dict[str, Any],
-             max_epochs: int, seed: int, out: Path, run: int, overrides: dict[str, Any] | None,
-             verbose: int) -> dict[str, Any]:
+def run_unit(session, samples: Samples, network: str, schedule: str, fold: FoldIndices, run: int) -> dict[str, Any]:
     """Train + test one (network, schedule, fold, run); keeps the ELoR weights the visualisations use."""
-    net, stats = train_network(network, schedule, samples, fold, settings, max_epochs, seed, overrides, verbose)
+    unit = (network, schedule, fold.name, run)
+    config = session.config(network, {})
+    net, stats, history = fit_network(session, samples, network, schedule, config, fold.train, session.seed + run,
+                                      unit)
     if network == "ELoR" and schedule == "faithful":
-        path = weights_path(out, fold.name, run)
+        path = weights_path(session.out, fold.name, run)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"tmp-{os.getpid()}-{path.name}")  # Keras wants the .weights.h5 suffix
         net.save_weights(tmp)
         os.replace(tmp, path)
     pred = predict_classes(net, network, samples, fold.test, stats)
-    return {"test": fold.test, **{f"pred_{d}": pred[d] for d in DIMENSIONS}}
+    speakers = samples.table["speaker"].to_numpy(dtype=str)[fold.test]
+    return {"test": fold.test, "speaker": np.asarray(speakers, dtype=str), **curves(history),
+            **{f"pred_{d}": pred[d] for d in DIMENSIONS},
+            **{f"true_{d}": samples.labels(d)[fold.test] for d in DIMENSIONS}}
 
 
-def pooled_scores(samples: Samples, units: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+def pooled(units: list[dict[str, Any]], key: str) -> np.ndarray:
+    return np.concatenate([np.asarray(u[key]) for u in units])
+
+
+def pooled_scores(units: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     """WAR and UAR over the pooled predictions of all test folds (§4.1) -> {dim: {WAR, UAR}}."""
-    rows = np.concatenate([u["test"] for u in units])
     res = {}
     for d in DIMENSIONS:
-        pred = np.concatenate([u[f"pred_{d}"] for u in units])
-        res[d] = {"WAR": war(samples.labels(d)[rows], pred), "UAR": uar(samples.labels(d)[rows], pred)}
+        y, pred = pooled(units, f"true_{d}"), pooled(units, f"pred_{d}")
+        res[d] = {"WAR": war(y, pred), "UAR": uar(y, pred)}
     return res
 
 
-def baseline_scores(samples: Samples, folds: list[FoldRows]) -> dict[str, dict[str, dict[str, float]]]:
+def baseline_scores(samples: Samples, folds: list[FoldIndices]) -> dict[str, dict[str, dict[str, float]]]:
     """Table 5's reference rows from the pooled test labels.
 
     faithful "Most frequent label": the majority class of the pooled *test* labels (§4.1: "based on the prior
@@ -135,29 +164,38 @@ def baseline_scores(samples: Samples, folds: list[FoldRows]) -> dict[str, dict[s
     return out
 
 
-def run_table5(samples: Samples, folds: list[FoldRows], args, store: ResultsStore, ledger: Ledger,
-               overrides: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
-    """All networks x schedules x folds x runs -> Table 5 rows in ``store``; returns the pooled scores."""
-    settings = args.settings
-    experiments = [(n, "faithful") for n in NETWORKS] + [(n, "joint") for n in settings["joint_variant"]]
-    units = [(n, s, f, r) for n, s in experiments for f in folds for r in range(args.runs)]
+def table5(session, data: dict[str, Any]):
+    """All networks x schedules x folds x runs -> Table 5 rows (with per-utterance-window evidence)."""
+    from common.engine import Row
+
+    samples, folds = data["samples"], data["folds"]
+    yield Row("§3.2", "E-2", "samples", "count", len(samples.table),
+              note=f"{samples.waveforms.shape[1]}-sample windows; dropped turns: {samples.dropped}")
+    experiments = [(n, "faithful") for n in NETWORKS] + [(n, "joint") for n in session.settings["joint_variant"]]
+    units = [(n, s, f, r) for n, s in experiments for f in folds for r in range(session.runs)]
     done: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
     for network, schedule, fold, run in progress(units, "wieser2018 Table 5 units"):
-        payload = ledger.unit((network, schedule, fold.name, run), lambda n=network, s=schedule, f=fold, r=run:
-                              run_unit(n, s, samples, f, settings, args.epochs, args.seed + r, args.out, r,
-                                       overrides, args.verbose))
+        key = (network, schedule, fold.name, run)
+        payload = session.ledger.unit(key, lambda n=network, s=schedule, f=fold, r=run:
+                                      run_unit(session, samples, n, s, f, r))
+        session.check_training(key, read_curves(payload), "loss", "min")
         done.setdefault((network, schedule, run), []).append(payload)
     n_folds = f"{len(folds)} speaker folds"
-    scores: dict[str, dict[str, Any]] = {}
+    split = data["split"]
     for network, schedule in experiments:
-        per_run = [pooled_scores(samples, done[(network, schedule, r)]) for r in range(args.runs)]
-        scores[f"{network}/{schedule}"] = per_run
+        per_run = [done[(network, schedule, r)] for r in range(session.runs)]
+        scores = [pooled_scores(u) for u in per_run]
+        how = "alternating heads" if schedule == "faithful" else "joint loss"
+        feats = f"; FTR features: {samples.functionals_set}" if "FTR" in network else ""
         for d in DIMENSIONS:
-            for m in ("WAR", "UAR"):
-                how = "alternating heads" if schedule == "faithful" else "joint loss"
-                feats = f"; FTR features: {samples.functionals_set}" if "FTR" in network else ""
-                store.add("Table 5", ROW[network], COLUMN[d], m, [s[d][m] for s in per_run], variant=schedule,
-                          note=f"pooled over {n_folds}; {how}{feats}")
+            for m, metric in (("WAR", "accuracy"), ("UAR", "ua")):
+                evidence = Evidence(metric, y_true=[pooled(u, f"true_{d}") for u in per_run],
+                                    y_pred=[pooled(u, f"pred_{d}") for u in per_run],
+                                    groups=[pooled(u, "speaker") for u in per_run], scale=1)
+                yield Row("Table 5", ROW[network], COLUMN[d], m, [s[d][m] for s in scores], variant=schedule,
+                          split=split, note=f"pooled over {n_folds}; {how}{feats}",
+                          hp_source=session.hp_source(network) if network in session.paper.searches else None,
+                          evidence=evidence)
     base = baseline_scores(samples, folds)
     for key, row, variant, note in (
             ("random", "Random guessing", "faithful", "expected recalls of uniform guessing"),
@@ -165,6 +203,4 @@ def run_table5(samples: Samples, folds: list[FoldRows], args, store: ResultsStor
             ("train_prior", "Most frequent label", "train-prior", "majority of each fold's training labels")):
         for d in DIMENSIONS:
             for m in ("WAR", "UAR"):
-                store.add("Table 5", row, COLUMN[d], m, base[key][d][m], variant=variant, note=note)
-    scores["baselines"] = base
-    return scores
+                yield Row("Table 5", row, COLUMN[d], m, base[key][d][m], variant=variant, split=split, note=note)

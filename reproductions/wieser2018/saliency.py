@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import keras
 import numpy as np
-import tensorflow as tf
-from keras import layers
+from keras import layers, ops
 
 from common.metrics import pearson
+from reproductions.wieser2018.gradients import input_gradient
 from reproductions.wieser2018.hyperparameters import DIMENSIONS
 
 
-@tf.custom_gradient
-def guided_relu(x: tf.Tensor):
-    """max(0, x) forward; backward passes dy only where x > 0 and dy > 0."""
-    def grad(dy: tf.Tensor) -> tf.Tensor:
-        return dy * tf.cast(x > 0, dy.dtype) * tf.cast(dy > 0, dy.dtype)
-    return tf.nn.relu(x), grad
+@ops.custom_gradient
+def guided_relu(x):
+    """max(0, x) forward; backward passes dy only where x > 0 and dy > 0 (keras.ops, any backend)."""
+    def grad(*args, upstream=None):
+        dy = args[0] if upstream is None else upstream
+        return dy * ops.cast(x > 0, dy.dtype) * ops.cast(dy > 0, dy.dtype)
+    return ops.relu(x), grad
 
 
 class GuidedReLU(layers.Layer):
@@ -46,14 +47,12 @@ def guided_logits_model(net: keras.Model) -> keras.Model:
 def saliency_maps(guided: keras.Model, waves: np.ndarray, batch: int = 8) -> dict[str, np.ndarray]:
     """d(score of the predicted class)/d(input) per dimension -> {dim: (N, L)} (§2.3.2)."""
     out: dict[str, list[np.ndarray]] = {d: [] for d in DIMENSIONS}
+    gradient = {d: input_gradient(lambda x, d=d: ops.sum(ops.max(guided(x, training=False)[d], axis=-1)))
+                for d in DIMENSIONS}
     for start in range(0, len(waves), batch):
-        x = tf.convert_to_tensor(waves[start:start + batch, :, None], dtype=tf.float32)
+        x = waves[start:start + batch, :, None].astype(np.float32)
         for dim in DIMENSIONS:
-            with tf.GradientTape() as tape:
-                tape.watch(x)
-                logits = guided(x, training=False)[dim]
-                score = tf.reduce_sum(tf.reduce_max(logits, axis=-1))
-            out[dim].append(tape.gradient(score, x).numpy()[..., 0])
+            out[dim].append(gradient[dim](x)[1][..., 0])
     return {d: np.concatenate(v) for d, v in out.items()}
 
 

@@ -7,11 +7,13 @@ head goes first is random per step. Variant ``joint``: one update of the summed 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import keras
-import tensorflow as tf
+import numpy as np
 
+from reproductions.wieser2018.gradients import head_step
 from reproductions.wieser2018.hyperparameters import DIMENSIONS, TrainingHP
 
 
@@ -28,74 +30,94 @@ def head_of(variable: keras.Variable, heads: tuple[str, ...]) -> str | None:
     return next((h for h in heads if layer.startswith(f"{h}_")), None)
 
 
-class AlternatingHeadsTrainer(keras.Model):
-    """Wraps a two-head network; ``train_step`` does the two random-order half-steps of §2.1.1.
+class AlternatingHeadsTrainer:
+    """Trains a two-head network with the two random-order half-steps of §2.1.1, on any supported backend.
 
     Each head has its own Nesterov-SGD optimizer over (its MLP + the shared CNN), as two separate update
     functions would have; the CNN therefore gets two updates per input. The loss of a half-step is that head's
-    cross-entropy plus alpha_w * ||w||^2 over the kernels it updates (Eq. 3).
+    cross-entropy plus alpha_w * ||w||^2 over the kernels it updates (Eq. 3). ``fit`` mirrors ``keras.Model.fit``
+    for what the protocol uses (arrays, batch size, epochs, ``steps_per_epoch``, callbacks, shuffling) and returns
+    a ``keras.callbacks.History``; the gradients come from :mod:`gradients` (tf.GradientTape or jax.grad).
     """
 
     def __init__(self, net: keras.Model, make_opt: Callable[[], keras.optimizers.Optimizer],
-                 heads: tuple[str, ...] = DIMENSIONS, seed: int = 0, **kwargs) -> None:
-        super().__init__(name=f"{net.name}_alternating", **kwargs)
+                 heads: tuple[str, ...] = DIMENSIONS, seed: int = 0) -> None:
         self.net = net
         self.heads = heads
-        self.head_optimizers = {h: make_opt() for h in heads}
+        self.rng = np.random.default_rng(seed)
         self.cross_entropy = keras.losses.SparseCategoricalCrossentropy()
-        self.loss_trackers = {h: keras.metrics.Mean(name=f"{h}_loss") for h in heads}
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.head_optimizers = {h: make_opt() for h in heads}
+        self.indices = {h: [i for i, v in enumerate(net.trainable_variables) if head_of(v, heads) in (h, None)]
+                        for h in heads}
+        for h, opt in self.head_optimizers.items():
+            opt.build(self.head_variables(h))
+        self.steps = {h: head_step(net, self._loss_of(h), self.indices[h], self.head_optimizers[h])
+                      for h in heads}
 
-    def call(self, inputs, training: bool = False):
-        return self.net(inputs, training=training)
+    @property
+    def trainable_variables(self) -> list[keras.Variable]:
+        return self.net.trainable_variables
 
     def head_variables(self, head: str) -> list[keras.Variable]:
         """Trainable variables one half-step updates: the head's MLP and the shared feature extractor."""
-        return [v for v in self.net.trainable_variables if head_of(v, self.heads) in (head, None)]
+        return [self.net.trainable_variables[i] for i in self.indices[head]]
 
-    def build_optimizers(self) -> None:
-        for h, opt in self.head_optimizers.items():
-            opt.build(self.head_variables(h))
+    def _loss_of(self, head: str):
+        regularised = [(i, v.regularizer) for i, v in enumerate(self.net.trainable_variables)
+                       if i in self.indices[head] and getattr(v, "regularizer", None) is not None]
 
-    def compile(self, **kwargs) -> None:
-        super().compile(optimizer=self.head_optimizers[self.heads[0]], **kwargs)
-        self.build_optimizers()
+        def loss_of(out, y, trainable):
+            l2 = [reg(trainable[i]) for i, reg in regularised]
+            return self.cross_entropy(y, out[head]) + (sum(l2) if l2 else 0.0)
+        return loss_of
 
-    def half_step(self, x, y: dict, head: str) -> tf.Tensor:
+    def half_step(self, x, y: dict, head: str) -> float:
         """One head's update: its loss, gradients w.r.t. its MLP + shared CNN only, one optimizer step."""
-        variables = self.head_variables(head)
-        with tf.GradientTape() as tape:
-            out = self.net(x, training=True)
-            l2 = [v.regularizer(v) for v in variables if getattr(v, "regularizer", None) is not None]
-            loss = self.cross_entropy(y[head], out[head]) + tf.add_n(l2 or [tf.constant(0.0)])
-        grads = tape.gradient(loss, variables)
-        self.head_optimizers[head].apply_gradients(zip(grads, variables, strict=True))
-        self.loss_trackers[head].update_state(loss)
-        return loss
+        return self.steps[head](x, y[head])
 
-    def train_step(self, data):
-        x, y = data[0], data[1]
-        first = keras.random.uniform((), seed=self.seed_generator) < 0.5
-        order_a, order_b = self.heads, self.heads[::-1]
-
-        def run(order: tuple[str, ...]) -> tf.Tensor:
-            return tf.add_n([self.half_step(x, y, h) for h in order])
-
-        tf.cond(first, lambda: run(order_a), lambda: run(order_b))
-        return {t.name: t.result() for t in self.loss_trackers.values()}
-
-    @property
-    def metrics(self):
-        return list(self.loss_trackers.values())
+    def fit(self, x, y: dict, batch_size: int, epochs: int, steps_per_epoch: int | None = None,
+            callbacks: list | None = None, shuffle: bool = True, verbose: int = 0) -> keras.callbacks.History:
+        """Epochs of mini-batches; per batch both heads in random order (§2.1.1). History: per-head and summed loss."""
+        n = len(x[next(iter(x))] if isinstance(x, dict) else x)
+        per_epoch = math.ceil(n / batch_size)
+        steps = min(per_epoch, steps_per_epoch) if steps_per_epoch else per_epoch
+        history = keras.callbacks.History()
+        cbs = [*(callbacks or []), history]
+        for cb in cbs:
+            cb.set_model(self.net)
+            cb.on_train_begin()
+        for epoch in range(epochs):
+            for cb in cbs:
+                cb.on_epoch_begin(epoch)
+            order = self.rng.permutation(n) if shuffle else np.arange(n)
+            sums = {h: 0.0 for h in self.heads}
+            for b in range(steps):
+                rows = order[b * batch_size:(b + 1) * batch_size]
+                xb = {k: v[rows] for k, v in x.items()} if isinstance(x, dict) else x[rows]
+                yb = {h: np.asarray(y[h][rows]) for h in self.heads}
+                for cb in cbs:
+                    cb.on_train_batch_begin(b)
+                heads = self.heads if self.rng.random() < 0.5 else self.heads[::-1]
+                for h in heads:
+                    sums[h] += self.half_step(xb, yb, h)
+                for cb in cbs:
+                    cb.on_train_batch_end(b)
+            logs = {f"{h}_loss": sums[h] / steps for h in self.heads}
+            logs["loss"] = sum(logs.values())
+            if verbose:
+                print(f"epoch {epoch + 1}/{epochs}: " + ", ".join(f"{k} {v:.4f}" for k, v in logs.items()))
+            for cb in cbs:
+                cb.on_epoch_end(epoch, logs)
+        for cb in cbs:
+            cb.on_train_end()
+        return history
 
 
 def compile_for(net: keras.Model, hp: TrainingHP, steps_per_epoch: int, schedule: str,
-                seed: int) -> keras.Model:
+                seed: int) -> keras.Model | AlternatingHeadsTrainer:
     """A compiled model ready for ``fit``: ``faithful`` alternating heads, or the ``joint`` summed-loss variant."""
     if schedule == "faithful":
-        trainer = AlternatingHeadsTrainer(net, lambda: make_optimizer(hp, steps_per_epoch), seed=seed)
-        trainer.compile()
-        return trainer
+        return AlternatingHeadsTrainer(net, lambda: make_optimizer(hp, steps_per_epoch), seed=seed)
     if schedule == "joint":
         net.compile(optimizer=make_optimizer(hp, steps_per_epoch),
                     loss={h: keras.losses.SparseCategoricalCrossentropy() for h in DIMENSIONS})

@@ -5,11 +5,16 @@ sequential optimiser it ships, so it is the default. Ranges are centred on the p
 (§3.3: "a uniform distribution with a mean based on the hyperparameters suggested by Trigeorgis et al."); every
 hp below was tuned by the paper (§3.3, Tables 1-3, the italic values of Fig. 2 / Fig. 3). The objective is the
 accuracy (WAR) on the 20 % validation part of a cross-validation step (§3.3), averaged over the two dimensions.
+
+One search per network (targets ``ELoR``, ``LoM``, ``FTR``; §3.3: "optimized for each architecture
+individually"): a tuned point applies to its own network only. ELoR + FTR was combined by hand (§3.3, Table 4)
+and is not searched. Epochs are searched up to the run's ``--epochs`` cap (at least ``EPOCHS_LOW``), so a
+sampled point is never silently cut short by the cap; the paper profile's cap is ``EPOCHS_HIGH``.
 """
 
 from __future__ import annotations
 
-import math
+import argparse
 from dataclasses import asdict
 from typing import Any
 
@@ -17,7 +22,6 @@ import keras_tuner as kt
 import numpy as np
 
 from common.metrics import war
-from reproductions.wieser2018.data import Samples
 from reproductions.wieser2018.hyperparameters import (
     DIMENSIONS,
     ELOR_CNN,
@@ -25,15 +29,7 @@ from reproductions.wieser2018.hyperparameters import (
     LOM_CNN,
     TRAINING_HP,
 )
-from reproductions.wieser2018.networks import (
-    USES_CNN,
-    build_network,
-    functional_stats,
-    network_config,
-    network_inputs,
-)
-from reproductions.wieser2018.protocol import FoldRows, predict_classes
-from reproductions.wieser2018.schedule import compile_for
+from reproductions.wieser2018.networks import USES_CNN
 
 OBJECTIVE = kt.Objective("val_mean_war", direction="max")
 TUNABLE_NETWORKS = ("ELoR", "LoM", "FTR")  # §3.3: ELoR + FTR was combined by hand, not searched
@@ -54,13 +50,24 @@ PUBLISHED_POINTS = {n: _point(n) for n in TUNABLE_NETWORKS}  # Tables 1-3 + the 
 PUBLISHED_POINT = PUBLISHED_POINTS["ELoR"]
 
 
-def declare(hp: kt.HyperParameters, network: str) -> dict[str, Any]:
+#: epochs searched: EPOCHS_LOW..min(EPOCHS_HIGH, --epochs); Tables 1-3 chose 9, 14, 16 (assumed range)
+EPOCHS_LOW, EPOCHS_HIGH = 4, 20
+
+
+def epoch_bounds(cap: int) -> tuple[int, int]:
+    """The searched epoch range under an ``--epochs`` cap: never above the cap, never empty."""
+    high = min(EPOCHS_HIGH, int(cap))
+    return min(EPOCHS_LOW, high), high
+
+
+def declare(hp: kt.HyperParameters, network: str, args: argparse.Namespace | None = None) -> dict[str, Any]:
     """The search space of ``network`` -> the chosen values as ``network_config`` overrides."""
     o: dict[str, Any] = {"network": hp.Fixed("network", network)}
     # Tables 1-3 (§3.3): training hyperparameters of every searched network.
     o["batch_size"] = hp.Int("batch_size", 5, 30, step=5)
     o["learning_rate"] = hp.Float("learning_rate", 1e-5, 0.1, sampling="log")
-    o["epochs"] = hp.Int("epochs", 4, 20)
+    low, high = epoch_bounds(args.epochs if args is not None else EPOCHS_HIGH)
+    o["epochs"] = hp.Int("epochs", low, high)
     o["learning_decay"] = hp.Float("learning_decay", 0.7, 1.0)
     o["momentum"] = hp.Float("momentum", 0.5, 0.9)
     o["alpha_w"] = hp.Float("alpha_w", 1e-10, 1e-2, sampling="log")
@@ -82,27 +89,26 @@ def declare(hp: kt.HyperParameters, network: str) -> dict[str, Any]:
     return o
 
 
-class WieserHyperModel(kt.HyperModel):
-    """Trains ``network`` on one fold's training part and scores its 20 % validation part (§3.3)."""
+def declare_for(network: str):
+    """``Search.declare`` of one network."""
+    return lambda hp, args: declare(hp, network, args)
 
-    def __init__(self, network: str, samples: Samples, fold: FoldRows, settings: dict[str, Any],
-                 seed: int = 0) -> None:
-        super().__init__(name=f"wieser2018-{network}")
-        self.network, self.samples, self.fold, self.settings, self.seed = network, samples, fold, settings, seed
-        self.stats = functional_stats(samples, fold.train)
 
-    def build(self, hp: kt.HyperParameters):
-        cfg = network_config(self.network, self.settings, declare(hp, self.network))
-        steps = math.ceil(len(self.fold.train) / cfg.training.batch_size)
-        return compile_for(build_network(cfg, self.samples), cfg.training, steps, "faithful", self.seed)
+def search_split(session, data: dict[str, Any]):
+    """The first fold (Ses03-F): its training part trains, its 20 % validation part scores (§3.3)."""
+    return data["folds"][0]
 
-    def fit(self, hp: kt.HyperParameters, model, *args, **kwargs) -> dict[str, float]:
-        x = network_inputs(self.network, self.samples, self.fold.train, self.stats)
-        y = {d: self.samples.labels(d)[self.fold.train] for d in DIMENSIONS}
-        epochs = min(hp.get("epochs"), kwargs.get("epochs") or hp.get("epochs"))
-        model.fit(x, y, batch_size=hp.get("batch_size"), epochs=epochs, verbose=0,
-                  callbacks=[c for c in kwargs.get("callbacks", []) if not hasattr(c, "filepath")])
-        net = getattr(model, "net", model)
-        pred = predict_classes(net, self.network, self.samples, self.fold.val, self.stats)
-        scores = [war(self.samples.labels(d)[self.fold.val], pred[d]) for d in DIMENSIONS]
-        return {OBJECTIVE.name: float(np.mean(scores))}
+
+def train_and_score(session, data: dict[str, Any], target: str, config: dict[str, Any], split) -> dict[str, float]:
+    """One search trial: the protocol's own training of ``target`` (faithful schedule) on ``split.train``, scored
+    by the mean WAR of both dimensions on ``split.val``."""
+    from reproductions.wieser2018.protocol import fit_network, predict_classes
+
+    samples = data["samples"]
+    if len(split.val) == 0:
+        raise ValueError(f"fold {split.name} has no validation part to score a search trial on")
+    unit = ("search", target, split.name)
+    net, stats, _ = fit_network(session, samples, target, "faithful", config, split.train, session.seed, unit)
+    pred = predict_classes(net, target, samples, split.val, stats)
+    scores = [war(samples.labels(d)[split.val], pred[d]) for d in DIMENSIONS]
+    return {OBJECTIVE.name: float(np.mean(scores))}

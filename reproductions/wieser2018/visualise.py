@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import logging
 from typing import Any
 
 import numpy as np
 
-from reproductions.wieser2018.activation_maximisation import ActivationMaximiser, neuron_score_model
+from reproductions.wieser2018.activation_maximisation import (
+    ActivationMaximiser,
+    dbfs_to_rms,
+    neuron_score_model,
+)
 from reproductions.wieser2018.data import Samples
-from reproductions.wieser2018.hyperparameters import DIMENSIONS, N_CLASSES, SAMPLE_RATE
+from reproductions.wieser2018.hyperparameters import DIMENSIONS, N_CLASSES, SALIENCY_SPEAKER, SAMPLE_RATE
 from reproductions.wieser2018.networks import build_network, network_config
-from reproductions.wieser2018.protocol import FoldRows, train_network, weights_path
+from reproductions.wieser2018.plots import plot_fig4, plot_fig5
+from reproductions.wieser2018.protocol import COLUMN, fit_network, weights_path
 from reproductions.wieser2018.saliency import guided_logits_model, saliency_correlations, saliency_maps
 from reproductions.wieser2018.signal_characteristics import characteristics
 
+log = logging.getLogger(__name__)
 
-def trained_elor(samples: Samples, fold: FoldRows, args, overrides: dict[str, Any] | None):
+
+def trained_elor(session, samples: Samples, fold):
     """The faithful ELoR of this fold (run 0) from its saved weights, retrained if they are missing."""
-    path = weights_path(Path(args.out), fold.name, 0)
+    config = session.config("ELoR", {})
+    path = weights_path(session.out, fold.name, 0)
     if not path.is_file():
-        net, _ = train_network("ELoR", "faithful", samples, fold, args.settings, args.epochs, args.seed,
-                               overrides, args.verbose)
+        net, _, _ = fit_network(session, samples, "ELoR", "faithful", config, fold.train, session.seed,
+                                ("ELoR", "faithful", fold.name, 0, "visualisation"))
         return net
-    net = build_network(network_config("ELoR", args.settings, overrides), samples)
+    net = build_network(network_config("ELoR", session.settings, config), samples)
     net.load_weights(path)
     return net
 
@@ -34,10 +42,10 @@ def unpadded_lengths(waves: np.ndarray) -> np.ndarray:
     return np.where(nz.any(axis=1), waves.shape[1] - np.argmax(nz[:, ::-1], axis=1), waves.shape[1])
 
 
-def visualisations(samples: Samples, fold: FoldRows, args, overrides: dict[str, Any] | None) -> dict[str, Any]:
+def visualisations(session, samples: Samples, fold) -> dict[str, Any]:
     """Everything §4.2 reports, as a ledger payload (arrays + JSON-able numbers)."""
-    s = args.settings
-    net = trained_elor(samples, fold, args, overrides)
+    s = session.settings
+    net = trained_elor(session, samples, fold)
     rows = fold.test[: s["saliency_samples"]] if s["saliency_samples"] else fold.test
     waves = samples.waveforms[rows]
     maps = saliency_maps(guided_logits_model(net), waves)
@@ -47,11 +55,11 @@ def visualisations(samples: Samples, fold: FoldRows, args, overrides: dict[str, 
                                **{f"example_{d}": maps[d][example] for d in DIMENSIONS}}
     table6: dict[str, dict[str, float]] = {}
     for d in DIMENSIONS:
-        ascent = ActivationMaximiser(neuron_score_model(net, d), waves.shape[1], s["am_learning_rate"],
-                                     s["am_lambda"])
+        ascent = ActivationMaximiser(neuron_score_model(net, d), waves.shape[1], s["am_lambda"],
+                                     dbfs_to_rms(s["am_level_dbfs"]))
         signals, gains = [], []
         for c in range(N_CLASSES):
-            x, hist = ascent.run(c, s["am_steps"], s["am_init_std"], args.seed + c)
+            x, hist = ascent.run(c, s["am_steps"], s["am_init_std"], session.seed + c)
             signals.append(x)
             gains.append(hist[-1] - hist[0])
             table6[f"{d.capitalize()} {c}"] = characteristics(x, SAMPLE_RATE)
@@ -59,3 +67,33 @@ def visualisations(samples: Samples, fold: FoldRows, args, overrides: dict[str, 
         payload[f"am_gain_{d}"] = np.array(gains)
     payload["table6"] = table6
     return payload
+
+
+def section42(session, data: dict[str, Any]):
+    """§4.2.1 correlations, Table 6 characteristics and the Fig. 4 / Fig. 5 plots."""
+    from common.engine import Row
+
+    samples, folds = data["samples"], data["folds"]
+    fold = next((f for f in folds if SALIENCY_SPEAKER in f.name), folds[0])
+    vis = session.ledger.unit(("visualisation", fold.name), lambda: visualisations(session, samples, fold))
+    hp = session.hp_source("ELoR")
+    corr, note = vis["correlations"], f"ELoR of test fold {fold.name}, {int(vis['n_saliency'])} samples"
+    for d in DIMENSIONS:
+        yield Row("§4.2.1", COLUMN[d], "r(|x|; saliency)", "pearson", corr[d], note=note, hp_source=hp)
+    yield Row("§4.2.1", "Arousal vs valence", "r(saliency maps)", "pearson", corr["arousal_vs_valence"], note=note,
+              hp_source=hp)
+    level = session.settings["am_level_dbfs"]
+    for column, chars in vis["table6"].items():
+        for row, value in chars.items():
+            extra = f"; bounded by the ascent's {level} dBFS budget" if row == "Loudness (dBFS)" else ""
+            yield Row("Table 6", row, column, "value", value, note=f"generalised input, ELoR of fold {fold.name}{extra}",
+                      hp_source=hp)
+    session.save_figure(plot_fig4(vis["example_wave"], vis["example_arousal"],
+                                  f"Guided-backprop saliency (arousal), fold {fold.name}"),
+                        "fig4_saliency_arousal.png", dpi=110)
+    session.save_figure(plot_fig5({d: vis[f"am_{d}"] for d in DIMENSIONS},
+                                  f"Generalised inputs by activation maximisation, ELoR of fold {fold.name}"),
+                        "fig5_generalised_inputs.png", dpi=100)
+    for d in DIMENSIONS:
+        gains = ", ".join(f"{g:+.3g}" for g in np.asarray(vis[f"am_gain_{d}"])[:N_CLASSES])
+        log.info("activation maximisation %s: score gain per label %s", d, gains)

@@ -15,7 +15,11 @@ def _cell(df, table, row, column, metric):
 
 def test_published_cells():
     df = pd.read_csv(CSV)
-    assert list(df.columns) == ["table", "row", "column", "metric", "value", "unit", "note"]
+    assert list(df.columns) == ["table", "row", "column", "metric", "value", "unit", "note", "kind", "abs_tol"]
+    assert set(df.kind) == {"value"}   # every cell is a printed point value (no "> X" or best-of-sweep cells)
+    zero = df[(df.table == "Table 6") & (df.value == 0)]
+    assert len(zero) == 7 and zero.abs_tol.notna().all()   # 0 kHz / 0 ms cells: tolerance at the print resolution
+    assert df[df.value != 0].abs_tol.isna().all()
     assert len(df[df.table == "Table 5"]) == 6 * 4 and len(df[df.table == "Table 6"]) == 7 * 10
     assert _cell(df, "Table 5", "ELoR net", "Arousal", "WAR") == 0.524
     assert _cell(df, "Table 5", "ELoR net", "Valence", "UAR") == 0.300

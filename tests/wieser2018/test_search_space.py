@@ -1,29 +1,52 @@
-"""The paper's published choices (Tables 1-3 + the Fig. 2/3 assumptions) lie inside the keras-tuner spaces."""
+"""One search per network: a tuned point reaches its own network only; the epoch range agrees with the cap."""
 
-import numpy as np
-import pandas as pd
+import keras_tuner as kt
 import pytest
 
-from common.tuning import assert_point_in_space
-from reproductions.wieser2018.data import Samples
-from reproductions.wieser2018.protocol import FoldRows
-from reproductions.wieser2018.search_space import PUBLISHED_POINT, PUBLISHED_POINTS, WieserHyperModel
+from common.engine.runner import parse
+from common.engine.session import Session
+from common.tuning import config_of
+from reproductions.wieser2018.networks import network_config
+from reproductions.wieser2018.paper import wieser2018
+from reproductions.wieser2018.search_space import EPOCHS_HIGH, PUBLISHED_POINTS, declare, epoch_bounds
 
 
-def _tiny_samples(n=12):
-    rng = np.random.default_rng(0)
-    table = pd.DataFrame({"id": [f"u{i}" for i in range(n)], "speaker": ["S1"] * n,
-                          "arousal": rng.integers(0, 5, n), "valence": rng.integers(0, 5, n)})
-    return Samples(table, rng.normal(0, .1, (n, 800)).astype("float32"),
-                   rng.normal(size=(n, 40, 26)).astype("float32"), rng.normal(size=(n, 20)).astype("float32"),
-                   "IS10", {})
+def test_one_search_per_network():
+    assert set(wieser2018.searches) == {"ELoR", "LoM", "FTR"}
+    for target, search in wieser2018.searches.items():
+        assert search.published == PUBLISHED_POINTS[target] and search.published["network"] == target
+    assert wieser2018.searches["ELoR"].trials["paper"] == 70 and wieser2018.searches["LoM"].trials["paper"] == 150
 
 
-@pytest.mark.parametrize("network", ["ELoR", "LoM", "FTR"])
-def test_published_point_in_space(network):
-    samples = _tiny_samples()
-    fold = FoldRows("S1", np.arange(8), np.arange(8, 12), np.arange(8, 12))
-    assert_point_in_space(WieserHyperModel(network, samples, fold, {}), PUBLISHED_POINTS[network])
-    assert PUBLISHED_POINT == PUBLISHED_POINTS["ELoR"]
-    assert PUBLISHED_POINTS["ELoR"]["learning_rate"] == 0.006 and PUBLISHED_POINTS["LoM"]["batch_size"] == 5
-    assert PUBLISHED_POINTS["FTR"]["alpha_w"] == 3.4e-8
+def test_an_elor_point_leaves_lom_untouched(tmp_path):
+    """Before, one shared override dict gave LoM the ELoR search's pools (2/10/10), shrinking its 599 frames."""
+    args = parse(wieser2018, ["--profile", "paper", "--out", str(tmp_path)])
+    elor_point = {**PUBLISHED_POINTS["ELoR"], "pool_1": 10, "pool_2": 10, "pool_3": 10, "filters_1": 16}
+    tuned = {"ELoR": config_of(lambda hp: declare(hp, "ELoR", args), elor_point)}
+    session = Session(wieser2018, args, None, {}, None, None, tuned, {"ELoR": "tuning:x"})
+    lom = network_config("LoM", args.settings, session.config("LoM", {}))
+    assert lom == network_config("LoM", args.settings, {})
+    assert lom.cnn.pool_sizes == (2, 2, 2) and lom.training.batch_size == 5
+    elor = network_config("ELoR", args.settings, session.config("ELoR", {}))
+    assert elor.cnn.pool_sizes == (10, 10, 10) and elor.cnn.filters[0] == 16
+    for other in ("FTR", "ELoR + FTR"):
+        assert session.config(other, {}) == {}
+        assert session.hp_source(other) == "paper"
+
+
+@pytest.mark.parametrize("cap", [1, 2, 9, 16, 20, 40])
+def test_searched_epochs_never_exceed_the_cap(cap):
+    """Before, epochs were searched over 4-20 while training stopped at the profile's 16: points above 16 were
+    different points of the space trained identically."""
+    args = parse(wieser2018, ["--profile", "paper", "--epochs", str(cap)])
+    hp = kt.HyperParameters()
+    declare(hp, "FTR", args)
+    epochs = next(h for h in hp.space if h.name == "epochs")
+    assert epochs.max_value == min(cap, EPOCHS_HIGH) and epochs.min_value <= epochs.max_value
+    assert epoch_bounds(cap) == (epochs.min_value, epochs.max_value)
+
+
+def test_paper_profile_cap_covers_the_space_and_tables_1_to_3():
+    args = parse(wieser2018, ["--profile", "paper"])
+    assert args.epochs == EPOCHS_HIGH
+    assert all(PUBLISHED_POINTS[n]["epochs"] <= args.epochs for n in PUBLISHED_POINTS)

@@ -1,23 +1,28 @@
-"""Guided backpropagation (§2.3.2) and activation maximisation (Eq. 4) on tiny networks."""
+"""Guided backpropagation (§2.3.2) and activation maximisation (Eq. 4) on tiny networks (any Keras backend)."""
 
 import keras
 import numpy as np
-import tensorflow as tf
+from keras import ops
 
-from reproductions.wieser2018.activation_maximisation import ActivationMaximiser, neuron_score_model
+from reproductions.wieser2018.activation_maximisation import (
+    TABLE6_MEAN_LOUDNESS_DBFS,
+    ActivationMaximiser,
+    dbfs_to_rms,
+    neuron_score_model,
+)
+from reproductions.wieser2018.gradients import input_gradient
 from reproductions.wieser2018.hyperparameters import CNNHP, MLPHP
 from reproductions.wieser2018.models import build_elor
 from reproductions.wieser2018.saliency import guided_logits_model, guided_relu, saliency_maps
 
 
 def test_guided_relu_passes_only_positive_gradients_where_input_positive():
-    x = tf.constant([-1.0, 2.0, 3.0, -4.0, 5.0])
-    dy = tf.constant([1.0, -1.0, 2.0, 3.0, 0.5])
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        y = guided_relu(x)
-    np.testing.assert_allclose(y.numpy(), [0, 2, 3, 0, 5])
-    np.testing.assert_allclose(tape.gradient(y, x, output_gradients=dy).numpy(), [0, 0, 2, 0, 0.5])
+    x = np.array([-1.0, 2.0, 3.0, -4.0, 5.0], dtype="float32")
+    dy = np.array([1.0, -1.0, 2.0, 3.0, 0.5], dtype="float32")
+    np.testing.assert_allclose(ops.convert_to_numpy(guided_relu(ops.convert_to_tensor(x))), [0, 2, 3, 0, 5])
+    # d sum(dy * relu(x)) / dx: the upstream gradient is dy
+    _, grad = input_gradient(lambda t: ops.sum(guided_relu(t) * dy))(x)
+    np.testing.assert_allclose(grad, [0, 0, 2, 0, 0.5])
 
 
 def _tiny_net(seed=0):
@@ -52,10 +57,29 @@ def test_guided_saliency_matches_hand_computation_on_tiny_network():
     assert isinstance(net.get_layer("cnn_relu1"), keras.layers.ReLU)
 
 
-def test_activation_maximisation_increases_target_score():
+def _ascent(steps_net_seed=0):
+    keras.utils.set_random_seed(steps_net_seed)
     net = build_elor(1e-9, window=400, cnn=CNNHP((4, 4, 4), (5, 5, 5), (2, 2, 2)), mlp=MLPHP((8, 8), 0.5))
-    ascent = ActivationMaximiser(neuron_score_model(net, "valence"), 400, learning_rate=1e-2, l2_lambda=1e-3)
+    return ActivationMaximiser(neuron_score_model(net, "valence"), 400, l2_lambda=1e-3,
+                               level_rms=dbfs_to_rms(TABLE6_MEAN_LOUDNESS_DBFS))
+
+
+def test_activation_maximisation_increases_target_score():
+    ascent = _ascent()
     for neuron in (0, 3):
-        x, hist = ascent.run(neuron, steps=25, init_std=1e-3, seed=0)
-        assert x.shape == (400,) and np.abs(x).max() <= 1.0
-        assert hist[-1] > hist[0] + 1e-3
+        x, hist = ascent.run(neuron, steps=25, init_std=1e-5, seed=0)
+        assert x.shape == (400,) and np.abs(x).max() <= 1.0 and len(hist) == 26
+        assert hist[-1] > hist[0]
+
+
+def test_ascent_scale_is_set_by_the_level_not_by_the_number_of_steps():
+    """Table 6 scale: the ascent moves x by at most the level's RMS (-56.8 dBFS) whether it runs 10 or 200 steps;
+    the old rule (a fixed 1e-3 RMS per step) reached -30 dBFS after 30 steps and kept growing with the steps."""
+    ascent, init = _ascent(), 1e-5
+    level = dbfs_to_rms(TABLE6_MEAN_LOUDNESS_DBFS)
+    for steps in (10, 200):
+        x, _ = ascent.run(2, steps=steps, init_std=init, seed=1)
+        rms = float(np.sqrt(np.mean(x ** 2)))
+        assert rms <= level + 2 * init
+        assert 20 * np.log10(rms) > TABLE6_MEAN_LOUDNESS_DBFS - 12   # it did move towards the level
+        assert np.abs(x).max() < 0.05                                   # Table 6 peaks: 0.006-0.02

@@ -1,0 +1,78 @@
+"""Wieser et al. (2018) as a ``common.engine.Paper``: profiles, data preparation, Table 5, §4.2 and the searches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from common.cli import Profile
+from common.engine import Experiment, Paper, Search, Session
+from reproductions.wieser2018.activation_maximisation import TABLE6_MEAN_LOUDNESS_DBFS
+from reproductions.wieser2018.benchmark import benchmark
+from reproductions.wieser2018.data import build_samples, ftr_feature_set
+from reproductions.wieser2018.hyperparameters import SAMPLE_RATE, TUNING_EVALUATIONS
+from reproductions.wieser2018.protocol import fold_indices, speaker_folds, table5
+from reproductions.wieser2018.search_space import (
+    OBJECTIVE,
+    PUBLISHED_POINTS,
+    TUNABLE_NETWORKS,
+    declare_for,
+    search_split,
+    train_and_score,
+)
+from reproductions.wieser2018.visualise import section42
+
+AM = {"am_lambda": 1e-2, "am_init_std": 1e-5, "am_level_dbfs": TABLE6_MEAN_LOUDNESS_DBFS}
+PROFILES = {
+    # Reduced so every experiment runs on the twin in minutes on 2 CPU cores: 1 s windows (0.5 s last-slice rule),
+    # 8 filters per conv layer, ELoR kernels 20/10/10, 32/16-unit heads, 2 of the 10 speaker folds, 2 epochs
+    # (cap), 30 ascent steps, 8 saliency samples.
+    "smoke": Profile(runs=1, epochs=2, settings={
+        "window_seconds": 1.0, "elor_filters": 8, "elor_kernel_sizes": [20, 10, 10], "lom_filters": 8,
+        "hidden_units": [32, 16], "folds": 2, "validation_by": "window",
+        "joint_variant": ["ELoR"], "saliency_samples": 8, "am_steps": 30, **AM}),
+    # The paper's protocol: 6 s windows (§2.1.2), Fig. 2/3 sizes (assumed, hyperparameters.py), all 10 speaker
+    # folds (§3.2), each network's own epochs from Tables 1-4 (all <= the cap 20, the top of the searched epoch
+    # range), one run (the paper reports single numbers), saliency on every Ses03-F sample (§4.2.1).
+    "paper": Profile(runs=1, epochs=20, settings={
+        "window_seconds": 6.0, "elor_filters": None, "elor_kernel_sizes": None, "lom_filters": None,
+        "hidden_units": None, "folds": None, "validation_by": "window",
+        "joint_variant": ["ELoR"], "saliency_samples": None, "am_steps": 500, **AM}),
+}
+SPLIT = "leave-one-speaker-out, 20 % random validation (§3.2, §3.3)"
+
+
+def prepare(session: Session) -> dict[str, Any]:
+    """Samples of §3.2 (windows, MFCCs, functionals) and the speaker folds over sample ids."""
+    s = session.settings
+    window = int(round(s["window_seconds"] * SAMPLE_RATE))
+    samples = build_samples(session.corpus, window, window // 2, ftr_feature_set())
+    folds = speaker_folds(samples, session.seed, s["folds"], s["validation_by"])
+    session.write_folds(folds, "folds.csv")
+    by = s["validation_by"]
+    split = SPLIT if by == "window" else SPLIT.replace("random validation", "random validation by utterance")
+    return {"samples": samples, "folds": fold_indices(samples, folds), "split": split}
+
+
+wieser2018 = Paper(
+    name="wieser2018",
+    title="Wieser et al. (2018): Understanding auditory representations of emotional expressions with neural "
+          "networks",
+    citation="Wieser, I., Barros, P., Heinrich, S., & Wermter, S. (2018). Understanding auditory representations "
+             "of emotional expressions with neural networks. Neural Computing and Applications.",
+    corpora=("iemocap",),
+    profiles=PROFILES,
+    split=SPLIT,
+    prepare=prepare,
+    experiments=(Experiment("Table 5", table5), Experiment("§4.2 / Table 6", section42)),
+    searches={n: Search(n, declare_for(n), OBJECTIVE, search_split, PUBLISHED_POINTS[n], tuner="bayesian",
+                        trials={"smoke": 3, "paper": TUNING_EVALUATIONS[n.lower()]}, source="§3.3")
+              for n in TUNABLE_NETWORKS},
+    train_and_score=train_and_score,
+    benchmark=benchmark,
+    strategies=("default",),
+    description="raw-waveform CNN (ELoR) vs LoM/FTR/ELoR+FTR on IEMOCAP E-2 ratings, with guided-backprop "
+                "saliency and activation maximisation",
+    test_argv=("--profile", "smoke", "--epochs", "1", "--set", "folds=1", "--set", "joint_variant=[]",
+               "--set", "saliency_samples=2", "--set", "am_steps=3"),
+)
+PAPER = wieser2018
