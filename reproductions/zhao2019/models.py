@@ -40,6 +40,7 @@ class TrainConfig:
     batch_size: int = 32
     kernel_penalty: float = 1e-4
     activity_penalty: float = 1e-6
+    bn_momentum: float = 0.99
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -49,13 +50,13 @@ def _l2(value: float) -> keras.regularizers.Regularizer | None:
     return keras.regularizers.L2(value) if value > 0 else None
 
 
-def _lflb(x, rank: int, index: int, filters: int, kernel, pool, kernel_penalty: float):
+def _lflb(x, rank: int, index: int, filters: int, kernel, pool, kernel_penalty: float, bn_momentum: float = 0.99):
     """One local feature learning block (§3.1.1, Fig. 3, Eq. 3): conv -> BN -> ELU -> max-pool."""
     conv = layers.Conv1D if rank == 1 else layers.Conv2D
     pooling = layers.MaxPooling1D if rank == 1 else layers.MaxPooling2D
     x = conv(filters, kernel, strides=1, padding="same", kernel_regularizer=_l2(kernel_penalty),
              name=f"{rank}C{index}")(x)
-    x = layers.BatchNormalization(name=f"{rank}BN{index}")(x)
+    x = layers.BatchNormalization(momentum=bn_momentum, name=f"{rank}BN{index}")(x)
     x = layers.ELU(name=f"{rank}ELU{index}")(x)
     return pooling(pool_size=pool, strides=pool, name=f"{rank}P{index}")(x)
 
@@ -82,7 +83,7 @@ def build_cnn_lstm_1d(n_classes: int, clip_samples: int = CLIP_SAMPLES,
     inputs = keras.Input((clip_samples, 1), name="audio_clip")
     x = inputs
     for i, (filters, pool) in enumerate(zip(FILTERS, POOLS_1D, strict=True), start=1):
-        x = _lflb(x, 1, i, filters, KERNEL_1D, pool, config.kernel_penalty)
+        x = _lflb(x, 1, i, filters, KERNEL_1D, pool, config.kernel_penalty, config.bn_momentum)
     model = keras.Model(inputs, _head(x, 1, n_classes, config), name="cnn_lstm_1d")
     return compile_model(model, config)
 
@@ -98,7 +99,7 @@ def build_cnn_lstm_2d(n_classes: int, n_mels: int = N_MELS, n_frames: int = N_FR
     inputs = keras.Input((n_mels, n_frames, 1), name="log_mel_spectrogram")
     x = inputs
     for i, (filters, pool) in enumerate(zip(FILTERS, pools, strict=True), start=1):
-        x = _lflb(x, 2, i, filters, KERNEL_2D, pool, config.kernel_penalty)
+        x = _lflb(x, 2, i, filters, KERNEL_2D, pool, config.kernel_penalty, config.bn_momentum)
     height, width, channels = x.shape[1:]
     if height < 1 or width < 1:
         raise ValueError(f"a {n_mels} x {n_frames} input leaves an empty {height} x {width} map after pools {pools}")

@@ -7,21 +7,33 @@ train, 2 test, over all 5 disjoint test pairs. Model selection (§4.1, Figs. 9�
   patience 8), and the validation set is the test set (Table 9 calls Table 7(b)'s validation accuracy the
   "test accuracy"). Evaluation is on every utterance of the corpus: the class totals behind Tables 3–6 are the
   whole corpus (e.g. 127 anger utterances of EmoDB), so training utterances are counted too.
-* ``clean``: the validation set is carved out of the training data (a held-out training speaker for the
-  speaker-independent protocol, 20 % of the training utterances for the speaker-dependent one), and only the
-  test utterances are evaluated.
+* ``clean``: the validation set is carved out of the training data and only the test utterances are
+  evaluated. Speaker-independent: a held-out training speaker (EmoDB) or a whole held-out training session
+  (IEMOCAP, where dialogue partners share a session and each other's crosstalk); speaker-dependent: 20 % of
+  the training utterances.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from common.splits import Fold, carve_validation, leave_one_session_out, random_split, speaker_pairs_holdout
-from common.training import get_strategy, set_seed, standard_callbacks
+from common.errors import ConfigError
+from common.splits import (
+    Fold,
+    assert_speaker_disjoint,
+    carve_validation,
+    leave_one_session_out,
+    random_split,
+    speaker_pairs_holdout,
+)
+from common.training import set_seed, standard_callbacks
+from common.training.curves import curves
 from reproductions.zhao2019.models import TrainConfig, build_network
 
 PROTOCOLS = ("speaker-dependent", "speaker-independent")  # §4.1, §4.2
@@ -31,7 +43,7 @@ TEST_SPEAKERS = 2  # §4.2: "the data of other two subjects are chosen as the te
 PATIENCE = 8  # §4.1: early stopping on validation accuracy, "patience is set to eight"
 MONITOR = "val_accuracy"  # §4.1: "validation accuracy is monitored"
 CLEAN_VAL_FRACTION = 0.2  # ours (clean mode, speaker-dependent): 20 % of the training utterances validate
-CLEAN_VAL_SPEAKER_FRACTION = 1 / 8  # ours (clean mode, speaker-independent): 1 of the 8 training speakers
+CLEAN_VAL_SPEAKER_FRACTION = 1 / 8  # ours (clean mode, speaker-independent EmoDB): 1 of the 8 training speakers
 
 
 @dataclass(frozen=True)
@@ -67,14 +79,36 @@ def protocol_folds(table: pd.DataFrame, corpus: str, protocol: str, seed: int, r
     return speaker_pairs_holdout(table, n_test=TEST_SPEAKERS, seed=seed)
 
 
-def _indices(ids: list[str], position: Mapping[str, int]) -> np.ndarray:
-    return np.sort(np.array([position[i] for i in ids], dtype=np.int64))
+def carve_session(fold: Fold, table: pd.DataFrame, seed: int) -> Fold:
+    """Move one seeded whole session of ``fold.train`` into ``fold.val`` (IEMOCAP clean validation).
+
+    Carving one speaker would leave that speaker's dialogue partner, whose crosstalk carries the validation
+    speaker's voice, in training; a whole session keeps both partners out.
+    """
+    session = dict(zip(table["id"].astype(str), table["session"].astype(str), strict=True))
+    sessions = sorted({session[i] for i in fold.train})
+    if len(sessions) < 2:
+        raise ConfigError(f"fold {fold.name}: {len(sessions)} training session(s); at least 2 are needed to carve "
+                          "a validation session")
+    held = sessions[int(np.random.default_rng(seed).integers(len(sessions)))]
+    out = Fold(fold.name, [i for i in fold.train if session[i] != held],
+               list(fold.val) + [i for i in fold.train if session[i] == held], list(fold.test))
+    assert_speaker_disjoint(out, table)
+    return out
 
 
-def protocol_units(table: pd.DataFrame, folds: list[Fold], protocol: str, selection: str, seed: int,
+def clean_fold(fold: Fold, table: pd.DataFrame, corpus: str, protocol: str, seed: int) -> Fold:
+    """The clean-mode fold: validation carved from the training side only (see the module docstring)."""
+    if protocol == "speaker-dependent":
+        return carve_validation(fold, table, frac=CLEAN_VAL_FRACTION, seed=seed)
+    if corpus == "iemocap":
+        return carve_session(fold, table, seed)
+    return carve_validation(fold, table, frac=CLEAN_VAL_SPEAKER_FRACTION, seed=seed, by_speaker=True)
+
+
+def protocol_units(table: pd.DataFrame, corpus: str, folds: list[Fold], protocol: str, selection: str, seed: int,
                    runs: int, max_folds: int | None = None) -> list[Unit]:
     """Every (fold, run) unit of one protocol and selection mode, with the clean validation carved out."""
-    position = {uid: i for i, uid in enumerate(table["id"])}
     if protocol == "speaker-dependent":
         pairs = [(folds[r], r) for r in range(runs)]
     else:
@@ -82,39 +116,49 @@ def protocol_units(table: pd.DataFrame, folds: list[Fold], protocol: str, select
     units = []
     for fold, run in pairs:
         if selection == "clean":
-            by_speaker = protocol == "speaker-independent"
-            frac = CLEAN_VAL_SPEAKER_FRACTION if by_speaker else CLEAN_VAL_FRACTION
-            fold = carve_validation(fold, table, frac=frac, seed=seed + run, by_speaker=by_speaker)
-            val = _indices(fold.val, position)
-        else:
-            val = _indices(fold.test, position)
-        units.append(Unit(protocol, selection, fold, run, _indices(fold.train, position), val,
-                          _indices(fold.test, position)))
+            fold = clean_fold(fold, table, corpus, protocol, seed + run)
+        idx = fold.indices(table)
+        train, test = np.sort(idx.train), np.sort(idx.test)
+        val = np.sort(idx.val) if selection == "clean" else test
+        units.append(Unit(protocol, selection, fold, run, train, val, test))
     return units
 
 
 def standardise(x: np.ndarray, train: np.ndarray) -> np.ndarray:
     """Scale inputs by the mean and standard deviation of the training utterances (ours; §3.5 is silent)."""
     mean, std = float(x[train].mean()), float(x[train].std())
-    return (x - mean) / max(std, 1e-8)
+    return ((x - mean) / max(std, 1e-8)).astype(np.float32)
 
 
-def train_unit(unit: Unit, network: str, x: np.ndarray, y: np.ndarray, n_classes: int, config: TrainConfig,
-               epochs: int, seed: int, strategy: str = "default", patience: int = PATIENCE,
-               verbose: int = 0) -> dict:
+Budget = Callable[[int, int], tuple[dict[str, Any], list]]
+
+
+def fit_unit(unit: Unit, network: str, x: np.ndarray, y: np.ndarray, n_classes: int, config: TrainConfig,
+             epochs: int, seed: int, budget: Budget | None = None, scope: Any = None, patience: int = PATIENCE,
+             verbose: int = 0) -> dict[str, Any]:
     """Train one model with early stopping on validation accuracy (§4.1) and predict every utterance.
 
-    Returns the ledger payload: ``y_pred`` for all utterances, the best validation accuracy (Table 7(b)),
-    the epoch it was reached at (Figs. 9–10) and the validation-accuracy curve.
+    ``budget(epochs, steps_per_epoch) -> (fit kwargs, callbacks)`` is ``Session.fit_budget`` for the unit
+    (``--rehearse`` shortens the fit); ``scope`` the ``--strategy`` scope the model is built in.
+    Returns the ledger payload: ``y_pred`` for all utterances, the best validation accuracy (Table 7(b)), the
+    epoch it was reached at, the per-epoch curves (``curve:*``, Figs. 9–10) and the training accuracy of the
+    kept model in inference mode (``train_accuracy_inference``: far below ``fit``'s training accuracy when the
+    batch-normalisation moving statistics lag behind the weights).
     """
+    import contextlib
+
     set_seed(seed)
     x = standardise(x, unit.train)[..., None]
-    with get_strategy(strategy).scope():
+    steps = math.ceil(len(unit.train) / config.batch_size)
+    fit_kwargs, extra = budget(epochs, steps) if budget is not None else ({"epochs": int(epochs)}, [])
+    with scope if scope is not None else contextlib.nullcontext():
         model = build_network(network, n_classes, x.shape[1:-1], config)
     history = model.fit(x[unit.train], y[unit.train], validation_data=(x[unit.val], y[unit.val]),
-                        batch_size=config.batch_size, epochs=epochs, verbose=verbose,
-                        callbacks=standard_callbacks(MONITOR, "max", patience, restore_best=True))
+                        batch_size=config.batch_size, verbose=verbose, **fit_kwargs,
+                        callbacks=[*extra, *standard_callbacks(MONITOR, "max", patience, restore_best=True)])
     curve = np.asarray(history.history[MONITOR], dtype=float)
-    y_pred = model.predict(x, batch_size=config.batch_size, verbose=0).argmax(axis=1)
-    return {"y_pred": y_pred.astype(np.int64), "val_curve": curve, "val_accuracy": float(curve.max()),
-            "best_epoch": int(curve.argmax()) + 1, "epochs_run": int(curve.size)}
+    y_pred = model.predict(x, batch_size=config.batch_size, verbose=0).argmax(axis=1).astype(np.int64)
+    return {"y_pred": y_pred, "val_accuracy": float(curve.max()), "best_epoch": int(curve.argmax()) + 1,
+            "epochs_run": int(curve.size), "train_accuracy_inference": float(np.mean(y_pred[unit.train] ==
+                                                                                     y[unit.train])),
+            **curves(history)}

@@ -1,16 +1,16 @@
-"""Tables 3–9 of Zhao et al. (2019) from the trained units: records, paper-style tables and confusion plots."""
+"""Tables 3–9 and Figs. 9–10 of Zhao et al. (2019) from the trained units: rows, paper-style tables, plots."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from common.atomic import atomic_savefig, atomic_write_text
-from common.metrics import confusion_percent, weighted_accuracy
-from common.results import ResultsStore
+from common.atomic import atomic_write_text
+from common.engine import Evidence, Row
+from common.metrics import confusion_percent, unweighted_accuracy, weighted_accuracy
+from common.training.curves import read_curves
 
 # Tables 3–6: one table per corpus x protocol (§4.1–§4.2).
 CONFUSION_TABLES = {("emodb", "speaker-dependent"): "Table 3", ("iemocap", "speaker-dependent"): "Table 4",
@@ -18,13 +18,13 @@ CONFUSION_TABLES = {("emodb", "speaker-dependent"): "Table 3", ("iemocap", "spea
 INPUT_OF = {"1d": "audio", "2d": "logmel", "2d-timeseq": "logmel"}
 SUBTABLE = {"audio": "audio clips", "logmel": "log-mel spectrograms"}  # the two halves of Tables 3–6
 TABLE7_COLUMN = {"audio": "Audio Clip", "logmel": "Log-mel Spectrogram"}  # Table 7 columns
-PROTOCOL_ROW = {"speaker-dependent": "speaker-dependent", "speaker-independent": "speaker-independent"}
-# Tables 8–9: the paper's own row (2D CNN LSTM) per protocol, and which of our metrics it quotes.
-COMPARISON = {"emodb": ("Table 8", {"speaker-dependent": ("Accuracy (speaker-dep)", "average_accuracy"),
-                                    "speaker-independent": ("Accuracy (speaker-indep)", "average_accuracy")}),
-              "iemocap": ("Table 9", {"speaker-dependent": ("Accuracy (speaker-dep)", "average_accuracy"),
-                                      "speaker-independent": ("Test Accuracy (speaker-indep)",
-                                                              "validation_accuracy")})}
+# Tables 8–9: the paper's own row (2D CNN LSTM) per protocol, and which of our metrics it quotes (faithful).
+COMPARISON = {"emodb": ("Table 8", {"speaker-dependent": ("Accuracy (speaker-dep)", "average"),
+                                    "speaker-independent": ("Accuracy (speaker-indep)", "average")}),
+              "iemocap": ("Table 9", {"speaker-dependent": ("Accuracy (speaker-dep)", "average"),
+                                      "speaker-independent": ("Test Accuracy (speaker-indep)", "validation")})}
+# The unweighted-accuracy cells beside each weighted one (not in the paper; IEMOCAP's classes are unbalanced).
+UA_COLUMN = "Unweighted average accuracy"
 
 
 @dataclass
@@ -34,10 +34,18 @@ class Experiment:
     network: str
     protocol: str
     selection: str
-    accuracy: list[float]  # % per run, on the evaluated utterances (Table 7(a) "average accuracy")
-    validation_accuracy: list[float]  # % per run, best validation accuracy averaged over folds (Table 7(b))
-    confusion: list[np.ndarray]  # row-normalised % per run (Tables 3–6)
-    best_epochs: list[int]
+    accuracy: list[float] = field(default_factory=list)  # % per run on the evaluated utterances (Table 7(a))
+    ua: list[float] = field(default_factory=list)  # % per run, unweighted accuracy on the same utterances
+    validation_accuracy: list[float] = field(default_factory=list)  # % per run, mean best val acc (Table 7(b))
+    validation_ua: list[float] = field(default_factory=list)  # % per run, UA of the kept model on validation
+    test_accuracy: list[float] = field(default_factory=list)  # % per run, on the test utterances only
+    test_ua: list[float] = field(default_factory=list)
+    confusion: list[np.ndarray] = field(default_factory=list)  # row-normalised % per run (Tables 3–6)
+    best_epochs: list[int] = field(default_factory=list)
+    # per run: the evaluated items (Evidence of the Tables 3–7(a) cells) and the test items (Table 9, clean)
+    evaluated: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
+    tested: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
+    curves: list[tuple[str, dict[str, np.ndarray]]] = field(default_factory=list)  # (unit label, curve set)
 
     @property
     def variant(self) -> str:
@@ -45,56 +53,85 @@ class Experiment:
         return self.selection if self.network != "2d-timeseq" else f"timeseq-{self.selection}"
 
 
+def _pool(parts: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))  # type: ignore[return-value]
+
+
 def summarise(network: str, protocol: str, selection: str, units: Sequence, payloads: Sequence[dict],
-              y: np.ndarray, n_classes: int) -> Experiment:
-    """Pool each run's folds: predictions on the evaluated utterances, mean best validation accuracy."""
-    runs = sorted({u.run for u in units})
-    exp = Experiment(network, protocol, selection, [], [], [], [])
+              y: np.ndarray, n_classes: int, groups: np.ndarray | None = None) -> Experiment:
+    """Pool each run's folds: predictions on the evaluated utterances, mean best validation accuracy.
+
+    ``groups`` is each utterance's unit of independence (speaker; IEMOCAP session) for the Evidence.
+    """
+    groups = np.asarray(groups if groups is not None else np.zeros(len(y)), dtype=str)
+    exp = Experiment(network, protocol, selection)
     labels = list(range(n_classes))
-    for r in runs:
+    for r in sorted({u.run for u in units}):
         mine = [(u, p) for u, p in zip(units, payloads, strict=True) if u.run == r]
-        y_true = np.concatenate([y[u.evaluated] for u, _ in mine])
-        y_pred = np.concatenate([np.asarray(p["y_pred"])[u.evaluated] for u, p in mine])
-        exp.accuracy.append(100 * weighted_accuracy(y_true, y_pred))
+        evaluated = _pool([(y[u.evaluated], np.asarray(p["y_pred"])[u.evaluated], groups[u.evaluated])
+                           for u, p in mine])
+        tested = _pool([(y[u.test], np.asarray(p["y_pred"])[u.test], groups[u.test]) for u, p in mine])
+        exp.evaluated.append(evaluated)
+        exp.tested.append(tested)
+        exp.accuracy.append(100 * weighted_accuracy(evaluated[0], evaluated[1]))
+        exp.ua.append(100 * unweighted_accuracy(evaluated[0], evaluated[1]))
+        exp.test_accuracy.append(100 * weighted_accuracy(tested[0], tested[1]))
+        exp.test_ua.append(100 * unweighted_accuracy(tested[0], tested[1]))
         exp.validation_accuracy.append(100 * float(np.mean([p["val_accuracy"] for _, p in mine])))
-        exp.confusion.append(confusion_percent(y_true, y_pred, labels))
+        exp.validation_ua.append(100 * float(np.mean([unweighted_accuracy(y[u.val], np.asarray(p["y_pred"])[u.val])
+                                                      for u, p in mine])))
+        exp.confusion.append(confusion_percent(evaluated[0], evaluated[1], labels))
         exp.best_epochs += [int(p["best_epoch"]) for _, p in mine]
+        exp.curves += [(f"{u.fold.name} run {u.run}", read_curves(p)) for u, p in mine]
     return exp
 
 
-def record(store: ResultsStore, corpus: str, corpus_name: str, exp: Experiment,
-           abbreviations: Sequence[str]) -> None:
-    """Write one experiment's cells of Tables 3–6, 7(a), 7(b) and 8/9 (keys as in published.csv)."""
+def _evidence(metric: str, parts: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> Evidence:
+    return Evidence(metric, y_true=[p[0] for p in parts], y_pred=[p[1] for p in parts],
+                    groups=[p[2] for p in parts], scale=100)
+
+
+def comparison_cell(corpus: str, exp: Experiment) -> tuple[str, str, list[float], list[float], list]:
+    """Table 8/9's "Our Work" cell of a 2D experiment: (table, column, accuracy, UA, evidence parts).
+
+    The paper quotes Table 7(a) for three cells and Table 7(b) (the validation accuracy on the test speakers)
+    for IEMOCAP's speaker-independent "Test Accuracy". ``faithful`` keeps that mapping; in ``clean`` the
+    validation speakers are training speakers, so the cell is the accuracy on the test speakers instead.
+    """
+    table, columns = COMPARISON[corpus]
+    column, source = columns[exp.protocol]
+    if source == "average":
+        return table, column, exp.accuracy, exp.ua, exp.evaluated
+    if exp.selection == "faithful":  # validation set = test set: the validation accuracy is the test accuracy
+        return table, column, exp.validation_accuracy, exp.validation_ua, exp.tested
+    return table, column, exp.test_accuracy, exp.test_ua, exp.tested
+
+
+def rows(corpus: str, corpus_name: str, exp: Experiment, abbreviations: Sequence[str],
+         hp_source: str) -> Iterator[Row]:
+    """One experiment's cells of Tables 3–6, 7(a), 7(b) and 8/9 (keys as in published.csv), UA beside WA."""
     kind = INPUT_OF[exp.network]
     table = CONFUSION_TABLES[(corpus, exp.protocol)]
     half = SUBTABLE[kind]
     where = "all utterances (train + test)" if exp.selection == "faithful" else "test utterances only"
     note = f"{exp.network} network; evaluated on {where}; best epochs {exp.best_epochs}"
-    split = exp.protocol
+    common = {"variant": exp.variant, "split": exp.protocol, "note": note, "hp_source": hp_source}
     stack = np.stack(exp.confusion)
     for i, true in enumerate(abbreviations):
         for j, pred in enumerate(abbreviations):
-            store.add(table, f"{half}: {true}", pred, "confusion", stack[:, i, j], exp.variant, split, note)
-    store.add(table, half, "Average accuracy", "accuracy", exp.accuracy, exp.variant, split, note)
-    row7 = f"{corpus_name} ({PROTOCOL_ROW[exp.protocol]})"
-    store.add("Table 7(a)", row7, TABLE7_COLUMN[kind], "average_accuracy", exp.accuracy, exp.variant, split, note)
-    store.add("Table 7(b)", row7, TABLE7_COLUMN[kind], "validation_accuracy", exp.validation_accuracy,
-              exp.variant, split, note)
+            yield Row(table, f"{half}: {true}", pred, "confusion", stack[:, i, j], **common)
+    wa, ua = _evidence("accuracy", exp.evaluated), _evidence("ua", exp.evaluated)
+    yield Row(table, half, "Average accuracy", "accuracy", exp.accuracy, evidence=wa, **common)
+    yield Row(table, half, UA_COLUMN, "ua", exp.ua, evidence=ua, **common)
+    row7 = f"{corpus_name} ({exp.protocol})"
+    yield Row("Table 7(a)", row7, TABLE7_COLUMN[kind], "average_accuracy", exp.accuracy, evidence=wa, **common)
+    yield Row("Table 7(a)", row7, TABLE7_COLUMN[kind], "ua", exp.ua, evidence=ua, **common)
+    yield Row("Table 7(b)", row7, TABLE7_COLUMN[kind], "validation_accuracy", exp.validation_accuracy, **common)
+    yield Row("Table 7(b)", row7, TABLE7_COLUMN[kind], "validation_ua", exp.validation_ua, **common)
     if kind == "logmel":
-        comparison, columns = COMPARISON[corpus]
-        column, metric = columns[exp.protocol]
-        values = exp.accuracy if metric == "average_accuracy" else exp.validation_accuracy
-        store.add(comparison, "Our Work", column, "accuracy", values, exp.variant, split, note)
-
-
-def _matrix_markdown(title: str, matrix: np.ndarray, abbreviations: Sequence[str],
-                     accuracies: Sequence[float]) -> list[str]:
-    lines = [f"{title} (accuracy %)", "", "| | " + " | ".join(abbreviations) + " |",
-             "|---" * (len(abbreviations) + 1) + "|"]
-    for i, name in enumerate(abbreviations):
-        cells = [f"**{v:.2f}**" if v == matrix[i].max() else f"{v:.2f}" for v in matrix[i]]
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    return lines + ["", f"Average accuracy = {_mean_std(accuracies)}", ""]
+        comparison, column, acc, unweighted, parts = comparison_cell(corpus, exp)
+        yield Row(comparison, "Our Work", column, "accuracy", acc, evidence=_evidence("accuracy", parts), **common)
+        yield Row(comparison, "Our Work", column, "ua", unweighted, evidence=_evidence("ua", parts), **common)
 
 
 def _mean_std(values: Sequence[float]) -> str:
@@ -104,7 +141,16 @@ def _mean_std(values: Sequence[float]) -> str:
     return f"{np.mean(values):.2f} ± {np.std(values, ddof=1):.2f} (n={len(values)})"
 
 
-def write_paper_tables(path: Path, corpus: str, corpus_name: str, data: str, experiments: Sequence[Experiment],
+def _matrix_markdown(title: str, matrix: np.ndarray, abbreviations: Sequence[str], exp: Experiment) -> list[str]:
+    lines = [f"{title} (accuracy %)", "", "| | " + " | ".join(abbreviations) + " |",
+             "|---" * (len(abbreviations) + 1) + "|"]
+    for i, name in enumerate(abbreviations):
+        cells = [f"**{v:.2f}**" if v == matrix[i].max() else f"{v:.2f}" for v in matrix[i]]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines + ["", f"Average accuracy = {_mean_std(exp.accuracy)}; unweighted = {_mean_std(exp.ua)}", ""]
+
+
+def write_paper_tables(path, corpus: str, corpus_name: str, data: str, experiments: Sequence[Experiment],
                        abbreviations: Sequence[str]) -> None:
     """Render the confusion matrices like Tables 3–6 and the accuracies like Table 7 (means over runs)."""
     lines = [f"# zhao2019 on {corpus_name}: Tables 3–7 as the paper prints them", "",
@@ -116,18 +162,17 @@ def write_paper_tables(path: Path, corpus: str, corpus_name: str, data: str, exp
     for exp in experiments:
         title = (f"## {CONFUSION_TABLES[(corpus, exp.protocol)]}, {exp.protocol}, {exp.network} network on "
                  f"{SUBTABLE[INPUT_OF[exp.network]]}, {exp.variant}")
-        lines += _matrix_markdown(title, np.mean(exp.confusion, axis=0), abbreviations, exp.accuracy)
+        lines += _matrix_markdown(title, np.mean(exp.confusion, axis=0), abbreviations, exp)
     lines += ["## Table 7 (mean ± std over runs, %)", "",
-              "| Protocol | Network | Variant | (a) average accuracy | (b) validation accuracy |",
-              "|---|---|---|---|---|"]
+              "| Protocol | Network | Variant | (a) average accuracy | (a) unweighted | (b) validation accuracy |",
+              "|---|---|---|---|---|---|"]
     for exp in experiments:
         lines.append(f"| {exp.protocol} | {exp.network} | {exp.variant} | {_mean_std(exp.accuracy)} | "
-                     f"{_mean_std(exp.validation_accuracy)} |")
+                     f"{_mean_std(exp.ua)} | {_mean_std(exp.validation_accuracy)} |")
     atomic_write_text(path, "\n".join(lines) + "\n")
 
 
-def plot_confusions(path: Path, corpus_name: str, data: str, experiments: Sequence[Experiment],
-                    abbreviations: Sequence[str]) -> None:
+def confusion_figure(corpus_name: str, data: str, experiments: Sequence[Experiment], abbreviations: Sequence[str]):
     """One heatmap per experiment (mean over runs), annotated in percent like Tables 3–6."""
     import matplotlib
 
@@ -136,8 +181,8 @@ def plot_confusions(path: Path, corpus_name: str, data: str, experiments: Sequen
 
     n = len(experiments)
     cols = min(4, n)
-    rows = -(-n // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.6 * cols, 3.6 * rows), squeeze=False)
+    nrows = -(-n // cols)
+    fig, axes = plt.subplots(nrows, cols, figsize=(3.6 * cols, 3.6 * nrows), squeeze=False)
     ticks = np.arange(len(abbreviations))
     for ax, exp in zip(axes.flat, experiments, strict=False):
         matrix = np.mean(exp.confusion, axis=0)
@@ -155,5 +200,36 @@ def plot_confusions(path: Path, corpus_name: str, data: str, experiments: Sequen
         ax.axis("off")
     fig.suptitle(f"zhao2019 confusion matrices (%), {corpus_name}, {data} data", fontsize=10)
     fig.tight_layout()
-    atomic_savefig(fig, path, dpi=110)
-    plt.close(fig)
+    return fig
+
+
+def curves_figure(corpus_name: str, network: str, protocol: str, experiments: Sequence[Experiment]):
+    """Figs. 9–10: per-epoch training and validation accuracy of every unit of one network and protocol,
+    one panel per selection mode; the kept (best validation) epoch of each unit is marked."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(experiments), figsize=(5.2 * len(experiments), 3.8), squeeze=False)
+    for ax, exp in zip(axes.flat, experiments, strict=True):
+        for k, (label, curve) in enumerate(exp.curves):
+            color = f"C{k % 10}"
+            val = np.asarray(curve.get("val_accuracy", []), dtype=float)
+            train = np.asarray(curve.get("accuracy", []), dtype=float)
+            epochs = np.arange(1, val.size + 1)
+            ax.plot(np.arange(1, train.size + 1), 100 * train, color=color, lw=1, ls="--")
+            ax.plot(epochs, 100 * val, color=color, lw=1.2, label=label)
+            if val.size:
+                best = int(np.argmax(val))
+                ax.annotate(f"({best + 1})", (best + 1, 100 * val[best]), fontsize=7, color=color)
+        ax.set_title(f"{exp.variant}: training (dashed) and validation accuracy", fontsize=8)
+        ax.set_xlabel("epoch", fontsize=8)
+        ax.set_ylabel("accuracy (%)", fontsize=8)
+        ax.set_ylim(0, 102)
+        if exp.curves and len(exp.curves) <= 10:
+            ax.legend(fontsize=6)
+    figure = "Fig. 9" if protocol == "speaker-dependent" else "Fig. 10"
+    fig.suptitle(f"zhao2019 {figure}: {network} network, {protocol}, {corpus_name}", fontsize=10)
+    fig.tight_layout()
+    return fig

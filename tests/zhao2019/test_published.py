@@ -73,3 +73,14 @@ def test_table7a_equals_the_confusion_averages(pub):
         for half, column in [("audio clips", "Audio Clip"), ("log-mel spectrograms", "Log-mel Spectrogram")]:
             assert _cell(pub, table, half, "Average accuracy", "accuracy") == _cell(
                 pub, "Table 7(a)", row, column, "average_accuracy")
+
+
+def test_cell_kinds_and_confusion_tolerance_of_one_utterance(pub):
+    """Every cell is a point value; confusion cells carry one utterance's share of the class as abs_tol."""
+    assert set(pub["kind"]) == {"value"}
+    conf = pub[pub.metric == "confusion"]
+    counts = {"Table 3": EMODB_COUNTS, "Table 5": EMODB_COUNTS, "Table 4": IEMOCAP_COUNTS, "Table 6": IEMOCAP_COUNTS}
+    for table, row, tol in conf[["table", "row", "abs_tol"]].itertuples(index=False):
+        assert float(tol) == pytest.approx(100 / counts[table][row.split(": ")[1]], abs=0.005)
+    rest = pub[pub.metric != "confusion"]
+    assert rest["abs_tol"].isna().all() or (rest["abs_tol"].astype(str).isin(["", "nan"])).all()

@@ -1,25 +1,54 @@
-"""A short training run on the EmoDB twin beats chance on held-out speakers (clean selection, §4.2 split)."""
+"""Training on the EmoDB twin: a short run beats chance on held-out speakers (clean selection, §4.2 split), keeps
+its per-epoch curves, and the undertraining warning fires for a learning rate far too high but not for a good one."""
+
+from types import SimpleNamespace
 
 import numpy as np
+import pytest
 
 from common.cache import FeatureCache
 from common.corpora import Corpus
+from common.engine import Session
+from common.training.curves import read_curves
 from reproductions.zhao2019.data import network_inputs, select_utterances
 from reproductions.zhao2019.models import TrainConfig
-from reproductions.zhao2019.protocol import protocol_folds, protocol_units, train_unit
+from reproductions.zhao2019.protocol import MONITOR, fit_unit, protocol_folds, protocol_units
 
 CLASSES = ["anger", "neutral", "sadness"]  # three classes keep the run short; chance is 1/3
 
 
-def test_1d_network_beats_chance_on_held_out_speakers(emodb_twin, tmp_path):
+@pytest.fixture(scope="module")
+def three_class(emodb_twin, tmp_path_factory):
     table = emodb_twin.table[emodb_twin.table["label"].isin(CLASSES)]
     sel = select_utterances(Corpus(table, emodb_twin.data, emodb_twin.root, emodb_twin.name))
-    x = network_inputs(sel, "audio", {"clip_samples": 4096}, FeatureCache(tmp_path))
+    x = network_inputs(sel, "audio", {"clip_samples": 4096}, FeatureCache(tmp_path_factory.mktemp("cache")))
     folds = protocol_folds(sel.table, "emodb", "speaker-independent", seed=0, runs=1)
-    (unit,) = protocol_units(sel.table, folds[:1], "speaker-independent", "clean", seed=0, runs=1)
-    payload = train_unit(unit, "1d", x, sel.y, len(sel.classes), TrainConfig(batch_size=16), epochs=4, seed=0)
+    (unit,) = protocol_units(sel.table, "emodb", folds[:1], "speaker-independent", "clean", seed=0, runs=1)
+    return sel, x, unit
+
+
+def _warnings(payload) -> list[str]:
+    fake = SimpleNamespace(warnings=[])
+    Session.check_training(fake, ("unit",), read_curves(payload), MONITOR, "max")
+    return fake.warnings
+
+
+def test_1d_network_beats_chance_on_held_out_speakers_and_keeps_its_curves(three_class):
+    sel, x, unit = three_class
+    payload = fit_unit(unit, "1d", x, sel.y, len(sel.classes), TrainConfig(batch_size=16), epochs=6, seed=0)
     accuracy = float(np.mean(payload["y_pred"][unit.test] == sel.y[unit.test]))
     assert len(unit.test) >= 10
     assert accuracy >= 0.6, accuracy  # chance: 1/3
-    assert 1 <= payload["best_epoch"] <= payload["epochs_run"] <= 4
-    assert payload["val_accuracy"] == payload["val_curve"].max()
+    curves = read_curves(payload)
+    assert set(curves) >= {"accuracy", "val_accuracy", "loss", "val_loss"}
+    assert 1 <= payload["best_epoch"] <= payload["epochs_run"] == curves["val_accuracy"].size <= 6
+    assert payload["val_accuracy"] == pytest.approx(float(curves["val_accuracy"].max()))
+    assert 0 <= payload["train_accuracy_inference"] <= 1
+    assert _warnings(payload) == []  # a learning rate that learns: no undertraining warning
+
+
+def test_undertraining_warning_fires_for_a_learning_rate_far_too_high(three_class):
+    sel, x, unit = three_class
+    config = TrainConfig(optimizer="sgd", learning_rate=50.0, batch_size=16)
+    payload = fit_unit(unit, "1d", x, sel.y, len(sel.classes), config, epochs=6, seed=0)
+    assert _warnings(payload), read_curves(payload)

@@ -1,0 +1,191 @@
+"""Zhao et al. (2019) on the engine: the 1D and 2D CNN LSTM networks of §3 on Berlin EmoDB and IEMOCAP.
+
+``prepare`` selects §3.5's utterances and draws the §4.1–§4.2 folds; one experiment per protocol trains every
+(network, selection mode, fold, run) unit and yields the cells of Tables 3–9; the last one writes the
+paper-style tables, the confusion plot and the Figs. 9–10 curves.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import fields
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from common.cache import FeatureCache
+from common.cli import Profile
+from common.engine import Experiment, Paper, Search, Session
+from common.errors import ConfigError
+from common.training import progress
+from common.training.curves import read_curves
+from reproductions.zhao2019.benchmark import benchmark
+from reproductions.zhao2019.data import CORPUS_NAMES, IEMOCAP_PAPER_COUNTS, network_inputs, select_utterances
+from reproductions.zhao2019.models import CLIP_SAMPLES, N_MELS, NETWORKS, TrainConfig
+from reproductions.zhao2019.protocol import MONITOR, PROTOCOLS, SELECTIONS, fit_unit, protocol_folds, protocol_units
+from reproductions.zhao2019.report import INPUT_OF, confusion_figure, curves_figure, rows, summarise, \
+    write_paper_tables
+from reproductions.zhao2019.search_space import OBJECTIVE, PUBLISHED_POINT, declare
+
+log = logging.getLogger("zhao2019")
+PAPER_SETTINGS = {
+    "clip_samples": CLIP_SAMPLES,  # §3.5: 8 s at 16 kHz
+    "n_fft": 2048,  # §3.5
+    "hop_length": 512,  # §3.5 -> 251 frames
+    "n_mels": N_MELS,  # §3.5
+    "networks": list(NETWORKS),  # §3.2, §3.3 and our time-pooling variant
+    "si_folds": 5,  # §4.2: 10 speakers -> 5 disjoint test pairs
+}
+PROFILES = {
+    # Smoke: 0.5 s clips (8,000 samples: 31 LSTM steps in the 1D network) and hop 62 (128 x 130 spectrograms,
+    # about the smallest input the faithful 2D pools accept), one speaker pair, 1 run, 2 epochs.
+    # Everything else is the paper's. The full shapes of Tables 1-2 are checked by tests/zhao2019/test_models.py.
+    "smoke": Profile(runs=1, epochs=2, settings={**PAPER_SETTINGS, "clip_samples": 8000, "hop_length": 62,
+                                                 "si_folds": 1}),
+    # Paper: runs and maximum epochs are not given (§4: "extensive experiments"); 5 runs, 100 epochs with
+    # early stopping (patience 8, §4.1) are ours.
+    "paper": Profile(runs=5, epochs=100, settings=PAPER_SETTINGS),
+}
+SPLIT = "speaker-dependent 80/20; speaker-independent 8/2 speakers (IEMOCAP: sessions)"
+
+
+def _networks(session: Session) -> list[str]:
+    networks = list(session.settings["networks"])
+    unknown = sorted(set(networks) - set(NETWORKS))
+    if unknown or not networks:
+        raise ConfigError(f"--set networks=...: must be a non-empty list among {list(NETWORKS)}; got {networks}")
+    return networks
+
+
+def prepare(session: Session) -> dict[str, Any]:
+    """§3.5's utterances and inputs of ``session.corpus``, and the §4.1–§4.2 folds (written under splits/)."""
+    networks = _networks(session)
+    corpus = session.corpus
+    selection = select_utterances(corpus)
+    log.info("%s (%s): %d utterances selected, per class %s", corpus.name, corpus.data, len(selection.table),
+             selection.table["label"].value_counts().to_dict())
+    if corpus.name == "iemocap":
+        log.info("§3.5 prototypical improvised counts for comparison: %s", IEMOCAP_PAPER_COUNTS)
+    table = selection.table
+    # the unit of independence of each utterance for the intervals: the IEMOCAP session (partners share one)
+    group_column = "session" if corpus.name == "iemocap" else "speaker"
+    folds = {}
+    for protocol in PROTOCOLS:
+        folds[protocol] = protocol_folds(table, corpus.name, protocol, session.seed, session.runs)
+        session.write_folds(folds[protocol], f"{corpus.name}-{corpus.data}-{protocol}.csv")
+    wanted = set(networks) | ({session.args.target} if session.args.tune and session.args.target else set())
+    wanted |= {s.target for s in zhao2019_searches().values()
+               if session.profile in s.in_profile and not session.args.no_search}
+    cache = FeatureCache()
+    inputs = {kind: network_inputs(selection, kind, session.settings, cache)
+              for kind in sorted({INPUT_OF[n] for n in wanted})}
+    return {"selection": selection, "networks": networks, "folds": folds, "inputs": inputs,
+            "groups": table[group_column].astype(str).to_numpy()}
+
+
+def train_config(session: Session, network: str) -> TrainConfig:
+    """The suite's default training configuration with the point of a search of ``network`` applied."""
+    chosen = session.config(network, TrainConfig().as_dict())
+    return TrainConfig(**{f.name: chosen[f.name] for f in fields(TrainConfig)})
+
+
+def _fit(session: Session, data: dict, network: str, config: TrainConfig, unit, key: tuple) -> dict[str, Any]:
+    sel = data["selection"]
+    return fit_unit(unit, network, data["inputs"][INPUT_OF[network]], sel.y, len(sel.classes), config,
+                    session.epochs, session.seed + unit.run, budget=partial(session.fit_budget, key),
+                    scope=session.scope(), verbose=session.verbose)
+
+
+def train_and_score(session: Session, data: dict, target: str, config: dict, split) -> dict[str, float]:
+    """The protocol's own training of ``target`` on the search unit ``split``: validation accuracy (§3.4).
+
+    Only the validation part is scored: the search never reads the unit's test speakers.
+    """
+    chosen = TrainConfig(**{f.name: config.get(f.name, getattr(TrainConfig(), f.name)) for f in fields(TrainConfig)})
+    payload = _fit(session, data, target, chosen, split, ("search", target, split.fold.name))
+    y = data["selection"].y
+    return {MONITOR: payload["val_accuracy"],
+            "val_ua": float(np.mean([np.mean(payload["y_pred"][split.val][y[split.val] == c] == c)
+                                     for c in np.unique(y[split.val])]))}
+
+
+def search_split(session: Session, data: dict):
+    """§3.4's "independent data set": the first speaker-independent fold in clean mode (validation = a held-out
+    training speaker, or training session for IEMOCAP)."""
+    table = data["selection"].table
+    (unit,) = protocol_units(table, session.corpus.name, data["folds"]["speaker-independent"][:1],
+                             "speaker-independent", "clean", session.seed, 1)
+    return unit
+
+
+def protocol_experiment(protocol: str, session: Session, data: dict):
+    """Every network x selection mode of ``protocol``: Tables 3–6, 7(a), 7(b) and the 8/9 rows."""
+    corpus = session.corpus.name
+    sel = data["selection"]
+    done = session.state.setdefault("experiments", [])
+    for network in data["networks"]:
+        config = train_config(session, network)
+        for selection_mode in SELECTIONS:
+            units = protocol_units(sel.table, corpus, data["folds"][protocol], protocol, selection_mode,
+                                   session.seed, session.runs, session.settings["si_folds"])
+            payloads = []
+            for u in progress(units, desc=f"{network} {protocol} {selection_mode}"):
+                key = (network, protocol, selection_mode, u.fold.name, u.run)
+                payload = session.ledger.unit(key, partial(_fit, session, data, network, config, u, key))
+                session.check_training(key, read_curves(payload), MONITOR, "max")
+                payloads.append(payload)
+            exp = summarise(network, protocol, selection_mode, units, payloads, sel.y, len(sel.classes),
+                            data["groups"])
+            done.append(exp)
+            yield from rows(corpus, CORPUS_NAMES[corpus], exp, sel.abbreviations, session.hp_source(network))
+
+
+def figures(session: Session, data: dict):
+    """The paper-style tables (markdown), the confusion heatmaps and Figs. 9–10 (training curves)."""
+    corpus = session.corpus.name
+    sel = data["selection"]
+    experiments = session.state.get("experiments", [])
+    stem = f"{corpus}-{session.data}-{session.profile}"
+    write_paper_tables(session.out / f"tables-{stem}.md", corpus, CORPUS_NAMES[corpus], session.data, experiments,
+                       sel.abbreviations)
+    session.save_figure(confusion_figure(CORPUS_NAMES[corpus], session.data, experiments, sel.abbreviations),
+                        f"confusion-{stem}.png")
+    for network in data["networks"]:
+        for protocol in PROTOCOLS:
+            mine = [e for e in experiments if e.network == network and e.protocol == protocol]
+            if mine:
+                session.save_figure(curves_figure(CORPUS_NAMES[corpus], network, protocol, mine),
+                                    f"curves-{stem}-{network}-{protocol}.png")
+    return ()
+
+
+def zhao2019_searches() -> dict[str, Search]:
+    """§3.4: one Bayesian search per network (and the corpus the run is on), part of ``--profile paper``."""
+    return {network: Search(network, declare, OBJECTIVE, search_split, PUBLISHED_POINT, tuner="bayesian",
+                            trials={"smoke": 3, "paper": 20}, source="§3.4", in_profile=("paper",))
+            for network in NETWORKS}
+
+
+PAPER = Paper(
+    name="zhao2019",
+    title="Zhao, Mao & Chen (2019): Speech emotion recognition using deep 1D & 2D CNN LSTM networks",
+    citation="Zhao, J., Mao, X., & Chen, L. (2019). Speech emotion recognition using deep 1D & 2D CNN LSTM "
+             "networks. Biomedical Signal Processing and Control, 47, 312-323.",
+    corpora=("emodb", "iemocap"),
+    profiles=PROFILES,
+    split=SPLIT,
+    prepare=prepare,
+    experiments=(Experiment("Speaker-dependent: Tables 3-4, 7, 8-9", partial(protocol_experiment, PROTOCOLS[0])),
+                 Experiment("Speaker-independent: Tables 5-6, 7, 8-9", partial(protocol_experiment, PROTOCOLS[1])),
+                 Experiment("Paper-style tables, confusion plot, Figs. 9-10", figures)),
+    searches=zhao2019_searches(),
+    train_and_score=train_and_score,
+    benchmark=benchmark,
+    strategies=("default", "mirrored"),
+    default_hp_source="suite-default",
+    description="1D CNN LSTM on raw audio, 2D CNN LSTM on log-mel spectrograms; Berlin EmoDB and IEMOCAP.",
+    test_argv=("--profile", "smoke", "--runs", "1", "--epochs", "1", "--set", 'networks=["1d"]',
+               "--set", "clip_samples=2048", "--set", "si_folds=1"),
+)
+zhao2019 = PAPER
