@@ -47,10 +47,10 @@ class FirstBatches(keras.utils.PyDataset):
 
 def noisy_pipeline(n_batches: int, reps: int, smoke: bool) -> list[Row]:
     """Steps/s of T-CLDNN training fed by ``MixedBatches`` against the same batches preloaded."""
-    from benchmarks.registry import HUANG_FILTERS
     from common.corpora import open_corpus
     from common.splits import subject_tvt
     from common.training import set_seed
+    from reproductions.huang2017.benchmark import FILTERS as HUANG_FILTERS
     from reproductions.huang2017.data import ConditionData, Partitioned
     from reproductions.huang2017.models import N_MELS, build_cldnn
     from reproductions.huang2017.protocol import TVT_RATIOS

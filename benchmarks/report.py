@@ -17,7 +17,7 @@ SECTIONS = {
     "pipeline": "4. Input pipeline: loader-fed steps/s against preloaded tensors",
     "features": "5. Features: real-time factor on one core, feature-cache hit against recomputation",
     "end-to-end": "6. End to end: run.py --profile smoke wall time",
-    "projection": "6b/7. Projected --profile paper training time (from item 1's seconds per epoch)",
+    "projection": "7. Before you rent a GPU: the paper profile projected from each paper's rehearsal",
 }
 
 

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks.registry import BY_NAME, KHORRAM_BLSTM, KHORRAM_CONV, KHORRAM_PAPER_EPOCH_S
+from benchmarks.registry import by_name
 from benchmarks.rows import Row
 from benchmarks.stats import Summary
 from common.paths import REPO_ROOT
@@ -67,7 +67,7 @@ def throughput(reps: int, smoke: bool, backends: list[str], jax_path: str | None
 def _throughput_rows(report: dict, smoke: bool) -> list[Row]:
     backend, rows = report["backend"], []
     for r in report["results"]:
-        spec = BY_NAME[r["name"]]
+        spec = by_name()[r["name"]]
         per_s = Summary.of([r["batch"] / t for t in r["step_s"]])
         shape = "x".join(map(str, r["shape"]))
         note = (f"input {shape}, batch {r['batch']} ({spec.batch_source}), {r['params']:,} params, "
@@ -85,12 +85,16 @@ def _throughput_rows(report: dict, smoke: bool) -> list[Row]:
 
 def epoch_seconds(report: dict) -> dict[str, list[float]]:
     """Per-repetition seconds per epoch of every model in a throughput report."""
-    return {r["name"]: [BY_NAME[r["name"]].corpus_size * t / r["batch"] for t in r["step_s"]]
+    return {r["name"]: [by_name()[r["name"]].corpus_size * t / r["batch"] for t in r["step_s"]]
             for r in report["results"]}
 
 
 def khorram_claim(report: dict) -> list[Row]:
     """Item 2: BLSTM / conv epoch-time ratio from interleaved repetitions, next to §6.2's 10 min / 13 s."""
+    from reproductions.khorram2017.benchmark import BLSTM as KHORRAM_BLSTM
+    from reproductions.khorram2017.benchmark import CONV as KHORRAM_CONV
+    from reproductions.khorram2017.benchmark import PAPER_EPOCH_S as KHORRAM_PAPER_EPOCH_S
+
     epochs = epoch_seconds(report)
     if KHORRAM_BLSTM not in epochs:
         return []

@@ -117,7 +117,7 @@ def run(backend: str, names: list[str], reps: int, smoke: bool) -> dict[str, Any
     """Build every model, warm it up, then time ``reps`` interleaved repetitions."""
     import keras
 
-    from benchmarks.registry import BY_NAME
+    from benchmarks.registry import by_name
 
     if backend == "tensorflow":
         from common.training import configure_threads
@@ -126,7 +126,7 @@ def run(backend: str, names: list[str], reps: int, smoke: bool) -> dict[str, Any
     benches, failed = [], []
     for name in names:
         try:
-            bench = Bench(BY_NAME[name], smoke, rng)
+            bench = Bench(by_name()[name], smoke, rng)
             bench.warm_up(smoke)
             benches.append(bench)
             print(f"[throughput {backend}] {name}: warm, {bench.steps} steps per rep", file=sys.stderr, flush=True)
@@ -150,9 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if os.environ.get("KERAS_BACKEND") != args.backend:
         raise SystemExit(f"set KERAS_BACKEND={args.backend} before starting this worker")
-    from benchmarks.registry import MODELS
+    from benchmarks.registry import models
 
-    names = [n for n in args.models.split(",") if n] or [m.name for m in MODELS]
+    names = [n for n in args.models.split(",") if n] or [m.name for m in models()]
     args.out.write_text(json.dumps(run(args.backend, names, args.reps, args.smoke), indent=1))
     return 0
 
