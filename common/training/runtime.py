@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import keras
-import tensorflow as tf
 
 from common.errors import ConfigError
 
@@ -13,21 +13,29 @@ _DETERMINISM_ON = False
 
 
 def set_seed(seed: int, deterministic: bool = True) -> None:
-    """Seed Python, NumPy, TensorFlow and Keras, and turn on TensorFlow op determinism once.
+    """Seed Python, NumPy and the Keras backend, and (on TensorFlow) turn on op determinism once.
 
-    ``PYTHONHASHSEED`` only affects interpreters started after this call (e.g. tuner workers).
+    JAX is deterministic for a given seed on CPU without a switch. ``PYTHONHASHSEED`` only affects interpreters
+    started after this call (e.g. tuner workers).
     """
     global _DETERMINISM_ON
     os.environ["PYTHONHASHSEED"] = str(seed)
     keras.utils.set_random_seed(seed)
-    if deterministic and not _DETERMINISM_ON:
+    if deterministic and not _DETERMINISM_ON and keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
         tf.config.experimental.enable_op_determinism()
         _DETERMINISM_ON = True
 
 
 def configure_threads(intra_op: int | None = None, inter_op: int = 1) -> None:
     """One inter-op thread and all cores intra-op: the steadiest CPU throughput measured for these
-    conv nets (shared/notes/environment.md). A no-op once TensorFlow's runtime has started."""
+    conv nets (shared/notes/environment.md). A no-op once TensorFlow's runtime has started, and on other
+    backends (JAX sizes its own CPU thread pool)."""
+    if keras.backend.backend() != "tensorflow":
+        return
+    import tensorflow as tf
+
     try:
         tf.config.threading.set_inter_op_parallelism_threads(inter_op)
         tf.config.threading.set_intra_op_parallelism_threads(intra_op or os.cpu_count() or 1)
@@ -38,11 +46,13 @@ def configure_threads(intra_op: int | None = None, inter_op: int = 1) -> None:
 STRATEGIES = ("default", "mirrored")
 
 
-def get_strategy(name: str = "default") -> tf.distribute.Strategy:
+def get_strategy(name: str = "default") -> Any:
     """``default``: one device. ``mirrored``: ``tf.distribute.MirroredStrategy`` over all local GPUs.
 
-    Build and compile models inside ``with get_strategy(args.strategy).scope():``.
+    Build and compile models inside ``with get_strategy(args.strategy).scope():`` (TensorFlow backend only).
     """
+    import tensorflow as tf
+
     if name == "default":
         return tf.distribute.get_strategy()
     if name == "mirrored":

@@ -2,6 +2,7 @@
 
 import keras
 import numpy as np
+import pytest
 
 from common.metrics import ConcordanceCorrelation, ccc, ccc_loss, ccc_pooled
 
@@ -55,3 +56,17 @@ def test_metric_sample_weight_masks_padded_frames():
     metric.update_state(y, p, sample_weight=mask)
     expected = ccc(np.concatenate([y[0], y[1, :12]]), np.concatenate([p[0], p[1, :12]]))
     assert np.isclose(float(metric.result()), expected, atol=1e-6)
+
+
+def test_pooled_ccc_stays_accurate_over_an_epoch_of_offset_frames() -> None:
+    """9 x 7,501 frames far from zero, batch by batch: the centred merge must match the NumPy value (also in
+    float32 on JAX, where float64 sums of squares would lose the variance)."""
+    from common.metrics import ccc_pooled
+
+    rng = np.random.default_rng(3)
+    truth = [50.0 + rng.normal(size=7501).astype("float32") for _ in range(9)]
+    preds = [t + 0.5 * rng.normal(size=t.size).astype("float32") for t in truth]
+    metric = ConcordanceCorrelation()
+    for t, p in zip(truth, preds, strict=True):
+        metric.update_state(t[None, :, None], p[None, :, None])
+    assert float(metric.result()) == pytest.approx(ccc_pooled(truth, preds), abs=2e-4)
