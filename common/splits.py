@@ -166,20 +166,23 @@ def random_kfold(df: pd.DataFrame, k: int = 10, seed: int = 0, stratify: str | N
             for j, (train, test) in enumerate(cv.split(np.zeros(len(df)), _strata(df, stratify)))]
 
 
-def carve_validation(fold: Fold, df: pd.DataFrame, frac: float = 0.2, seed: int = 0, by_speaker: bool = False) -> Fold:
-    """Move a seeded ``frac`` of ``fold.train`` into ``fold.val``: whole speakers when ``by_speaker`` (at least
-    one speaker carved and one left), otherwise utterances stratified by label where possible."""
+def carve_validation(fold: Fold, df: pd.DataFrame, frac: float = 0.2, seed: int = 0, by_speaker: bool = False,
+                     by: str | None = None) -> Fold:
+    """Move a seeded ``frac`` of ``fold.train`` into ``fold.val``: whole groups of column ``by`` (``"speaker"``,
+    or ``"session"`` for IEMOCAP, whose two speakers talk to each other; ``by_speaker=True`` is ``by="speaker"``),
+    at least one group carved and one left; otherwise utterances stratified by label where possible."""
+    by = by or ("speaker" if by_speaker else None)
     train = list(fold.train)
     sub = df.set_index(df["id"].astype(str)).loc[train]
     rng = np.random.default_rng(seed)
-    if by_speaker:
-        speakers = np.array(sorted(sub["speaker"].astype(str).unique()))
-        if len(speakers) < 2:
-            raise ConfigError(f"carve_validation: fold {fold.name} has {len(speakers)} training speaker(s); "
-                              "at least 2 are needed to carve validation speakers")
-        rng.shuffle(speakers)
-        n_val = min(max(1, int(round(frac * len(speakers)))), len(speakers) - 1)
-        held = sub["speaker"].astype(str).isin(speakers[:n_val]).to_numpy()
+    if by:
+        groups = np.array(sorted(sub[by].astype(str).unique()))
+        if len(groups) < 2:
+            raise ConfigError(f"carve_validation: fold {fold.name} has {len(groups)} training {by}(s); "
+                              f"at least 2 are needed to carve a validation {by}")
+        rng.shuffle(groups)
+        n_val = min(max(1, int(round(frac * len(groups)))), len(groups) - 1)
+        held = sub[by].astype(str).isin(groups[:n_val]).to_numpy()
     else:
         labels = sub["label"].astype(str).to_numpy() if "label" in sub else None
         strat = labels if labels is not None and min(np.unique(labels, return_counts=True)[1]) >= 2 else None
@@ -189,7 +192,7 @@ def carve_validation(fold: Fold, df: pd.DataFrame, frac: float = 0.2, seed: int 
     carved = [t for t, h in zip(train, held, strict=True) if h]
     kept = [t for t, h in zip(train, held, strict=True) if not h]
     out = Fold(fold.name, kept, list(fold.val) + carved, list(fold.test))
-    if by_speaker:
+    if by:
         assert_speaker_disjoint(out, df)
     return out
 

@@ -72,7 +72,7 @@ def ledger_config(paper: Paper, args: argparse.Namespace, corpora: dict[str, Cor
     """What a finished unit depends on: data, profile, epochs, seed, settings, tuned points and the code."""
     return {"paper": paper.name, "data": {n: c.data for n, c in corpora.items()},
             "roots": {n: str(c.root) for n, c in corpora.items()}, "profile": args.profile, "epochs": args.epochs,
-            "seed": args.seed, "settings": args.settings, "tuned": tuned,
+            "seed": args.seed, "settings": args.settings, "tuned": tuned, "no_search": args.no_search,
             "code": code_fingerprint([REPO_ROOT / "common", paper.folder])}
 
 
@@ -122,12 +122,13 @@ def tune(session: Session, data: Any, search: Search, name: str | None = None) -
     return name
 
 
-def profile_searches(session: Session, data: Any) -> None:
+def profile_searches(session: Session, data: Any) -> bool:
     """The searches this profile runs before the protocol (``Search.in_profile``), unless ``--no-search`` or
-    ``--from-tuning`` already set the target; each best point is applied to its own target only."""
+    ``--from-tuning`` already set the target; each best point is applied to its own target only. True if any ran."""
     from common.tuning import best_hyperparameters, config_of
 
     args = session.args
+    ran = False
     for search in session.paper.searches.values():
         if args.no_search or args.profile not in search.in_profile or search.target in session.tuned:
             continue
@@ -135,6 +136,8 @@ def profile_searches(session: Session, data: Any) -> None:
         values = best_hyperparameters(session.paper.name, name, session.out)
         session.tuned[search.target] = config_of(lambda hp, s=search: s.declare(hp, args), values)
         session.tuned_source[search.target] = f"search:{name}"
+        ran = True
+    return ran
 
 
 def write_warnings(session: Session, path: Path) -> None:
@@ -177,7 +180,9 @@ def run(paper: Paper, argv: list[str] | None = None) -> int:
     if args.tune:
         tune(session, data, paper.searches[args.target])
         return 0
-    profile_searches(session, data)
+    if profile_searches(session, data):  # the units now depend on the points the searches found
+        session.ledger = ledger = Ledger(out, ledger_config(paper, args, corpora, session.tuned),
+                                         fresh=args.fresh or args.rehearse)
     for experiment in paper.experiments:
         ledger.take_touched()
         rows = list(experiment.run(session, data) or ())

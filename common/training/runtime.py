@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any
 
@@ -46,10 +47,12 @@ def configure_threads(intra_op: int | None = None, inter_op: int = 1) -> None:
 STRATEGIES = ("default", "mirrored")
 
 
+@functools.cache
 def get_strategy(name: str = "default") -> Any:
     """``default``: one device. ``mirrored``: ``tf.distribute.MirroredStrategy`` over all local GPUs.
 
-    Build and compile models inside ``with get_strategy(args.strategy).scope():`` (TensorFlow backend only).
+    Build and compile models inside ``with get_strategy(args.strategy).scope():`` (TensorFlow backend only). One
+    strategy object per name and process: models built in one scope can be trained again in a later one.
     """
     import tensorflow as tf
 

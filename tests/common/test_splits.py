@@ -126,3 +126,14 @@ def test_splits_of_a_filtered_subset_keep_its_own_ids(table):
         for fold in folds:
             _check_partition(fold, subset)
             assert set(fold.train + fold.val + fold.test) <= set(subset["id"])
+
+
+def test_carve_validation_by_session_keeps_partners_together(iemocap_twin):
+    from common.splits import carve_validation, leave_one_session_out
+
+    df = iemocap_twin.table
+    fold = carve_validation(leave_one_session_out(df)[0], df, frac=0.25, seed=3, by="session")
+    by_id = df.set_index("id")
+    val_sessions = set(by_id.loc[fold.val, "session"])
+    assert val_sessions and not val_sessions & set(by_id.loc[fold.train, "session"])
+    assert set(by_id.loc[fold.val, "speaker"]) == set(df[df["session"].isin(val_sessions)]["speaker"])
