@@ -162,10 +162,13 @@ def evaluate(session: Session, data: Data, key: tuple, folds: list[FoldIndices],
             results: dict[str, RunResult] = {}
             for fold in folds:
                 unit = (*key, f"z{cfg.latent_dim}", kind, fold.name, f"run{run}")
-                payload = session.ledger.unit(unit, lambda kind=kind, cfg=cfg, fold=fold, seed=seed, unit=unit: run_unit(
-                    kind, data.seg, fold, targets, n_classes, cfg, seed, condition, n_conditions,
-                    marginal=kind == "cvae", groups=data.groups, budget=session.fit_budget, unit=unit,
-                    scope=session.scope))
+
+                def compute(kind=kind, cfg=cfg, fold=fold, seed=seed, unit=unit) -> dict[str, np.ndarray]:
+                    return run_unit(kind, data.seg, fold, targets, n_classes, cfg, seed, condition, n_conditions,
+                                    marginal=kind == "cvae", groups=data.groups, budget=session.fit_budget,
+                                    unit=unit, scope=session.scope)
+
+                payload = session.ledger.unit(unit, compute)
                 check_unit(session, unit, payload)
                 variants = sorted({k.split("__")[1] for k in payload if k.startswith("pred__")})
                 for variant in variants:

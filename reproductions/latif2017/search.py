@@ -15,7 +15,6 @@ import argparse
 from typing import Any
 
 import keras_tuner as kt
-import numpy as np
 
 from common.engine import Search, Session
 from common.metrics import unweighted_accuracy, weighted_accuracy
