@@ -179,7 +179,8 @@ def evaluate(session: Session, data: Data, key: tuple, folds: list[FoldIndices],
             seed = session.seed + run
             results: dict[str, RunResult] = {}
             for fold in folds:
-                unit = (*key, f"z{cfg.latent_dim}", kind, fold.name, f"run{run}")
+                # the LSTM size is in the key: a profile search sets it after the ledger's configuration is fixed
+                unit = (*key, f"z{cfg.latent_dim}", f"lstm{cfg.lstm_units}", kind, fold.name, f"run{run}")
 
                 def compute(kind=kind, cfg=cfg, fold=fold, seed=seed, unit=unit) -> dict[str, np.ndarray]:
                     return run_unit(kind, data.seg, fold, targets, n_classes, cfg, seed, condition, n_conditions,

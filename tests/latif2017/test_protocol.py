@@ -246,3 +246,12 @@ def test_every_fit_of_a_unit_goes_through_the_budget(twin):
                      (("u", "lstm", "faithful", "emotion"), 9, -(-len(index.train) // 4)),
                      (("u", "lstm", "marginal", "emotion"), 9, -(-len(index.train) // 4))]
     assert len(out["curve:ae:loss"]) == 1 and len(out["curve:lstm-marginal-emotion:val_loss"]) == 1
+
+
+def test_unit_keys_name_the_lstm_size_so_a_searched_size_never_reuses_a_default_unit(twin, calls, tmp_path):
+    _, table = twin
+    session = FakeSession(settings(folds=1, models=["ae", "vae"], subsets=["Improvised"]), tmp_path,
+                          tuned={TARGETS["vae"]: {"lstm_units": 256}})
+    list(protocol.table1(session, fake_data(table)))
+    assert [c["unit"] for c in calls] == [("categorical", "Improvised", "z128", "lstm32", "ae", "session1", "run0"),
+                                          ("categorical", "Improvised", "z128", "lstm256", "vae", "session1", "run0")]
