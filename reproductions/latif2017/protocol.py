@@ -8,6 +8,7 @@ validation part carved out of one, holds out whole sessions.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -119,6 +120,23 @@ def train_config(session: Session, kind: str, latent_dim: int | None = None,
                        lstm_units=int(config["lstm_units"]), verbose=session.verbose)
 
 
+#: one tf.distribute strategy per name and process: a pooled model (training.POOL) is re-initialised inside the
+#: scope it was built in, and ``Session.scope()`` makes a new strategy object on every call
+_STRATEGIES: dict[str, Any] = {}
+
+
+def model_scope(session: Session) -> Callable[[], contextlib.AbstractContextManager]:
+    """What builds and compiles the models: no scope, or the scope of the ``--strategy`` the user chose."""
+    name = session.args.strategy
+    if name == "default":
+        return contextlib.nullcontext
+    if name not in _STRATEGIES:
+        from common.training import get_strategy
+
+        _STRATEGIES[name] = get_strategy(name)
+    return _STRATEGIES[name].scope
+
+
 def check_unit(session: Session, key: tuple, payload: dict) -> None:
     """The undertraining check of every training a unit holds (autoencoder, each LSTM)."""
     by_training: dict[str, dict[str, np.ndarray]] = {}
@@ -161,11 +179,15 @@ def evaluate(session: Session, data: Data, key: tuple, folds: list[FoldIndices],
             seed = session.seed + run
             results: dict[str, RunResult] = {}
             for fold in folds:
-                unit = (*key, f"z{cfg.latent_dim}", kind, fold.name, f"run{run}")
-                payload = session.ledger.unit(unit, lambda kind=kind, cfg=cfg, fold=fold, seed=seed, unit=unit: run_unit(
-                    kind, data.seg, fold, targets, n_classes, cfg, seed, condition, n_conditions,
-                    marginal=kind == "cvae", groups=data.groups, budget=session.fit_budget, unit=unit,
-                    scope=session.scope))
+                # the LSTM size is in the key: a profile search sets it after the ledger's configuration is fixed
+                unit = (*key, f"z{cfg.latent_dim}", f"lstm{cfg.lstm_units}", kind, fold.name, f"run{run}")
+
+                def compute(kind=kind, cfg=cfg, fold=fold, seed=seed, unit=unit) -> dict[str, np.ndarray]:
+                    return run_unit(kind, data.seg, fold, targets, n_classes, cfg, seed, condition, n_conditions,
+                                    marginal=kind == "cvae", groups=data.groups, budget=session.fit_budget,
+                                    unit=unit, scope=model_scope(session))
+
+                payload = session.ledger.unit(unit, compute)
                 check_unit(session, unit, payload)
                 variants = sorted({k.split("__")[1] for k in payload if k.startswith("pred__")})
                 for variant in variants:

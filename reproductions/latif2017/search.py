@@ -15,7 +15,6 @@ import argparse
 from typing import Any
 
 import keras_tuner as kt
-import numpy as np
 
 from common.engine import Search, Session
 from common.metrics import unweighted_accuracy, weighted_accuracy
@@ -29,6 +28,7 @@ from reproductions.latif2017.protocol import (
     Data,
     carve_sessions,
     categorical_targets,
+    model_scope,
     train_config,
 )
 from reproductions.latif2017.training import classify, latent_features
@@ -68,10 +68,10 @@ def train_and_score(session: Session, data: Data, target: str, config: dict[str,
     if key not in memo:
         memo[key] = latent_features(kind, data.seg, fold, cfg, session.seed, labels, len(CLASSES),
                                     marginal=kind == "cvae", budget=session.fit_budget,
-                                    unit=("search", target, fold.name), scope=session.scope)[0]
+                                    unit=("search", target, fold.name), scope=model_scope(session))[0]
     latents = memo[key]["marginal" if kind == "cvae" else "faithful"]
     pred, _ = classify(latents, data.seg, fold, labels, len(CLASSES), cfg, session.seed, session.fit_budget,
-                       ("search", target, fold.name, f"lstm{cfg.lstm_units}"), session.scope)
+                       ("search", target, fold.name, f"lstm{cfg.lstm_units}"), model_scope(session))
     truth = labels[fold.test]
     return {"ua": 100 * unweighted_accuracy(truth, pred), "wa": 100 * weighted_accuracy(truth, pred)}
 

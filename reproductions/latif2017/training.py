@@ -115,6 +115,11 @@ class Standardiser:
         return ((x - self.mean) / self.std).astype(np.float32)
 
 
+def scope_key(scope: Scope) -> int:
+    """Pooled models are kept per distribution strategy (the object a ``strategy.scope`` is bound to)."""
+    return id(getattr(scope, "__self__", scope))
+
+
 def _ae_inputs(kind: str, x: np.ndarray, cond: np.ndarray | None) -> np.ndarray | list[np.ndarray]:
     return [x, cond] if kind == "cvae" else x
 
@@ -129,7 +134,7 @@ def train_autoencoder(kind: str, x_train: np.ndarray, x_val: np.ndarray, cfg: Tr
     """
     set_seed(seed)
     with scope():
-        model, encoder = POOL.get(("ae", kind, cfg.latent_dim, n_conditions),
+        model, encoder = POOL.get(("ae", kind, cfg.latent_dim, n_conditions, scope_key(scope)),
                                   lambda: build_autoencoder(kind, cfg.latent_dim, n_conditions, seed=seed))
     kw, cbs = budget(unit, cfg.ae_epochs, math.ceil(len(x_train) / cfg.ae_batch))
     callbacks = [*cbs, ReconstructionThreshold(), *standard_callbacks("val_reconstruction_mse", "min", AE_PATIENCE)]
@@ -169,7 +174,7 @@ def train_classifier(x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray
                      ) -> tuple[keras.Model, dict[str, np.ndarray]]:
     """Two-layer LSTM on utterance sequences with early stopping on validation loss (§4.3); model and curves."""
     set_seed(seed)
-    key = ("lstm", x_train.shape[-1], n_classes, cfg.lstm_units, cfg.hidden_units)
+    key = ("lstm", x_train.shape[-1], n_classes, cfg.lstm_units, cfg.hidden_units, scope_key(scope))
     with scope():
         (model,) = POOL.get(key, lambda: (build_classifier(x_train.shape[-1], n_classes, cfg.lstm_units,
                                                            cfg.hidden_units),))

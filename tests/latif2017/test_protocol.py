@@ -48,6 +48,7 @@ class FakeSession:
         self.checked: list[tuple] = []
         self.figures: list[str] = []
         self.ledger = SimpleNamespace(unit=lambda key, compute: compute())
+        self.args = SimpleNamespace(strategy="default")
 
     def config(self, target, default):
         return {**default, **self.tuned.get(target, {})}
@@ -221,3 +222,36 @@ def test_short_vae_lstm_run_beats_chance_and_keeps_its_curves(twin):
     assert 1 <= len(out["curve:ae:loss"]) <= 3 and len(out["curve:ae:val_reconstruction_mse"]) == len(
         out["curve:ae:loss"])
     assert 1 <= len(out["curve:lstm-faithful-emotion:val_loss"]) <= 8
+
+
+def test_every_fit_of_a_unit_goes_through_the_budget(twin):
+    corpus, table = twin
+    seg = corpus_segments(corpus)
+    df, y = categorical_table(table, "Scripted")
+    labels = np.full(len(table), -1)
+    labels[df.index.to_numpy()] = y
+    flat = df.reset_index(drop=True)
+    index = carve_sessions(leave_one_session_out(flat)[0], flat).indices(table)
+    asked = []
+
+    def budget(unit, epochs, steps_per_epoch):  # what --rehearse does: a few steps of one epoch
+        asked.append((unit, epochs, steps_per_epoch))
+        return {"epochs": 1, "steps_per_epoch": 1}, []
+
+    cfg = TrainConfig(ae_epochs=7, lstm_epochs=9, ae_batch=64, lstm_batch=4, lstm_units=8)
+    out = run_unit("cvae", seg, index, {"emotion": labels}, {"emotion": len(CLASSES)}, cfg, seed=0,
+                   condition=labels, n_conditions=len(CLASSES), marginal=True, budget=budget, unit=("u",))
+    n_train_segments = len(seg.rows(index.train))
+    assert asked == [(("u", "ae"), 7, -(-n_train_segments // 64)),
+                     (("u", "lstm", "faithful", "emotion"), 9, -(-len(index.train) // 4)),
+                     (("u", "lstm", "marginal", "emotion"), 9, -(-len(index.train) // 4))]
+    assert len(out["curve:ae:loss"]) == 1 and len(out["curve:lstm-marginal-emotion:val_loss"]) == 1
+
+
+def test_unit_keys_name_the_lstm_size_so_a_searched_size_never_reuses_a_default_unit(twin, calls, tmp_path):
+    _, table = twin
+    session = FakeSession(settings(folds=1, models=["ae", "vae"], subsets=["Improvised"]), tmp_path,
+                          tuned={TARGETS["vae"]: {"lstm_units": 256}})
+    list(protocol.table1(session, fake_data(table)))
+    assert [c["unit"] for c in calls] == [("categorical", "Improvised", "z128", "lstm32", "ae", "session1", "run0"),
+                                          ("categorical", "Improvised", "z128", "lstm256", "vae", "session1", "run0")]
