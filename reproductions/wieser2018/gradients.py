@@ -54,10 +54,13 @@ def input_gradient(fn: Callable[[Any], Any]) -> Callable[[np.ndarray], tuple[flo
 
 def head_step(net: keras.Model, loss_of: Callable[[dict, Any], Any], indices: list[int],
               optimizer: keras.optimizers.Optimizer) -> Callable[[Any, Any], float]:
-    """One optimizer step of ``net``'s trainable variables at ``indices`` on ``loss_of(outputs, trainable)``.
+    """One optimizer step of ``net``'s trainable variables at ``indices`` on ``loss_of(outputs, y, trainable)``.
 
-    ``loss_of(outputs, trainable_values)`` gets the network's outputs (training mode) and the values of all its
-    trainable variables (for the L2 term). The batch-norm statistics and dropout seeds advance as in ``fit``.
+    ``loss_of(outputs, y, trainable_values)`` gets the network's outputs (training mode), the labels and the values
+    of all its trainable variables (for the L2 term). ``optimizer`` must be built on exactly those variables, in
+    that order. The batch-norm statistics and dropout seeds advance as in ``fit``. TensorFlow: one
+    ``tf.function`` with a ``GradientTape``; JAX: one jitted ``value_and_grad`` of ``stateless_call`` followed by
+    the optimizer's ``stateless_apply``, whose results are written back into the variables.
     """
     variables = [net.trainable_variables[i] for i in indices]
     if backend() == "tensorflow":
@@ -79,14 +82,21 @@ def head_step(net: keras.Model, loss_of: Callable[[dict, Any], Any], indices: li
         out, new_non_trainable = net.stateless_call(trainable, non_trainable, x, training=True)
         return loss_of(out, y, trainable), new_non_trainable
 
-    grad_fn = jax.jit(jax.value_and_grad(loss_fn, has_aux=True))
+    def step_fn(trainable, non_trainable, optimizer_values, x, y):
+        (loss, new_non_trainable), grads = jax.value_and_grad(loss_fn, has_aux=True)(trainable, non_trainable, x, y)
+        updated, new_optimizer_values = optimizer.stateless_apply(
+            optimizer_values, [grads[i] for i in indices], [trainable[i] for i in indices])
+        return loss, new_non_trainable, updated, new_optimizer_values
+
+    jitted = jax.jit(step_fn)
 
     def step_jax(x, y) -> float:
-        trainable = [v.value for v in net.trainable_variables]
-        non_trainable = [v.value for v in net.non_trainable_variables]
-        (loss, new_non_trainable), grads = grad_fn(trainable, non_trainable, x, y)
-        for v, value in zip(net.non_trainable_variables, new_non_trainable, strict=True):
-            v.assign(value)
-        optimizer.apply_gradients(zip([grads[i] for i in indices], variables, strict=True))
+        loss, non_trainable, updated, optimizer_values = jitted(
+            [v.value for v in net.trainable_variables], [v.value for v in net.non_trainable_variables],
+            [v.value for v in optimizer.variables], x, y)
+        for group, values in ((net.non_trainable_variables, non_trainable), (variables, updated),
+                              (optimizer.variables, optimizer_values)):
+            for v, value in zip(group, values, strict=True):
+                v.assign(value)
         return float(loss)
     return step_jax

@@ -171,7 +171,11 @@ def table5(session, data: dict[str, Any]):
     samples, folds = data["samples"], data["folds"]
     yield Row("§3.2", "E-2", "samples", "count", len(samples.table),
               note=f"{samples.waveforms.shape[1]}-sample windows; dropped turns: {samples.dropped}")
-    experiments = [(n, "faithful") for n in NETWORKS] + [(n, "joint") for n in session.settings["joint_variant"]]
+    joint = session.settings["joint_variant"]
+    if not isinstance(joint, list) or not set(joint) <= set(NETWORKS):
+        raise ConfigError(f"--set joint_variant={joint!r}: expected a JSON list of networks from {list(NETWORKS)}, "
+                          'e.g. \'["ELoR"]\'')
+    experiments = [(n, "faithful") for n in NETWORKS] + [(n, "joint") for n in joint]
     units = [(n, s, f, r) for n, s in experiments for f in folds for r in range(session.runs)]
     done: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
     for network, schedule, fold, run in progress(units, "wieser2018 Table 5 units"):

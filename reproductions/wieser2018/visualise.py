@@ -86,8 +86,8 @@ def section42(session, data: dict[str, Any]):
     for column, chars in vis["table6"].items():
         for row, value in chars.items():
             extra = f"; bounded by the ascent's {level} dBFS budget" if row == "Loudness (dBFS)" else ""
-            yield Row("Table 6", row, column, "value", value, note=f"generalised input, ELoR of fold {fold.name}{extra}",
-                      hp_source=hp)
+            yield Row("Table 6", row, column, "value", value, hp_source=hp,
+                      note=f"generalised input, ELoR of fold {fold.name}{extra}")
     session.save_figure(plot_fig4(vis["example_wave"], vis["example_arousal"],
                                   f"Guided-backprop saliency (arousal), fold {fold.name}"),
                         "fig4_saliency_arousal.png", dpi=110)

@@ -24,8 +24,12 @@ def test_half_step_updates_only_its_head_and_the_shared_cnn():
     net, trainer, x, y = _setup()
     before = {g: _snapshot(net, g) for g in ("arousal", "valence", None)}
     assert before["arousal"] and before["valence"] and before[None]
+    moving = net.get_layer("cnn_bn1").moving_mean.numpy().copy()
     trainer.half_step(x, y, "arousal")
     after = {g: _snapshot(net, g) for g in ("arousal", "valence", None)}
+    assert int(trainer.head_optimizers["arousal"].iterations.numpy()) == 1    # each head keeps its own state
+    assert int(trainer.head_optimizers["valence"].iterations.numpy()) == 0
+    assert not np.array_equal(moving, net.get_layer("cnn_bn1").moving_mean.numpy())  # batch-norm stats advance
     assert all(np.array_equal(before["valence"][k], after["valence"][k]) for k in before["valence"])
     assert any(not np.array_equal(before["arousal"][k], after["arousal"][k]) for k in before["arousal"])
     assert any(not np.array_equal(before[None][k], after[None][k]) for k in before[None])
