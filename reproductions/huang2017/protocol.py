@@ -254,7 +254,8 @@ def fig2(session: Session, data: HuangData):
     h1 = [int(t["values"]["h1"]) for t in runs[0]]
     for c in CONDITIONS:
         for i, value in enumerate(h1):
-            yield Row("Fig. 2", f"h1={value}", c, "UA (validation)", [PCT * float(run[i][f"val_ua_{c}"]) for run in runs])
+            yield Row("Fig. 2", f"h1={value}", c, "UA (validation)",
+                      [PCT * float(run[i][f"val_ua_{c}"]) for run in runs])
         best = [max(run, key=lambda t: float(t[f"val_ua_{c}"])) for run in runs]
         yield Row("Fig. 2", "peak h1", c, "h1", [int(t["values"]["h1"]) for t in best])
         yield Row("§7.4", "S-CLDNN (log-Mels), h1 at the validation peak", c, "UA",
@@ -320,7 +321,8 @@ def table5(session: Session, data: HuangData):
             per_run = [run[name]["probe"] for run in t5]
             for module in ("Raw", *MODULES):
                 yield Row("Table 5", name, module, "UA", [PCT * float(p[module][variant][1]) for p in per_run],
-                          variant=variant, note="kernel " + ",".join(str(p[module][variant][0]) for p in per_run))
+                          variant=variant, hp_source=session.hp_source(name),
+                          note="kernel " + ",".join(str(p[module][variant][0]) for p in per_run))
             ua = {m: np.mean([PCT * float(p[m][variant][1]) for p in per_run]) for m in ("Raw", *MODULES)}
             for prev, module in zip(("Raw", *MODULES[:-1]), MODULES, strict=True):
                 gains[module].append(ua[module] - ua[prev])
@@ -334,4 +336,4 @@ def table5(session: Session, data: HuangData):
         for key in t5[0][name]["rho"]:
             label, module = key.split("|")
             yield Row(FIGURES[name], f"{name} {label}", module, "rho", [run[name]["rho"][key] for run in t5],
-                      note="Eqs. 15-17 on the clean training partition")
+                      hp_source=session.hp_source(name), note="Eqs. 15-17 on the clean training partition")
