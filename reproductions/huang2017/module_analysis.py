@@ -41,11 +41,12 @@ def representations(model, batches: MixedBatches) -> dict[str, np.ndarray]:
 
 
 def probe(reps: dict[str, dict[str, np.ndarray]], y: dict[str, np.ndarray], speakers: dict[str, list[str]]
-          ) -> dict[str, dict[str, tuple[str, float]]]:
+          ) -> dict[str, dict[str, dict]]:
     """Table 5: per representation, class-weighted SVMs on standardised vectors (as §6.1), TVT.
 
-    ``reps[split][module]``; returns {module: {variant: (kernel, test UA)}} for the four variants of
-    ``svm_baselines.VARIANTS`` (speaker or training-speaker normalisation x test- or validation-chosen kernel).
+    ``reps[split][module]``; returns {module: {variant: {"kernel", "ua" (test UA), "y_pred" (test)}}} for the
+    four variants of ``svm_baselines.VARIANTS`` (speaker or training-speaker normalisation x test- or
+    validation-chosen kernel).
     """
     splits = ("train", "val", "test")
     sizes = [len(y[s]) for s in splits]
@@ -56,7 +57,7 @@ def probe(reps: dict[str, dict[str, np.ndarray]], y: dict[str, np.ndarray], spea
     out = {}
     for module in reps["train"]:
         x = np.concatenate([reps[s][module] for s in splits])
-        out[module] = {v: (r["kernel"], r["ua"]) for v, r in tvt_svm(x, y_all, spk_all, part).items()}
+        out[module] = tvt_svm(x, y_all, spk_all, part)
     return out
 
 

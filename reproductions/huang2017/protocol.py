@@ -254,7 +254,8 @@ def fig2(session: Session, data: HuangData):
     h1 = [int(t["values"]["h1"]) for t in runs[0]]
     for c in CONDITIONS:
         for i, value in enumerate(h1):
-            yield Row("Fig. 2", f"h1={value}", c, "UA (validation)", [PCT * float(run[i][f"val_ua_{c}"]) for run in runs])
+            yield Row("Fig. 2", f"h1={value}", c, "UA (validation)",
+                      [PCT * float(run[i][f"val_ua_{c}"]) for run in runs])
         best = [max(run, key=lambda t: float(t[f"val_ua_{c}"])) for run in runs]
         yield Row("Fig. 2", "peak h1", c, "h1", [int(t["values"]["h1"]) for t in best])
         yield Row("§7.4", "S-CLDNN (log-Mels), h1 at the validation peak", c, "UA",
@@ -300,8 +301,14 @@ def module_unit(session: Session, data: HuangData, name: str, chosen: dict[str, 
         if not data.has_gender:
             title += " (no gender row: eNTERFACE'05 ships no gender labels)"
         session.save_figure(plot_views(views, title), f"{slug(fig)}_{slug(name)}.png", dpi=100)
-        return {"probe": {m: {v: list(r) for v, r in per.items()} for m, per in scores.items()},
-                "rho": {f"{lab}|{mod}": v["rho"] for (lab, mod), v in views.items()}}
+        payload: dict[str, Any] = {
+            "probe": {m: {v: [r["kernel"], r["ua"]] for v, r in per.items()} for m, per in scores.items()},
+            "rho": {f"{lab}|{mod}": v["rho"] for (lab, mod), v in views.items()},
+            "y_true:test": y["test"].astype(np.int64), "group:test": np.asarray(spk["test"], dtype=str)}
+        for module, per in scores.items():
+            for variant, r in per.items():
+                payload[f"y_pred:{module}:{variant}"] = np.asarray(r["y_pred"], dtype=np.int64)
+        return payload
 
     return session.ledger.unit(("table5", slug(name), run), compute)
 
@@ -320,7 +327,11 @@ def table5(session: Session, data: HuangData):
             per_run = [run[name]["probe"] for run in t5]
             for module in ("Raw", *MODULES):
                 yield Row("Table 5", name, module, "UA", [PCT * float(p[module][variant][1]) for p in per_run],
-                          variant=variant, note="kernel " + ",".join(str(p[module][variant][0]) for p in per_run))
+                          variant=variant, hp_source=session.hp_source(name),
+                          note="kernel " + ",".join(str(p[module][variant][0]) for p in per_run),
+                          evidence=Evidence("ua", [run[name]["y_true:test"] for run in t5],
+                                            [run[name][f"y_pred:{module}:{variant}"] for run in t5],
+                                            [run[name]["group:test"] for run in t5], scale=PCT))
             ua = {m: np.mean([PCT * float(p[m][variant][1]) for p in per_run]) for m in ("Raw", *MODULES)}
             for prev, module in zip(("Raw", *MODULES[:-1]), MODULES, strict=True):
                 gains[module].append(ua[module] - ua[prev])
@@ -334,4 +345,4 @@ def table5(session: Session, data: HuangData):
         for key in t5[0][name]["rho"]:
             label, module = key.split("|")
             yield Row(FIGURES[name], f"{name} {label}", module, "rho", [run[name]["rho"][key] for run in t5],
-                      note="Eqs. 15-17 on the clean training partition")
+                      hp_source=session.hp_source(name), note="Eqs. 15-17 on the clean training partition")

@@ -130,3 +130,18 @@ def test_gender_csv_reaches_the_run_and_a_bad_one_stops_it(tmp_path):
 def test_noise_factor_outside_unit_interval_is_refused(tmp_path, factor):
     with pytest.raises(ConfigError, match="noise-factor"):
         run(PAPER, ["--noise-factor", factor, "--out", str(tmp_path)])
+
+
+def test_table5_probe_reports_every_variant_with_its_test_predictions():
+    from common.metrics import unweighted_accuracy
+    from reproductions.huang2017.module_analysis import probe
+
+    rng = np.random.default_rng(4)
+    y = {s: np.tile(np.arange(3), n) for s, n in (("train", 8), ("val", 3), ("test", 4))}
+    spk = {s: [f"{s}{i % 2}" for i in range(len(y[s]))] for s in y}
+    reps = {s: {"Raw": rng.normal(size=(len(y[s]), 3)) + y[s][:, None]} for s in y}
+    out = probe(reps, y, spk)
+    assert set(out["Raw"]) == set(VARIANTS.values())
+    for r in out["Raw"].values():
+        assert len(r["y_pred"]) == len(y["test"])
+        assert r["ua"] == pytest.approx(unweighted_accuracy(y["test"], r["y_pred"]))

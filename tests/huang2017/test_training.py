@@ -1,0 +1,77 @@
+"""The one training function: curves, per-item test predictions with subjects, kept weights, the search's
+metrics, and the rehearsal budget (a few steps of the real number of steps per epoch)."""
+
+from argparse import Namespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from common.engine import Session
+from common.engine.rehearsal import Rehearsal
+from common.metrics import unweighted_accuracy
+from common.splits import Fold
+from common.training.curves import read_curves
+from reproductions.huang2017.data import ConditionData, Partitioned
+from reproductions.huang2017.paper import PAPER
+from reproductions.huang2017.training import METRICS, train, train_and_score
+
+
+class Bank:
+    def __init__(self, clips):
+        self.clips = clips
+
+    def get(self, noise_id):
+        return self.clips[noise_id]
+
+
+@pytest.fixture(scope="module")
+def cond():
+    rng = np.random.default_rng(0)
+    speakers = [f"subject {s}" for s in range(1, 7) for _ in range(4)]
+    ids = [f"u{i}" for i in range(len(speakers))]
+    labels = {u: i % 2 for i, u in enumerate(ids)}
+    waves = {u: (0.1 * rng.normal(size=4000) * (1 + labels[u])).astype(np.float32) for u in ids}
+    table = pd.DataFrame({"id": ids, "speaker": speakers, "label": [str(labels[u]) for u in ids],
+                          "gender": "unknown"}).set_index("id", drop=False)
+    fold = Fold("tvt", ids[:16], ids[16:20], ids[20:])
+    noise = Bank({"n0": rng.normal(size=8000).astype(np.float32), "n1": rng.normal(size=3000).astype(np.float32)})
+    part = Partitioned(table, waves, labels, dict(zip(ids, speakers, strict=True)), ["0", "1"], fold, noise,
+                       ["n0", "n1"])
+    return ConditionData.build(part, "MFCCs", 1 / 60, seed=0)
+
+
+def _session(rehearsal=None, epochs=2):
+    args = Namespace(strategy="default", epochs=epochs, verbose=0, seed=0, no_search=False, profile="smoke")
+    return Session(PAPER, args, None, {}, None, None, rehearsal=rehearsal)
+
+
+def test_train_payload_keeps_curves_predictions_subjects_and_weights(cond, tmp_path):
+    weights = tmp_path / "w" / "fixed.weights.h5"
+    payload = train(_session(), "LDNN (MFCCs)", cond, {}, 0, ("t", "ldnn"), weights)
+    curves = read_curves(payload)
+    assert len(curves["loss"]) == 2 and len(curves["val_ua_noisy"]) == 2 and len(curves["val_ua_clean"]) == 2
+    for c in ("noisy", "clean"):
+        batches = cond.test[c]
+        assert np.array_equal(payload[f"y_true:{c}"], batches.y)
+        assert len(payload[f"y_pred:{c}"]) == len(batches.plan)
+        assert payload[f"group:{c}"].dtype.kind == "U"
+        assert list(payload[f"group:{c}"]) == [cond.part.speakers[u] for u in batches.plan["utt"]]
+        assert payload[f"test_ua_{c}"] == pytest.approx(unweighted_accuracy(payload[f"y_true:{c}"],
+                                                                            payload[f"y_pred:{c}"]))
+    assert len(payload["y_true:noisy"]) == 2 * len(payload["y_true:clean"])  # clean copy + 1 noisy copy
+    assert weights.is_file() and payload["weights"] == str(weights)
+    assert payload["val_ua_noisy"] == pytest.approx(float(np.max(curves["val_ua_noisy"])))
+
+
+def test_train_and_score_reports_the_search_metrics(cond):
+    metrics = train_and_score(_session(epochs=1), None, "FST-CLDNN (MFCCs)", {"w1": 3, "w2": 2}, cond)
+    assert set(metrics) == set(METRICS) and all(0 <= v <= 1 for v in metrics.values())
+
+
+def test_rehearsal_cuts_training_to_a_few_timed_steps_of_the_real_epoch(cond):
+    rehearsal = Rehearsal()
+    train(_session(rehearsal, epochs=50), "LDNN (MFCCs)", cond, {}, 0, ("t", "rehearsed"))
+    timing = rehearsal.units["t/rehearsed"]
+    assert timing.planned_epochs == 50 and timing.planned_steps == len(cond.train)
+    assert 1 <= len(timing.step_seconds) <= 3 < len(cond.train)
