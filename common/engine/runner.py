@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -94,6 +95,12 @@ def resolve_tuning(paper: Paper, args: argparse.Namespace) -> dict[str, dict[str
     return {target: config_of(lambda hp: paper.searches[target].declare(hp, args), values)}
 
 
+def slug(target: str) -> str:
+    """A file-safe search-folder name for a target ('S-CLDNN (log-Mels)' -> 's-cldnn-log-mels', 'downup/arousal' ->
+    'downup-arousal')."""
+    return re.sub(r"[^a-z0-9]+", "-", target.lower()).strip("-")
+
+
 def tune(session: Session, data: Any, search: Search, name: str | None = None) -> str:
     """Search ``search.target`` with keras-tuner, scoring each point with the paper's own training; -> its name."""
     from common.tuning import parse_objective, run_search
@@ -103,7 +110,7 @@ def tune(session: Session, data: Any, search: Search, name: str | None = None) -
         raise ConfigError(f"{paper.name} declares searches but no train_and_score")
     split = search.split(session, data)
     kind = args.tuner or search.tuner
-    name = name or args.search_name or f"{search.target.replace('/', '-')}-{kind}-{args.profile}"
+    name = name or args.search_name or f"{slug(search.target)}-{kind}-{args.profile}"
     trials = args.trials or search.trials.get(args.profile, 3)
     epochs = args.epochs
 
@@ -132,7 +139,7 @@ def profile_searches(session: Session, data: Any) -> bool:
     for search in session.paper.searches.values():
         if args.no_search or args.profile not in search.in_profile or search.target in session.tuned:
             continue
-        name = tune(session, data, search, name=f"profile-{search.target.replace('/', '-')}-{args.profile}")
+        name = tune(session, data, search, name=f"profile-{slug(search.target)}-{args.profile}")
         values = best_hyperparameters(session.paper.name, name, session.out)
         session.tuned[search.target] = config_of(lambda hp, s=search: s.declare(hp, args), values)
         session.tuned_source[search.target] = f"search:{name}"

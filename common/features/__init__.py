@@ -4,7 +4,6 @@ from common.audio import int16_to_float, resample
 from common.features.framing import frame_signal, pad_or_crop, slice_windows, splice, stack_frames
 from common.features.functionals import (
     FEATURE_SETS,
-    INTERSPEECH_CHALLENGE_SETS,
     opensmile_feature_sets,
     opensmile_functionals,
     opensmile_functionals_batch,
@@ -15,7 +14,6 @@ from common.features.spectral import log_mel_spectrogram, mfcc
 
 __all__ = [
     "FEATURE_SETS",
-    "INTERSPEECH_CHALLENGE_SETS",
     "check_finite",
     "frame_signal",
     "int16_to_float",

@@ -25,13 +25,9 @@ from common.paths import REPO_ROOT
 #: True when TensorFlow was already loaded as this module (and opensmile) got imported: extract in a child.
 TENSORFLOW_LOADED_FIRST = "tensorflow" in sys.modules
 
-# Sets the papers use (opensmile.FeatureSet names). Huang §4.1 calls the INTERSPEECH sets EC, PC, SSC, STC
-# and ComParE (the INTERSPEECH 2013 ComParE set, openSMILE's IS13_ComParE: 6,373 functionals, not ComParE_2016);
-# Wieser §2.2.2 uses IS10 (1582). IS12 gives 6125 functionals where Huang's text says 5757.
+# Sets the papers use (opensmile.FeatureSet names): Huang §4.1's INTERSPEECH challenge sets IS09-IS13 (its own
+# names EC, PC, SSC, STC, ComParE live in reproductions/huang2017), Wieser §2.2.2's IS10 (1582).
 FEATURE_SETS: tuple[str, ...] = ("IS09", "IS10", "IS11", "IS12", "IS13", "ComParE_2016", "eGeMAPSv02")
-INTERSPEECH_CHALLENGE_SETS: dict[str, str] = {
-    "EC": "IS09", "PC": "IS10", "SSC": "IS11", "STC": "IS12", "ComParE": "IS13",
-}
 
 
 def _available() -> list[str]:
@@ -40,11 +36,10 @@ def _available() -> list[str]:
 
 
 def _set_name(feature_set: str) -> str:
-    name = INTERSPEECH_CHALLENGE_SETS.get(feature_set, feature_set)
-    if name not in _available():
+    if feature_set not in _available():
         raise ConfigError(f"openSMILE feature set {feature_set!r} is not supported; "
-                          f"expected one of {', '.join(_available())} or {', '.join(INTERSPEECH_CHALLENGE_SETS)}")
-    return name
+                          f"expected one of {', '.join(_available())}")
+    return feature_set
 
 
 @cache
@@ -88,7 +83,6 @@ def opensmile_functionals_batch(waves: Sequence[np.ndarray], sr: int, feature_se
 def opensmile_functionals(wave: np.ndarray, sr: int, feature_set: str = "ComParE_2016") -> np.ndarray:
     """Functionals of ``feature_set`` over the whole of ``wave`` -> float32 (D,) (IS10: 1582, ComParE: 6373).
 
-    ``feature_set`` is an ``opensmile.FeatureSet`` name in ``FEATURE_SETS`` or one of Huang's challenge
-    abbreviations in ``INTERSPEECH_CHALLENGE_SETS`` (EC, PC, SSC, STC, ComParE).
+    ``feature_set`` is an ``opensmile.FeatureSet`` name in ``FEATURE_SETS``.
     """
     return opensmile_functionals_batch([wave], sr, feature_set)[0]

@@ -24,8 +24,7 @@ from reproductions.zhao2019.benchmark import benchmark
 from reproductions.zhao2019.data import CORPUS_NAMES, IEMOCAP_PAPER_COUNTS, network_inputs, select_utterances
 from reproductions.zhao2019.models import CLIP_SAMPLES, N_MELS, NETWORKS, TrainConfig
 from reproductions.zhao2019.protocol import MONITOR, PROTOCOLS, SELECTIONS, fit_unit, protocol_folds, protocol_units
-from reproductions.zhao2019.report import INPUT_OF, confusion_figure, curves_figure, rows, summarise, \
-    write_paper_tables
+from reproductions.zhao2019.report import INPUT_OF, confusion_figure, curves_figure, rows, summarise, write_paper_tables
 from reproductions.zhao2019.search_space import OBJECTIVE, PUBLISHED_POINT, declare
 
 log = logging.getLogger("zhao2019")

@@ -46,10 +46,7 @@ def test_opensmile_sets_and_functionals():
     wave = (0.1 * np.sin(2 * np.pi * 200 * np.arange(16000) / 16000)).astype(np.float32)
     is10 = opensmile_functionals(wave, 16000, "IS10")
     assert is10.shape == (1582,) and is10.dtype == np.float32 and np.isfinite(is10).all()
-    np.testing.assert_array_equal(opensmile_functionals(wave, 16000, "PC"), is10)
     assert sets["IS13"] == 6373  # Huang §4.1's ComParE column is the INTERSPEECH 2013 set
-    np.testing.assert_array_equal(opensmile_functionals(wave, 16000, "ComParE"),
-                                  opensmile_functionals(wave, 16000, "IS13"))
     with pytest.raises(ConfigError, match="IS99"):
         opensmile_functionals(wave, 16000, "IS99")
 
