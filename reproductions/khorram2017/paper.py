@@ -119,4 +119,5 @@ PAPER = Paper(
     benchmark=benchmark,
     description="Dilated and down/up conv nets for arousal/valence on RECOLA (AVEC 2016). See README.md.",
     test_argv=TEST_ARGV,
+    flaws={CORRECTED: "hyperparameters and early stopping chosen on the dev partition that is reported (§6.1)"},
 )

@@ -8,7 +8,15 @@ from common.cli import Profile
 from common.engine import Experiment, Paper, Session
 from reproductions.latif2017.benchmark import benchmark
 from reproductions.latif2017.models import LSTM_UNITS
-from reproductions.latif2017.protocol import Data, fig2, session_groups, table1, table2
+from reproductions.latif2017.protocol import (
+    LABEL_FREE,
+    SPEAKER_INDEPENDENT,
+    Data,
+    fig2,
+    session_groups,
+    table1,
+    table2,
+)
 from reproductions.latif2017.search import SEARCHES, train_and_score
 from reproductions.latif2017.segments import corpus_segments
 
@@ -59,6 +67,9 @@ PAPER = Paper(
                 "(4 emotions, leave-one-session-out), Table 2 (low/mid/high arousal, power, valence, 10-fold), "
                 "Fig. 2 (latent size), with the label-free CVAE and speaker-independent variants. Without "
                 "--data-dir it runs on the synthetic IEMOCAP twin. See README.md.",
+    flaws={LABEL_FREE: "CVAE conditioned on the true label of test utterances (§4.3)",
+           SPEAKER_INDEPENDENT: "10-fold split with the same speakers (and their partners) in train and test (§5.2)",
+           f"{LABEL_FREE}, {SPEAKER_INDEPENDENT}": "both: label leakage and speaker overlap"},
     test_argv=("--epochs", "1", "--set", "ae_epochs=1", "--set", "latent_sizes=[128]",
                "--set", 'subsets=["Complete Data"]', "--set", 'models=["cvae"]'),
 )

@@ -72,6 +72,7 @@ wieser2018 = Paper(
     strategies=("default",),
     description="raw-waveform CNN (ELoR) vs LoM/FTR/ELoR+FTR on IEMOCAP E-2 ratings, with guided-backprop "
                 "saliency and activation maximisation",
+    flaws={"train-prior": "'most frequent label' chosen from the test set's priors (§3.3, Table 5)"},
     test_argv=("--profile", "smoke", "--epochs", "1", "--set", "folds=1", "--set", "joint_variant=[]",
                "--set", "saliency_samples=2", "--set", "am_steps=3"),
 )
