@@ -33,6 +33,9 @@ class TrainConfig:
     The defaults are our choices before tuning (README "Assumptions and deviations"):
     ``optimizer`` is one of §3.4's ('adagrad', 'adam', 'sgd', 'rmsprop'); ``kernel_penalty`` / ``activity_penalty``
     are the L2 "penalties on layer parameters and layer activity" of §5.2, whose values the paper omits.
+    ``bn_momentum`` is Keras's default for the moving statistics; ``recalibrate_bn`` (ours, README "Defaults that
+    learn") sets the batch-normalisation statistics from the training utterances before every validation, so the
+    model validated, kept and tested is the one ``fit`` trained (``protocol.RecalibrateBatchNorm``).
     """
 
     optimizer: str = "adam"
@@ -41,6 +44,7 @@ class TrainConfig:
     kernel_penalty: float = 1e-4
     activity_penalty: float = 1e-6
     bn_momentum: float = 0.99
+    recalibrate_bn: bool = True
 
     def as_dict(self) -> dict:
         return asdict(self)

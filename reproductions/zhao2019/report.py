@@ -218,8 +218,8 @@ def curves_figure(corpus_name: str, network: str, protocol: str, experiments: Se
             val = np.asarray(curve.get("val_accuracy", []), dtype=float)
             train = np.asarray(curve.get("accuracy", []), dtype=float)
             epochs = np.arange(1, val.size + 1)
-            ax.plot(np.arange(1, train.size + 1), 100 * train, color=color, lw=1, ls="--")
-            ax.plot(epochs, 100 * val, color=color, lw=1.2, label=label)
+            ax.plot(np.arange(1, train.size + 1), 100 * train, color=color, lw=1, ls="--", marker=".", ms=3)
+            ax.plot(epochs, 100 * val, color=color, lw=1.2, marker="o", ms=3, label=label)
             if val.size:
                 best = int(np.argmax(val))
                 ax.annotate(f"({best + 1})", (best + 1, 100 * val[best]), fontsize=7, color=color)
@@ -227,6 +227,7 @@ def curves_figure(corpus_name: str, network: str, protocol: str, experiments: Se
         ax.set_xlabel("epoch", fontsize=8)
         ax.set_ylabel("accuracy (%)", fontsize=8)
         ax.set_ylim(0, 102)
+        ax.xaxis.get_major_locator().set_params(integer=True)
         if exp.curves and len(exp.curves) <= 10:
             ax.legend(fontsize=6)
     figure = "Fig. 9" if protocol == "speaker-dependent" else "Fig. 10"
