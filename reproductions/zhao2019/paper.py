@@ -183,6 +183,7 @@ PAPER = Paper(
     benchmark=benchmark,
     strategies=("default", "mirrored"),
     default_hp_source="suite-default",
+    flaws={"clean": "the test set is the validation set: early stopping and model selection on test (§4.1, Table 7)"},
     description="1D CNN LSTM on raw audio, 2D CNN LSTM on log-mel spectrograms; Berlin EmoDB and IEMOCAP.",
     test_argv=("--profile", "smoke", "--runs", "1", "--epochs", "1", "--set", 'networks=["1d"]',
                "--set", "clip_samples=2048", "--set", "si_folds=1"),
