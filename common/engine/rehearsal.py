@@ -2,9 +2,11 @@
 
 A paper's training calls ``session.fit_budget(unit, epochs, steps_per_epoch)``; in a rehearsal it returns
 ``fit`` keyword arguments that cut each unit to ``STEPS`` steps of ``EPOCHS`` epochs and a callback that
-times the steps. The engine then writes ``rehearsal.md``: every unit with its planned epochs and steps,
-seconds per step, the projected wall time of the real run (planned epochs x steps x seconds per step:
-an upper bound, early stopping only shortens it), and the peak host memory of the rehearsal.
+times the steps and the rest of each epoch (its full validation and the paper's epoch-end callbacks). A search
+runs its first trial only, standing for all of its planned trials (``repeats``). The engine then writes
+``rehearsal.md``: every unit with its planned epochs and steps, seconds per step, the projected wall time of the
+real run (repeats x planned epochs x (steps x seconds per step + epoch overhead): an upper bound, early stopping
+only shortens it), and the peak host memory of the rehearsal.
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ class UnitTiming:
     unit: str
     planned_epochs: int
     planned_steps: int
+    repeats: int = 1
     step_seconds: list[float] = field(default_factory=list)
+    epoch_overheads: list[float] = field(default_factory=list)
 
     @property
     def seconds_per_step(self) -> float:
@@ -43,23 +47,39 @@ class UnitTiming:
         return float(np.median(steps)) if steps else float("nan")
 
     @property
+    def epoch_overhead(self) -> float:
+        """Seconds of an epoch outside its training steps (validation, epoch-end callbacks), median."""
+        return float(np.median(self.epoch_overheads)) if self.epoch_overheads else 0.0
+
+    @property
     def projected_hours(self) -> float:
-        return self.planned_epochs * self.planned_steps * self.seconds_per_step / 3600
+        per_epoch = self.planned_steps * self.seconds_per_step + self.epoch_overhead
+        return self.repeats * self.planned_epochs * per_epoch / 3600
 
 
 class StepTimer(keras.callbacks.Callback):
-    """Seconds of every training batch, appended to a :class:`UnitTiming`."""
+    """Seconds of every training batch, and of the rest of each epoch, appended to a :class:`UnitTiming`."""
 
     def __init__(self, timing: UnitTiming) -> None:
         super().__init__()
         self.timing = timing
         self._start = 0.0
+        self._epoch = 0.0
+        self._steps = 0.0
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self._epoch, self._steps = time.perf_counter(), 0.0
 
     def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
         self._start = time.perf_counter()
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        self.timing.step_seconds.append(time.perf_counter() - self._start)
+        seconds = time.perf_counter() - self._start
+        self.timing.step_seconds.append(seconds)
+        self._steps += seconds
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        self.timing.epoch_overheads.append(max(0.0, time.perf_counter() - self._epoch - self._steps))
 
 
 def peak_rss_gib() -> float:
@@ -77,10 +97,11 @@ class Rehearsal:
     units: dict[str, UnitTiming] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
     prepare_seconds: float = float("nan")
+    repeats: int = 1  # set while a search's first trial stands for all its planned trials
 
     def budget(self, unit: tuple, epochs: int, steps_per_epoch: int) -> tuple[dict[str, Any], list]:
         name = "/".join(map(str, unit))
-        timing = self.units.setdefault(name, UnitTiming(name, int(epochs), int(steps_per_epoch)))
+        timing = self.units.setdefault(name, UnitTiming(name, int(epochs), int(steps_per_epoch), self.repeats))
         return ({"epochs": min(int(epochs), EPOCHS), "steps_per_epoch": min(int(steps_per_epoch), STEPS)},
                 [StepTimer(timing)])
 
@@ -105,15 +126,17 @@ class Rehearsal:
                  f"{info['prepare_s']:.0f} s)",
                  f"- peak host memory (RSS): {info['peak_rss_gib']:.2f} GiB",
                  f"- projected wall time of the real {profile} profile on this hardware: {total:.1f} h "
-                 "(planned epochs x steps per epoch x measured seconds per step, summed over units; "
-                 "early stopping only shortens it; feature extraction not included)", "",
-                 "| unit | planned epochs | steps / epoch | s / step | projected h |", "|---|---|---|---|---|"]
-        lines += [f"| {t.unit} | {t.planned_epochs} | {t.planned_steps} | {t.seconds_per_step:.3f} | "
-                  f"{t.projected_hours:.2f} |" for t in rows]
+                 "(repeats x planned epochs x (steps per epoch x measured seconds per step + the epoch's measured "
+                 "validation and callbacks), summed over units; early stopping only shortens it; corpus reading "
+                 "and feature extraction not included)", "",
+                 "| unit | repeats | planned epochs | steps / epoch | s / step | other s / epoch | projected h |",
+                 "|---|---|---|---|---|---|---|"]
+        lines += [f"| {t.unit} | {t.repeats} | {t.planned_epochs} | {t.planned_steps} | {t.seconds_per_step:.3f} | "
+                  f"{t.epoch_overhead:.2f} | {t.projected_hours:.2f} |" for t in rows]
         atomic_write_text(folder / "rehearsal.md", "\n".join(lines) + "\n")
-        csv = ["unit,planned_epochs,steps_per_epoch,seconds_per_step,projected_hours"]
-        csv += [f"{t.unit},{t.planned_epochs},{t.planned_steps},{t.seconds_per_step:.6g},{t.projected_hours:.6g}"
-                for t in rows]
+        csv = ["unit,repeats,planned_epochs,steps_per_epoch,seconds_per_step,epoch_overhead_s,projected_hours"]
+        csv += [f"{t.unit},{t.repeats},{t.planned_epochs},{t.planned_steps},{t.seconds_per_step:.6g},"
+                f"{t.epoch_overhead:.6g},{t.projected_hours:.6g}" for t in rows]
         atomic_write_text(folder / "rehearsal.csv", "\n".join(csv) + "\n")
         atomic_write_text(folder / "rehearsal.json", json.dumps(info, indent=1))
         return folder / "rehearsal.md"

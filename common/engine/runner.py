@@ -113,6 +113,8 @@ def tune(session: Session, data: Any, search: Search, name: str | None = None) -
     name = name or args.search_name or f"{slug(search.target)}-{kind}-{args.profile}"
     trials = args.trials or search.trials.get(args.profile, 3)
     epochs = args.epochs
+    if session.rehearsal is not None:  # the first trial stands for all of them
+        session.rehearsal.repeats, trials = trials, 1
 
     def score(config: dict[str, Any], budget: int | None) -> dict[str, float]:
         session.args.epochs = budget or epochs  # Hyperband hands each trial its own epoch budget
@@ -121,11 +123,15 @@ def tune(session: Session, data: Any, search: Search, name: str | None = None) -
         finally:
             session.args.epochs = epochs
 
-    run_search(paper.name, name, lambda hp: search.declare(hp, args), score,
-               parse_objective(args.objective, search.objective), kind=kind, max_trials=trials, out=session.out,
-               seed=args.seed, epochs=epochs, executions_per_trial=args.executions_per_trial,
-               meta={"target": search.target, "corpus": args.corpus, "data": session.data,
-                     "profile": args.profile, "source": search.source}, verbose=session.verbose)
+    try:
+        run_search(paper.name, name, lambda hp: search.declare(hp, args), score,
+                   parse_objective(args.objective, search.objective), kind=kind, max_trials=trials, out=session.out,
+                   seed=args.seed, epochs=epochs, executions_per_trial=args.executions_per_trial,
+                   meta={"target": search.target, "corpus": args.corpus, "data": session.data,
+                         "profile": args.profile, "source": search.source}, verbose=session.verbose)
+    finally:
+        if session.rehearsal is not None:
+            session.rehearsal.repeats = 1
     return name
 
 

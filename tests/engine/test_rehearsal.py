@@ -11,6 +11,17 @@ import numpy as np
 from common.engine.rehearsal import EPOCHS, STEPS, Rehearsal
 
 
+def test_a_search_trial_stands_for_all_planned_trials() -> None:
+    rehearsal = Rehearsal()
+    rehearsal.repeats = 25
+    rehearsal.budget(("search", "trial"), epochs=10, steps_per_epoch=4)
+    rehearsal.repeats = 1
+    rehearsal.budget(("table1",), epochs=10, steps_per_epoch=4)
+    timings = rehearsal.units
+    timings["search/trial"].step_seconds[:] = timings["table1"].step_seconds[:] = [0.5, 0.5]
+    assert timings["search/trial"].projected_hours == 25 * timings["table1"].projected_hours > 0
+
+
 def test_budget_cuts_training_and_the_projection_sums_the_units(tmp_path: Path) -> None:
     rehearsal = Rehearsal()
     x, y = np.random.default_rng(0).normal(size=(64, 3)).astype("float32"), np.zeros(64)
@@ -22,10 +33,11 @@ def test_budget_cuts_training_and_the_projection_sums_the_units(tmp_path: Path) 
         assert len(history.history["loss"]) == EPOCHS
     timings = list(rehearsal.units.values())
     assert [len(t.step_seconds) for t in timings] == [EPOCHS * STEPS] * 2
-    expected = sum(t.planned_epochs * 8 * t.seconds_per_step for t in timings) / 3600
+    assert all(len(t.epoch_overheads) == EPOCHS for t in timings)
+    expected = sum(t.planned_epochs * (8 * t.seconds_per_step + t.epoch_overhead) for t in timings) / 3600
     rehearsal.report("toy", "paper", "cpu", "tensorflow", "synthetic", tmp_path)
     info = json.loads((tmp_path / "rehearsal.json").read_text())
     assert info["units"] == 2 and np.isclose(info["projected_hours"], expected, rtol=1e-2, atol=1e-6)
     assert info["peak_rss_gib"] > 0.05
-    assert "table1/fold0/0 | 50 | 8" in (tmp_path / "rehearsal.md").read_text()
+    assert "table1/fold0/0 | 1 | 50 | 8" in (tmp_path / "rehearsal.md").read_text()
     assert len((tmp_path / "rehearsal.csv").read_text().splitlines()) == 3
