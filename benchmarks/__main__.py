@@ -1,6 +1,7 @@
 """``python -m benchmarks [--smoke] [--sections a,b] [--out-dir results]``: measure and write the benchmark page.
 
-Sections: throughput (items 1, 2, 6b), overhead (3), pipeline (4), features (5), end-to-end (6). A run replaces
+Sections: throughput (items 1, 2), overhead (3), pipeline (4), features (5), end-to-end (6), projection (7: from each
+paper's rehearsal, ``run.py --profile paper --rehearse --synth-size full``). A run replaces
 the rows of the sections it measured in ``benchmarks.csv`` and keeps the others, then renders ``benchmarks.md``.
 """
 
@@ -19,7 +20,7 @@ from benchmarks import environment, report, sections  # noqa: E402
 from benchmarks.rows import Row  # noqa: E402
 from common.paths import REPO_ROOT  # noqa: E402
 
-ALL = ("throughput", "overhead", "pipeline", "features", "end-to-end")
+ALL = ("throughput", "overhead", "pipeline", "features", "end-to-end", "projection")
 ANALYSIS = Path(__file__).with_name("analysis.md")
 
 
@@ -54,7 +55,7 @@ def measure(section: str, args: argparse.Namespace, host: str) -> list[Row]:
                     r.provenance = environment.provenance(f"{host} ({backend}: {rep['device']})",
                                                           stamp["load_avg"])
         if "tensorflow" in reports:
-            extra = sections.khorram_claim(reports["tensorflow"]) + sections.projections(reports["tensorflow"])
+            extra = sections.khorram_claim(reports["tensorflow"]) + sections.wieser_trial(reports["tensorflow"])
             for r in extra:
                 r.provenance = environment.provenance(host, stamp["load_avg"])
             rows += extra
@@ -66,6 +67,9 @@ def measure(section: str, args: argparse.Namespace, host: str) -> list[Row]:
     elif section == "end-to-end":
         from benchmarks.endtoend import smoke_times
         rows = smoke_times(timeout_s=args.e2e_timeout)
+    elif section == "projection":
+        from benchmarks.projection import rehearsal_rows
+        rows = rehearsal_rows()
     else:
         rows = sections.in_process(section, args.reps, args.smoke)
     end = environment.provenance(host, stamp["load_avg"])

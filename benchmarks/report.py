@@ -12,7 +12,7 @@ from common.atomic import atomic_write_text
 
 SECTIONS = {
     "throughput": "1. Training throughput per model (paper input shapes, synthetic tensors)",
-    "khorram-claim": "2. Khorram §6.2: conv vs BLSTM epoch time, side by side",
+    "khorram-claim": "2. Published cost claims: Khorram §6.2 conv vs BLSTM epoch time, Wieser §3.3 one ELoR trial",
     "overhead": "3. Suite overhead: the suite's training path against a bare model.fit",
     "pipeline": "4. Input pipeline: loader-fed steps/s against preloaded tensors",
     "features": "5. Features: real-time factor on one core, feature-cache hit against recomputation",

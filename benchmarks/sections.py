@@ -127,18 +127,16 @@ def features(reps: int, smoke: bool) -> list[Row]:
     return rows
 
 
-def projections(report: dict) -> list[Row]:
-    """Item 6b: each paper's rehearsal projection, and Wieser's one ELoR trial (§3.3) from measured throughput."""
-    from benchmarks.projection import rehearsal_rows
-
+def wieser_trial(report: dict) -> list[Row]:
+    """Wieser's one ELoR hyperopt trial (§3.3) from the measured ELoR throughput."""
     epochs = {k: Summary.of(v).median for k, v in epoch_seconds(report).items()}
-    rows = rehearsal_rows()
+    rows = []
     elor = "wieser2018/elor-faithful"
     if elor in epochs:
         from reproductions.wieser2018.hyperparameters import PUBLISHED_TUNING_GPU_DAYS, TABLE_1_ELOR, TUNING_EVALUATIONS
         trial_h = TABLE_1_ELOR.epochs * 0.9 * epochs[elor] / 3600
         paper_h = PUBLISHED_TUNING_GPU_DAYS * 24 / TUNING_EVALUATIONS["elor"]
-        rows.append(Row("projection", "wieser2018 one ELoR hyperopt trial", "training time", "h",
+        rows.append(Row("khorram-claim", "wieser2018 one ELoR hyperopt trial", "training time", "h",
                         Summary.of([trial_h]), backend=report["backend"],
                         note=f"Table 1: 9 epochs on 90 % of 8,522; paper §3.3: 49 GPU-days / 70 = {paper_h:.1f} h"))
     return rows
