@@ -1,9 +1,9 @@
 """Items 3 and 4 on Khorram's training path (RECOLA twin, dilated net, batch one, §6.1).
 
-Item 3 compares the suite's path (ledger unit -> ``training.fit_model``: generator ``tf.data`` pipeline,
+Item 3 compares the suite's path (ledger unit -> ``training.fit_model``: the ``UtteranceBatches`` PyDataset,
 early-stopping and epoch-timer callbacks, validation) with a bare ``model.fit`` on stacked in-memory arrays,
 same model, data, validation and epochs. Item 4 compares steps/s when batches come from the corpus reader and
-the feature cache (open the corpus, cache hit, z-norm, stack, generator) with the same steps from preloaded
+the feature cache (open the corpus, cache hit, z-norm, stack, PyDataset) with the same steps from preloaded
 tensors. Repetitions alternate between the two paths.
 """
 
@@ -82,18 +82,16 @@ def suite_overhead(epochs: int, reps: int, smoke: bool) -> list[Row]:
 
 
 def input_pipeline(epochs: int, reps: int, smoke: bool) -> list[Row]:
-    """Item 4: steps/s from reader + cache + generator against preloaded tensors, same model and steps."""
-    import tensorflow as tf
-
+    """Item 4: steps/s from reader + cache + PyDataset against preloaded arrays, same model and steps."""
     from common.training import set_seed
     from reproductions.khorram2017.models import build_dilated
-    from reproductions.khorram2017.training import utterance_dataset
+    from reproductions.khorram2017.training import UtteranceBatches
 
     max_steps = 64 if smoke else None
     data = load_recola(max_steps)
     set_seed(0)
     streamed, preloaded = build_dilated(), build_dilated()
-    x, y = tf.constant(data.x_train), tf.constant(data.y_train)
+    x, y = data.x_train, data.y_train
     steps = epochs * len(data.train)
     load_t: list[float] = []
 
@@ -101,7 +99,7 @@ def input_pipeline(epochs: int, reps: int, smoke: bool) -> list[Row]:
         start = time.perf_counter()
         train = load_recola(max_steps).train
         load_t.append(time.perf_counter() - start)
-        streamed.fit(utterance_dataset(train, DIMENSION, 0), epochs=epochs, verbose=0, shuffle=False)
+        streamed.fit(UtteranceBatches(train, DIMENSION, 0), epochs=epochs, verbose=0, shuffle=False)
 
     def from_tensors() -> None:
         preloaded.fit(x, y, batch_size=1, epochs=epochs, verbose=0, shuffle=True)
@@ -111,14 +109,14 @@ def input_pipeline(epochs: int, reps: int, smoke: bool) -> list[Row]:
     fit_t = [a - b for a, b in zip(loader_t, load_t, strict=True)]
     note = f"khorram2017 dilated, {len(data.train)} twin utterances x {data.x_train.shape[1]} steps, {epochs} epochs"
     per_s = Summary.of([steps / t for t in loader_t])
-    return [Row("pipeline", "reader + cache + generator", "throughput", "steps/s", per_s, note=note),
+    return [Row("pipeline", "reader + cache + PyDataset", "throughput", "steps/s", per_s, note=note),
             Row("pipeline", "preloaded tensors", "throughput", "steps/s", Summary.of([steps / t for t in tensor_t]),
                 note=note),
             Row("pipeline", "reader + feature-cache hit (once per run)", "wall time", "s", Summary.of(load_t),
                 note=note),
             ratio_rows("pipeline", "preloaded / loader steps/s (load included)", "throughput ratio", loader_t,
                        tensor_t, target="<= 1.05", note=note),
-            ratio_rows("pipeline", "preloaded / generator steps/s (fit only)", "throughput ratio", fit_t, tensor_t,
+            ratio_rows("pipeline", "preloaded / PyDataset steps/s (fit only)", "throughput ratio", fit_t, tensor_t,
                        target="<= 1.05", note=note)]
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from common.results import read_results
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -25,4 +27,7 @@ def test_device_script_needs_no_tensorflow(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
     rows = pd.read_csv(out / "benchmarks-device.csv")
     assert set(rows["backend"]) == {"jax"} and (rows[rows["metric"] != "status"]["median"] > 0).all()
-    assert json.loads((out / "khorram2017" / "rehearsal.json").read_text())["backend"] == "jax"
+    info = json.loads((out / "khorram2017" / "rehearsal.json").read_text())
+    assert info["backend"] == "jax" and info["units"] > 0 and info["projected_hours"] > 0
+    tables = read_results(out / "khorram2017" / "rehearsal" / "results.csv")
+    assert len(tables) and set(tables["backend"]) == {"jax"}

@@ -3,7 +3,8 @@
 A unit's payload stores its curves as arrays ``curve:<name>`` (``curve:loss``, ``curve:val_accuracy``, ...),
 so a resumed run can still plot them. :func:`undertraining` reads a curve set and says, in words, why the
 kept model may not have learned: the best epoch among the first few, a training metric at the kept epoch far
-below its final value, or a validation curve that swings more than a set width from one epoch to the next.
+below its final value, a validation curve that swings more than a set width from one epoch to the next, or a
+training loss that ends above where it started (diverging).
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ def undertraining(curve_set: Mapping[str, np.ndarray], monitor: str, mode: str =
         if train[best] < TRAIN_GAP * train[-1]:
             reasons.append(f"training {monitor.removeprefix('val_')} at the kept epoch {train[best]:.3g} is far "
                            f"below its final {train[-1]:.3g}")
+    loss = np.asarray(curve_set.get("loss", []), dtype=float)
+    if loss.size >= 2 and (not np.isfinite(loss[-1]) or loss[-1] > loss[0]):
+        reasons.append(f"training loss rose from {loss[0]:.3g} to {loss[-1]:.3g} (diverging)")
     finite = val[np.isfinite(val)]
     if finite.size >= 3:
         span = max(float(np.ptp(np.concatenate([finite, train[np.isfinite(train)]]))) if train.size else

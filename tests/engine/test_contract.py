@@ -122,15 +122,3 @@ def test_list_verb_prints_every_paper_with_corpora_and_profiles() -> None:
         paper = _paper(name)
         assert all(c in line for c in paper.corpora) and all(p in line for p in paper.profiles)
 
-
-@pytest.mark.parametrize("name", PAPERS)
-def test_rehearsal_times_every_trained_unit_and_projects_the_run(name: str, tmp_path: Path) -> None:
-    from common.engine import run
-
-    paper = _paper(name)
-    assert run(paper, [*paper.test_argv, "--out", str(tmp_path), "--rehearse"]) == 0
-    info = json.loads((tmp_path / "rehearsal.json").read_text())
-    units = pd.read_csv(tmp_path / "rehearsal.csv")
-    assert info["units"] == len(units) > 0 and info["projected_hours"] > 0 and info["peak_rss_gib"] > 0
-    assert units["seconds_per_step"].gt(0).all()
-    assert set(read_results(tmp_path / "rehearsal" / "results.csv")["profile"]) == {"smoke-rehearsal"}
