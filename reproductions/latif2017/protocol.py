@@ -71,21 +71,9 @@ def assert_session_disjoint(fold: Fold, df: pd.DataFrame) -> None:
 
 
 def carve_sessions(fold: Fold, df: pd.DataFrame, frac: float = VALIDATION_FRACTION, seed: int = 0) -> Fold:
-    """Move a seeded ``frac`` of the training *sessions* (at least one, never all) into the validation part.
-
-    ``common.splits.carve_validation(by_speaker=True)`` carves speakers, which leaves each carved speaker's
-    partner in training; IEMOCAP partners share a session, so whole sessions are carved here.
-    """
-    sub = df.set_index(df["id"].astype(str)).loc[list(fold.train)]
-    sessions = np.array(sorted(sub["session"].astype(str).unique()))
-    if len(sessions) < 2:
-        raise ConfigError(f"fold {fold.name}: {len(sessions)} training session(s); 2 are needed to carve one")
-    np.random.default_rng(seed).shuffle(sessions)
-    n_val = min(max(1, int(round(frac * len(sessions)))), len(sessions) - 1)
-    held = sub["session"].astype(str).isin(sessions[:n_val]).to_numpy()
-    carved = [t for t, h in zip(fold.train, held, strict=True) if h]
-    kept = [t for t, h in zip(fold.train, held, strict=True) if not h]
-    out = Fold(fold.name, kept, list(fold.val) + carved, list(fold.test))
+    """Move a seeded ``frac`` of the training *sessions* (at least one, never all) into the validation part:
+    carving speakers would leave each carved speaker's partner in training, and IEMOCAP partners share a session."""
+    out = carve_validation(fold, df, frac=frac, seed=seed, by="session")
     assert_session_disjoint(out, df)
     return out
 

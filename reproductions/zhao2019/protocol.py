@@ -24,10 +24,8 @@ import keras
 import numpy as np
 import pandas as pd
 
-from common.errors import ConfigError
 from common.splits import (
     Fold,
-    assert_speaker_disjoint,
     carve_validation,
     leave_one_session_out,
     random_split,
@@ -80,30 +78,12 @@ def protocol_folds(table: pd.DataFrame, corpus: str, protocol: str, seed: int, r
     return speaker_pairs_holdout(table, n_test=TEST_SPEAKERS, seed=seed)
 
 
-def carve_session(fold: Fold, table: pd.DataFrame, seed: int) -> Fold:
-    """Move one seeded whole session of ``fold.train`` into ``fold.val`` (IEMOCAP clean validation).
-
-    Carving one speaker would leave that speaker's dialogue partner, whose crosstalk carries the validation
-    speaker's voice, in training; a whole session keeps both partners out.
-    """
-    session = dict(zip(table["id"].astype(str), table["session"].astype(str), strict=True))
-    sessions = sorted({session[i] for i in fold.train})
-    if len(sessions) < 2:
-        raise ConfigError(f"fold {fold.name}: {len(sessions)} training session(s); at least 2 are needed to carve "
-                          "a validation session")
-    held = sessions[int(np.random.default_rng(seed).integers(len(sessions)))]
-    out = Fold(fold.name, [i for i in fold.train if session[i] != held],
-               list(fold.val) + [i for i in fold.train if session[i] == held], list(fold.test))
-    assert_speaker_disjoint(out, table)
-    return out
-
-
 def clean_fold(fold: Fold, table: pd.DataFrame, corpus: str, protocol: str, seed: int) -> Fold:
     """The clean-mode fold: validation carved from the training side only (see the module docstring)."""
     if protocol == "speaker-dependent":
         return carve_validation(fold, table, frac=CLEAN_VAL_FRACTION, seed=seed)
-    if corpus == "iemocap":
-        return carve_session(fold, table, seed)
+    if corpus == "iemocap":  # a whole session: a carved speaker's partner would stay in training (crosstalk)
+        return carve_validation(fold, table, frac=CLEAN_VAL_SPEAKER_FRACTION, seed=seed, by="session")
     return carve_validation(fold, table, frac=CLEAN_VAL_SPEAKER_FRACTION, seed=seed, by_speaker=True)
 
 
