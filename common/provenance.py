@@ -13,7 +13,8 @@ from common.paths import REPO_ROOT
 
 @functools.cache
 def git_commit() -> str:
-    """Short commit hash of the suite, with ``-dirty`` for uncommitted changes.
+    """Short commit hash of the suite, with ``-dirty`` for uncommitted changes to its code and documents (the
+    outputs under ``results/`` do not count: a run that writes them must not mark the next one dirty).
 
     ``$SEREPROD_COMMIT`` wins (Docker images carry no ``.git``); ``unknown`` when neither is available.
     """
@@ -22,7 +23,8 @@ def git_commit() -> str:
     try:
         sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True,
                              text=True, check=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO_ROOT,
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!results"],
+                               cwd=REPO_ROOT,
                                capture_output=True, text=True, check=True, timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
