@@ -14,14 +14,12 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from common.atomic import atomic_write_text
 from common.errors import SereprodError
 from common.paths import REPO_ROOT
 from common.results.diff import INCONCLUSIVE, NOT_REPRODUCED, REPRODUCED, SYNTHETIC, diff_table, summary_counts
 from common.results.published import load_published
-from common.results.render import render_terminal
+from common.results.render import p_value, render_terminal
 from common.results.store import read_results
 
 START, END = "<!-- flaw-effects:start -->", "<!-- flaw-effects:end -->"
@@ -40,7 +38,7 @@ def cross_paper_effects(results_root: Path = REPO_ROOT / "results") -> str:
         effects = effects[effects["metric"] != "confusion"].drop_duplicates(["table", "flaw", "corrected"])
         for _, e in effects.iterrows():
             ci = f"{float(e['effect']):+.3g} [{float(e['ci_low']):.3g}, {float(e['ci_high']):.3g}]"
-            p = "–" if pd.isna(e["p"]) else f"{float(e['p']):.2g}"
+            p = p_value(e["p"])
             lines.append(f"| {folder.name} | {e['table']} | {e['row']} | {e['column']} | {e['flaw']} | "
                          f"{e['corrected']} | {ci} | {p} | {e['data']} |")
     return "\n".join(lines)

@@ -59,8 +59,18 @@ DIFF_HEADER = ["Table", "Row", "Column", "Metric", "Published", "Reproduced [95 
                "Verdict"]
 
 
+def p_value(p: float) -> str:
+    """A p-value as text; a bootstrap that never crossed zero says so instead of printing 0."""
+    from common.stats import N_RESAMPLES
+
+    if pd.isna(p):
+        return "–"
+    return f"< {1 / N_RESAMPLES:.2g}" if float(p) == 0 else f"{float(p):.2g}"
+
+
 def _headline(diff: pd.DataFrame) -> list[str]:
-    head = diff[(diff["metric"] != CONFUSION) & (diff["variant"].isna() | (diff["variant"] == "faithful"))]
+    """The numbers the suite reproduces (literature rows the paper only cites stay in the full list)."""
+    head = diff[(diff["metric"] != CONFUSION) & (diff["variant"] == "faithful") & diff["mean"].notna()]
     if not len(head):
         return []
     rows = [[r["table"], r["row"], r["column"], r["metric"], _num(r["published"]), _reproduced(r), r["status"],
@@ -100,7 +110,7 @@ def _effects(effects: pd.DataFrame) -> list[str]:
         return []
     rows = [[e["table"], e["row"], e["column"], e["metric"], e["flaw"], f"{e['corrected']}",
              f"{_num(e['faithful'])} vs {_num(e['corrected_value'])}",
-             f"{float(e['effect']):+.3g} [{_num(e['ci_low'], 3)}, {_num(e['ci_high'], 3)}]", _num(e["p"], 2),
+             f"{float(e['effect']):+.3g} [{_num(e['ci_low'], 3)}, {_num(e['ci_high'], 3)}]", p_value(e["p"]),
              e["method"], e["data"]] for _, e in effects.iterrows()]
     return ["## What each known flaw does to the numbers", "",
             "Effect = faithful (with the paper's flaw) minus the corrected variant, with its 95 % interval and a "

@@ -18,6 +18,7 @@ from common.cache import FeatureCache
 from common.cli import Profile
 from common.engine import Experiment, Paper, Search, Session
 from common.errors import ConfigError
+from common.results import load_published
 from common.training import progress
 from common.training.curves import read_curves
 from reproductions.zhao2019.benchmark import benchmark
@@ -148,7 +149,8 @@ def figures(session: Session, data: dict):
     stem = f"{corpus}-{session.data}-{session.profile}"
     write_paper_tables(session.out / f"tables-{stem}.md", corpus, CORPUS_NAMES[corpus], session.data, experiments,
                        sel.abbreviations)
-    session.save_figure(confusion_figure(CORPUS_NAMES[corpus], session.data, experiments, sel.abbreviations),
+    session.save_figure(confusion_figure(corpus, CORPUS_NAMES[corpus], session.data, experiments, sel.abbreviations,
+                                         load_published("zhao2019")),
                         f"confusion-{stem}.png")
     for network in data["networks"]:
         for protocol in PROTOCOLS:

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from common.atomic import atomic_write_text
 from common.engine import Evidence, Row
@@ -172,8 +173,24 @@ def write_paper_tables(path, corpus: str, corpus_name: str, data: str, experimen
     atomic_write_text(path, "\n".join(lines) + "\n")
 
 
-def confusion_figure(corpus_name: str, data: str, experiments: Sequence[Experiment], abbreviations: Sequence[str]):
-    """One heatmap per experiment (mean over runs), annotated in percent like Tables 3–6."""
+def published_matrix(published: pd.DataFrame, corpus: str, exp: Experiment, abbreviations: Sequence[str]
+                     ) -> np.ndarray | None:
+    """The paper's confusion matrix (Tables 3–6) for the experiment's corpus, protocol and input, or None."""
+    table = CONFUSION_TABLES.get((corpus, exp.protocol))
+    prefix = f"{SUBTABLE[INPUT_OF[exp.network]]}: "
+    cells = published[(published["table"] == table) & published["row"].str.startswith(prefix)
+                      & (published["metric"] == "confusion")]
+    if not len(cells):
+        return None
+    grid = cells.assign(true=cells["row"].str.removeprefix(prefix)).pivot_table(
+        index="true", columns="column", values="value", aggfunc="first")
+    return grid.reindex(index=list(abbreviations), columns=list(abbreviations)).to_numpy(dtype=float)
+
+
+def confusion_figure(corpus: str, corpus_name: str, data: str, experiments: Sequence[Experiment],
+                     abbreviations: Sequence[str], published: pd.DataFrame):
+    """One heatmap per experiment (mean over runs), annotated in percent like Tables 3–6, each cell with the
+    paper's value below ours in brackets where the paper prints that matrix."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -186,10 +203,13 @@ def confusion_figure(corpus_name: str, data: str, experiments: Sequence[Experime
     ticks = np.arange(len(abbreviations))
     for ax, exp in zip(axes.flat, experiments, strict=False):
         matrix = np.mean(exp.confusion, axis=0)
+        paper = published_matrix(published, corpus, exp, abbreviations) if exp.network != "2d-timeseq" else None
         ax.imshow(matrix, vmin=0, vmax=100, cmap="Blues")
         for i in ticks:
             for j in ticks:
-                ax.text(j, i, f"{matrix[i, j]:.0f}", ha="center", va="center", fontsize=7,
+                text = f"{matrix[i, j]:.0f}" + ("" if paper is None or np.isnan(paper[i, j]) else
+                                                 f"\n({paper[i, j]:.0f})")
+                ax.text(j, i, text, ha="center", va="center", fontsize=6,
                         color="white" if matrix[i, j] > 60 else "black")
         ax.set_xticks(ticks, abbreviations, fontsize=7)
         ax.set_yticks(ticks, abbreviations, fontsize=7)
@@ -198,7 +218,8 @@ def confusion_figure(corpus_name: str, data: str, experiments: Sequence[Experime
         ax.set_ylabel("true", fontsize=7)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
-    fig.suptitle(f"zhao2019 confusion matrices (%), {corpus_name}, {data} data", fontsize=10)
+    fig.suptitle(f"zhao2019 confusion matrices (%), {corpus_name}, {data} data; the paper's value in brackets",
+                 fontsize=10)
     fig.tight_layout()
     return fig
 
