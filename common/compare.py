@@ -11,6 +11,7 @@ Each published cell is judged by its kind (value, bound, argmax) against the rep
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -26,6 +27,15 @@ START, END = "<!-- flaw-effects:start -->", "<!-- flaw-effects:end -->"
 EFFECT_COLUMNS = ["Paper", "Table", "Row", "Column", "Flaw", "Corrected variant", "Effect [95 % CI]", "p", "Data"]
 
 
+def _num(x: float, signed: bool = False) -> str:
+    """3 significant digits; float noise around zero prints as 0 and a missing value as a dash."""
+    x = float(x)
+    if math.isnan(x):
+        return "–"
+    x = 0.0 if abs(x) < 1e-9 else x
+    return f"{x:+.3g}" if signed else f"{x:.3g}"
+
+
 def cross_paper_effects(results_root: Path = REPO_ROOT / "results") -> str:
     """Markdown: one line per paper and flaw, the effect on its table's headline rows (faithful minus corrected)."""
     from common.results.store import read_effects
@@ -37,7 +47,7 @@ def cross_paper_effects(results_root: Path = REPO_ROOT / "results") -> str:
             continue
         effects = effects[effects["metric"] != "confusion"].drop_duplicates(["table", "flaw", "corrected"])
         for _, e in effects.iterrows():
-            ci = f"{float(e['effect']):+.3g} [{float(e['ci_low']):.3g}, {float(e['ci_high']):.3g}]"
+            ci = f"{_num(e['effect'], signed=True)} [{_num(e['ci_low'])}, {_num(e['ci_high'])}]"
             p = p_value(e["p"])
             lines.append(f"| {folder.name} | {e['table']} | {e['row']} | {e['column']} | {e['flaw']} | "
                          f"{e['corrected']} | {ci} | {p} | {e['data']} |")

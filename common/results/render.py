@@ -20,6 +20,7 @@ CONFUSION = "confusion"
 def _num(x: float, digits: int = 4) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)) or pd.isna(x):
         return "–"
+    x = 0.0 if abs(float(x)) < 1e-9 else float(x)  # float noise of a bootstrap around zero
     return f"{x:.{digits}g}"
 
 
