@@ -1,6 +1,6 @@
 """``python -m benchmarks [--smoke] [--sections a,b] [--out-dir results]``: measure and write the benchmark page.
 
-Sections: throughput (items 1, 2), overhead (3), pipeline (4), features (5), end-to-end (6), projection (7: from each
+Sections: throughput (sections 1, 2), overhead (3), pipeline (4), features (5), end-to-end (6), projection (7: from each
 paper's rehearsal, ``run.py --profile paper --rehearse --synth-size full``). A run replaces
 the rows of the sections it measured in ``benchmarks.csv`` and keeps the others, then renders ``benchmarks.md``.
 """
@@ -30,7 +30,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sections", default="", help=f"comma-separated subset of {', '.join(ALL)}")
     parser.add_argument("--out-dir", type=Path, default=REPO_ROOT / "results")
     parser.add_argument("--reps", type=int, default=None, help="repetitions per figure (default 5; smoke 1)")
-    parser.add_argument("--backends", default="tensorflow,jax", help="Keras backends for item 1")
+    parser.add_argument("--backends", default="tensorflow,jax", help="Keras backends for section 1")
     parser.add_argument("--render-only", action="store_true", help="re-render benchmarks.md from benchmarks.csv")
     parser.add_argument("--e2e-timeout", type=int, default=1800, help="seconds allowed per run.py smoke run")
     parser.add_argument("--jax-path", default=os.environ.get("BENCH_JAX_PATH"),

@@ -2,7 +2,7 @@
 
     KERAS_BACKEND=jax python -m benchmarks.device --out DIR [--smoke] [--paper zhao2019]
 
-1. The throughput section (item 1) on the JAX backend, every registered model at its paper shape.
+1. The throughput section (section 1) on the JAX backend, every registered model at its paper shape.
 2. The rehearsal of the cheapest full paper protocol (``--profile paper --rehearse --synth-size full``; the paper
    with the smallest projected hours among the committed ``results/*/rehearsal.json``, or ``--paper``).
 

@@ -1,4 +1,4 @@
-"""Item 6: wall time of each paper's ``run.py`` smoke profile, each in a fresh process and a fresh out dir."""
+"""Section 6: wall time of each paper's ``run.py`` smoke profile, each in a fresh process and a fresh out dir."""
 
 from __future__ import annotations
 

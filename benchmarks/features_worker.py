@@ -1,4 +1,4 @@
-"""Item 5 worker: feature real-time factors on one core and the feature-cache hit against recomputation.
+"""Section 5 worker: feature real-time factors on one core and the feature-cache hit against recomputation.
 
 Started by ``benchmarks.features`` in its own process, pinned to one CPU with every math library set to one
 thread, so the figures are per core: ``python -m benchmarks.features_worker --out f.json [--smoke]``.

@@ -1,4 +1,4 @@
-"""Item 4 on Huang's noisy set (§5.2): batches mixed and featurised on the fly vs the same batches preloaded.
+"""Section 4 on Huang's noisy set (§5.2): batches mixed and featurised on the fly vs the same batches preloaded.
 
 ``MixedBatches`` renders each noisy copy (MUSAN clip at an exact SNR), computes Kaldi log-Mels and splices them
 for every batch of every epoch; the preloaded side feeds the very same batches, computed once, through the same

@@ -1,8 +1,8 @@
-"""Items 3 and 4 on Khorram's training path (RECOLA twin, dilated net, batch one, §6.1).
+"""Sections 3 and 4 on Khorram's training path (RECOLA twin, dilated net, batch one, §6.1).
 
-Item 3 compares the suite's path (ledger unit -> ``training.fit_model``: the ``UtteranceBatches`` PyDataset,
+Section 3 compares the suite's path (ledger unit -> ``training.fit_model``: the ``UtteranceBatches`` PyDataset,
 early-stopping and epoch-timer callbacks, validation) with a bare ``model.fit`` on stacked in-memory arrays,
-same model, data, validation and epochs. Item 4 compares steps/s when batches come from the corpus reader and
+same model, data, validation and epochs. Section 4 compares steps/s when batches come from the corpus reader and
 the feature cache (open the corpus, cache hit, z-norm, stack, PyDataset) with the same steps from preloaded
 tensors. Repetitions alternate between the two paths.
 """
@@ -55,7 +55,7 @@ def load_recola(max_steps: int | None) -> RecolaArrays:
 
 
 def suite_overhead(epochs: int, reps: int, smoke: bool) -> list[Row]:
-    """Item 3: wall time of ledger + fit_model against bare model.fit (each rep builds a fresh model)."""
+    """Section 3: wall time of ledger + fit_model against bare model.fit (each rep builds a fresh model)."""
     from common.training import Ledger, set_seed
     from reproductions.khorram2017.models import build_dilated
     from reproductions.khorram2017.training import fit_model
@@ -82,7 +82,7 @@ def suite_overhead(epochs: int, reps: int, smoke: bool) -> list[Row]:
 
 
 def input_pipeline(epochs: int, reps: int, smoke: bool) -> list[Row]:
-    """Item 4: steps/s from reader + cache + PyDataset against preloaded arrays, same model and steps."""
+    """Section 4: steps/s from reader + cache + PyDataset against preloaded arrays, same model and steps."""
     from common.training import set_seed
     from reproductions.khorram2017.models import build_dilated
     from reproductions.khorram2017.training import UtteranceBatches

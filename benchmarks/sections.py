@@ -47,7 +47,7 @@ def _jax_env(jax_path: str | None) -> dict[str, str]:
 
 
 def throughput(reps: int, smoke: bool, backends: list[str], jax_path: str | None) -> tuple[list[Row], dict]:
-    """Item 1 rows per backend (samples/s and s/epoch) and the raw TF report (for items 2 and 6b)."""
+    """Section 1 rows per backend (samples/s and s/epoch) and the raw TF report (for sections 2 and 7)."""
     names = ",".join(SMOKE_MODELS) if smoke else ""
     rows: list[Row] = []
     reports: dict[str, dict] = {}
@@ -90,7 +90,7 @@ def epoch_seconds(report: dict) -> dict[str, list[float]]:
 
 
 def khorram_claim(report: dict) -> list[Row]:
-    """Item 2: BLSTM / conv epoch-time ratio from interleaved repetitions, next to §6.2's 10 min / 13 s."""
+    """Section 2: BLSTM / conv epoch-time ratio from interleaved repetitions, next to §6.2's 10 min / 13 s."""
     from reproductions.khorram2017.benchmark import BLSTM as KHORRAM_BLSTM
     from reproductions.khorram2017.benchmark import CONV as KHORRAM_CONV
     from reproductions.khorram2017.benchmark import PAPER_EPOCH_S as KHORRAM_PAPER_EPOCH_S
@@ -110,7 +110,7 @@ def khorram_claim(report: dict) -> list[Row]:
 
 
 def features(reps: int, smoke: bool) -> list[Row]:
-    """Item 5 from the one-core worker."""
+    """Section 5 from the one-core worker."""
     report = _worker("features_worker", ["--reps", str(reps), *(["--smoke"] if smoke else [])], ONE_THREAD)
     rows = []
     for r in report["rtf"]:
@@ -143,7 +143,7 @@ def wieser_trial(report: dict) -> list[Row]:
 
 
 def in_process(section: str, reps: int, smoke: bool) -> list[Row]:
-    """Items 3 and 4 (TensorFlow backend, this process)."""
+    """Sections 3 and 4 (TensorFlow backend, this process)."""
     from common.training import configure_threads
 
     configure_threads()

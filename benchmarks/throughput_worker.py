@@ -1,9 +1,9 @@
-"""Item 1 worker: training throughput of the registered models on one Keras backend, in its own process.
+"""Section 1 worker: training throughput of the registered models on one Keras backend, in its own process.
 
 ``python -m benchmarks.throughput_worker --backend jax --out t.json [--smoke] [--reps 5] [--models a,b]``.
 The backend must be chosen before Keras is imported, hence a process per backend. Repetitions are interleaved
 across models (rep 1 of every model, then rep 2, ...), so a change of machine load hits all models alike and the
-side-by-side ratios of item 2 compare like with like.
+side-by-side ratios of section 2 compare like with like.
 """
 
 from __future__ import annotations
