@@ -52,7 +52,8 @@ def build_parser(paper: Any) -> argparse.ArgumentParser:
                         help="root of your licensed copy of the corpus; without it the run uses the synthetic "
                              "twin (generated once into the cache) and every row is marked data=synthetic")
     for extra in paper.extra_corpora:
-        parser.add_argument(extra.flag, type=Path, default=None, dest=f"extra_dir_{extra.name}", help=extra.help)
+        parser.add_argument(extra.flag, type=Path, default=None, dest=f"extra_dir_{extra.name}", metavar="DIR",
+                            help=extra.help)
     if len(paper.corpora) > 1:
         parser.add_argument("--corpus", choices=list(paper.corpora), default=paper.corpora[0],
                             help=f"which corpus to run on (default {paper.corpora[0]})")
@@ -75,7 +76,7 @@ def build_parser(paper: Any) -> argparse.ArgumentParser:
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                         help="override one profile setting (value parsed as JSON when it can be)")
     for flag in paper.setting_flags:
-        parser.add_argument(flag.flag, type=flag.type, default=None, dest=f"setting_{flag.setting}",
+        parser.add_argument(flag.flag, type=flag.type, default=None, dest=f"setting_{flag.setting}", metavar="VALUE",
                             help=f"{flag.help} (= --set {flag.setting}=VALUE)")
     parser.add_argument("--rehearse", action="store_true",
                         help="run every unit of the profile for a few steps at full shapes, timed; writes "
