@@ -24,7 +24,7 @@ from common.engine.rehearsal import Rehearsal, peak_rss_gib
 from common.engine.session import Session
 from common.errors import ConfigError
 from common.paths import REPO_ROOT
-from common.results import ResultsStore, RunContext
+from common.results import ResultsStore, RunContext, write_markdown
 from common.training import Ledger, code_fingerprint, configure_threads
 
 log = logging.getLogger("sereprod")
@@ -207,6 +207,7 @@ def run(paper: Paper, argv: list[str] | None = None) -> int:
         session.store.write()
         log.info("%s: %s done (%d rows)", paper.name, experiment.name, len(rows))
     write_warnings(session, out / "training-warnings.md")
+    write_markdown(paper.name, out)  # the page shows the warnings of this run
     if session.rehearsal is not None:
         path = session.rehearsal.report(paper.name, args.profile, ctx.hardware, ctx.backend, ctx.data, report_dir)
         log.info("rehearsal: %d units, peak RSS %.2f GiB; %s", len(session.rehearsal.units), peak_rss_gib(), path)

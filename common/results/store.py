@@ -197,5 +197,9 @@ def write_markdown(paper: str, out_dir: str | Path) -> Path:
         columns=["table", "row", "column", "metric", "value", "unit", "note", "kind", "abs_tol"])
     diff = diff_table(published, reproduced)
     text = render_markdown(paper, diff, extra_rows(published, reproduced), reproduced, read_effects(out_dir))
+    warnings = out_dir / "training-warnings.md"
+    if warnings.is_file():  # the engine's undertraining check (common.training.curves), shown on the page too
+        body = warnings.read_text().split("\n", 1)[1].strip()
+        text += f"\n## Units whose kept model looks undertrained\n\n{body}\n"
     atomic_write_text(out_dir / "results.md", text)
     return out_dir / "results.md"

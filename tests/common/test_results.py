@@ -183,3 +183,14 @@ def test_every_repository_published_csv_is_valid() -> None:
     for path in root.glob("*/published.csv"):
         table = load_published(path.parent.name, path)
         assert len(table) > 0 and isinstance(table, pd.DataFrame)
+
+
+def test_undertraining_warnings_appear_on_the_results_page(paper: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "training-warnings.md").write_text("# toy: units\n\n- table1/0: best val_accuracy at epoch 1 of 9\n")
+    store = ResultsStore(_ctx("synthetic"), out)
+    store.add("Table 1", "Dilated", "Dev", "CCC", [0.5])
+    store.write()
+    page = (out / "results.md").read_text()
+    assert "looks undertrained" in page and "table1/0: best val_accuracy at epoch 1 of 9" in page
