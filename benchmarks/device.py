@@ -32,9 +32,9 @@ def cheapest_paper() -> str:
 
     hours = {}
     for name in reproductions.names():
-        path = RESULTS_ROOT / name / "rehearsal.json"
-        if path.is_file():
-            hours[name] = json.loads(path.read_text())["projected_hours"]
+        paths = list((RESULTS_ROOT / name).glob("rehearsal*.json"))
+        if paths:
+            hours[name] = min(json.loads(p.read_text())["projected_hours"] for p in paths)
     return min(hours, key=hours.get) if hours else FALLBACK
 
 

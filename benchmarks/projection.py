@@ -33,16 +33,17 @@ def rehearsal_rows() -> list[Row]:
         disk = sum(estimated_bytes(c, "full") for c in (*paper.corpora, *(e.name for e in paper.extra_corpora)))
         rows.append(Row("projection", name, "full-size twins on disk", "GB", _one(disk / 1e9), backend="numpy",
                         note="16-bit audio of every corpus the paper reads, at the real corpora's counts"))
-        path = RESULTS_ROOT / name / "rehearsal.json"
-        if not path.is_file():
+        paths = sorted((RESULTS_ROOT / name).glob("rehearsal*.json"))
+        if not paths:
             rows.append(Row("projection", name, "status", "", Summary.of([math.nan]),
                             note="not rehearsed yet: " + REHEARSE.format(paper=name)))
-            continue
-        info = json.loads(path.read_text())
-        note = (f"{info['units']} units of the {info['profile']} profile on {info['data']} data, {info['hardware']}; "
-                f"rehearsal {info['wall_s']:.0f} s")
-        rows.append(Row("projection", name, "projected paper-profile wall time (upper bound)", "h",
-                        _one(info["projected_hours"]), backend=info["backend"], note=note))
-        rows.append(Row("projection", name, "peak host memory (rehearsal)", "GiB", _one(info["peak_rss_gib"]),
-                        backend=info["backend"], target="<= 24", note=note))
+        for path in paths:
+            info = json.loads(path.read_text())
+            on = f" ({info['corpus']})" if len(paths) > 1 else ""
+            note = (f"{info['units']} units of the {info['profile']} profile on {info['data']} {info['corpus']} data, "
+                    f"{info['hardware']}; rehearsal {info['wall_s']:.0f} s, commit {info['commit']}")
+            rows.append(Row("projection", name, f"projected paper-profile wall time{on} (upper bound)", "h",
+                            _one(info["projected_hours"]), backend=info["backend"], note=note))
+            rows.append(Row("projection", name, f"peak host memory{on} (rehearsal)", "GiB", _one(info["peak_rss_gib"]),
+                            backend=info["backend"], target="<= 24", note=note))
     return rows

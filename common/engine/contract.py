@@ -140,6 +140,11 @@ class Paper:
         """The reproduction's own folder (where ``prepare`` is defined): its code is part of each unit's key."""
         return Path(inspect.getfile(self.prepare)).resolve().parent
 
+    def report_name(self, stem: str, corpus: str, suffix: str = ".md") -> str:
+        """A per-run report's file name: ``stem + suffix``, with ``-<corpus>`` added when the paper runs on more
+        than one main corpus (their runs share one results folder, so neither replaces the other's report)."""
+        return f"{stem}-{corpus}{suffix}" if len(self.corpora) > 1 else f"{stem}{suffix}"
+
     @property
     def default_target(self) -> str | None:
         return next(iter(self.searches), None)

@@ -15,6 +15,7 @@ import json
 import resource
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ class UnitTiming:
     repeats: int = 1
     step_seconds: list[float] = field(default_factory=list)
     epoch_overheads: list[float] = field(default_factory=list)
+    peak_rss_gib: float = float("nan")  # the process's peak so far when the unit's training ended
 
     @property
     def seconds_per_step(self) -> float:
@@ -81,6 +83,9 @@ class StepTimer(keras.callbacks.Callback):
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         self.timing.epoch_overheads.append(max(0.0, time.perf_counter() - self._epoch - self._steps))
 
+    def on_train_end(self, logs: dict | None = None) -> None:
+        self.timing.peak_rss_gib = peak_rss_gib()
+
 
 def peak_rss_gib() -> float:
     """Peak resident memory of this process and its finished children, GiB (``getrusage``)."""
@@ -105,22 +110,25 @@ class Rehearsal:
         return ({"epochs": min(int(epochs), EPOCHS), "steps_per_epoch": min(int(steps_per_epoch), STEPS)},
                 [StepTimer(timing)])
 
-    def summary(self, paper: str, profile: str, hardware: str, backend: str, data: str) -> dict[str, Any]:
-        """What ``rehearsal.json`` holds (and ``benchmarks/`` reads for its projection table)."""
+    def summary(self, paper: str, corpus: str, ctx: Any) -> dict[str, Any]:
+        """What ``rehearsal.json`` holds (and ``benchmarks/`` reads for its projection table); ``ctx`` is the run's
+        :class:`common.results.RunContext` (profile, data, hardware, backend, commit)."""
         rows = list(self.units.values())
-        return {"paper": paper, "profile": profile, "data": data, "hardware": hardware, "backend": backend,
+        return {"paper": paper, "corpus": corpus, "profile": ctx.profile.removesuffix("-rehearsal"),
+                "data": ctx.data, "hardware": ctx.hardware, "backend": ctx.backend, "commit": ctx.commit,
                 "units": len(rows), "wall_s": round(time.monotonic() - self.started, 1),
                 "prepare_s": round(self.prepare_seconds, 1), "peak_rss_gib": round(peak_rss_gib(), 3),
                 "projected_hours": round(sum(t.projected_hours for t in rows if np.isfinite(t.projected_hours)), 6)}
 
-    def report(self, paper: str, profile: str, hardware: str, backend: str, data: str, folder: Path) -> Path:
-        """Write ``rehearsal.md`` (the page), ``rehearsal.csv`` (one row per unit) and ``rehearsal.json``."""
+    def report(self, paper: str, corpus: str, ctx: Any, folder: Path, name: Callable[[str], str]) -> Path:
+        """Write the page (``name(".md")``), one row per unit (``name(".csv")``) and the summary (``name(".json")``)."""
         rows = sorted(self.units.values(), key=lambda t: t.unit)
-        info = self.summary(paper, profile, hardware, backend, data)
-        total = info["projected_hours"]
-        lines = [f"# {paper}: rehearsal of the {profile} profile", "",
-                 f"Hardware: {hardware}; backend {backend}; data {data}. Every unit ran {EPOCHS} epoch(s) of at most "
-                 f"{STEPS} steps at full input shapes, then its full evaluation and table writing.", "",
+        info = self.summary(paper, corpus, ctx)
+        total, profile = info["projected_hours"], info["profile"]
+        lines = [f"# {paper} on {corpus}: rehearsal of the {profile} profile", "",
+                 f"Hardware: {ctx.hardware}; backend {ctx.backend}; data {ctx.data}; commit {ctx.commit}. Every unit "
+                 f"ran {EPOCHS} epoch(s) of at most {STEPS} steps at full input shapes, then its full evaluation and "
+                 "table writing.", "",
                  f"- units: {len(rows)}",
                  f"- rehearsal wall time: {info['wall_s']:.0f} s (corpus reading and feature extraction: "
                  f"{info['prepare_s']:.0f} s)",
@@ -129,14 +137,16 @@ class Rehearsal:
                  "(repeats x planned epochs x (steps per epoch x measured seconds per step + the epoch's measured "
                  "validation and callbacks), summed over units; early stopping only shortens it; corpus reading "
                  "and feature extraction not included)", "",
-                 "| unit | repeats | planned epochs | steps / epoch | s / step | other s / epoch | projected h |",
-                 "|---|---|---|---|---|---|---|"]
+                 "| unit | repeats | planned epochs | steps / epoch | s / step | other s / epoch | projected h "
+                 "| peak RSS GiB |",
+                 "|---|---|---|---|---|---|---|---|"]
         lines += [f"| {t.unit} | {t.repeats} | {t.planned_epochs} | {t.planned_steps} | {t.seconds_per_step:.3f} | "
-                  f"{t.epoch_overhead:.2f} | {t.projected_hours:.2f} |" for t in rows]
-        atomic_write_text(folder / "rehearsal.md", "\n".join(lines) + "\n")
-        csv = ["unit,repeats,planned_epochs,steps_per_epoch,seconds_per_step,epoch_overhead_s,projected_hours"]
+                  f"{t.epoch_overhead:.2f} | {t.projected_hours:.2f} | {t.peak_rss_gib:.2f} |" for t in rows]
+        atomic_write_text(folder / name(".md"), "\n".join(lines) + "\n")
+        csv = ["unit,repeats,planned_epochs,steps_per_epoch,seconds_per_step,epoch_overhead_s,projected_hours,"
+               "peak_rss_gib"]
         csv += [f"{t.unit},{t.repeats},{t.planned_epochs},{t.planned_steps},{t.seconds_per_step:.6g},"
-                f"{t.epoch_overhead:.6g},{t.projected_hours:.6g}" for t in rows]
-        atomic_write_text(folder / "rehearsal.csv", "\n".join(csv) + "\n")
-        atomic_write_text(folder / "rehearsal.json", json.dumps(info, indent=1))
-        return folder / "rehearsal.md"
+                f"{t.epoch_overhead:.6g},{t.projected_hours:.6g},{t.peak_rss_gib:.4g}" for t in rows]
+        atomic_write_text(folder / name(".csv"), "\n".join(csv) + "\n")
+        atomic_write_text(folder / name(".json"), json.dumps(info, indent=1))
+        return folder / name(".md")

@@ -154,11 +154,11 @@ def profile_searches(session: Session, data: Any) -> bool:
 
 
 def write_warnings(session: Session, path: Path) -> None:
-    """``training-warnings.md``: every unit whose kept model looked undertrained (removed when none)."""
+    """``training-warnings[-<corpus>].md``: every unit whose kept model looked undertrained (removed when none)."""
     if not session.warnings:
         path.unlink(missing_ok=True)
         return
-    lines = [f"# {session.paper.name}: units whose kept model looks undertrained", "",
+    lines = [f"# {session.paper.name} on {session.args.corpus}: units whose kept model looks undertrained", "",
              "Checked per unit by common.training.curves.undertraining (best epoch among the first few, training "
              "metric at the kept epoch far below its final value, validation swings wider than the set width).", ""]
     atomic_write_text(path, "\n".join([*lines, *(f"- {w}" for w in session.warnings)]) + "\n")
@@ -206,10 +206,11 @@ def run(paper: Paper, argv: list[str] | None = None) -> int:
                               evidence=r.evidence)
         session.store.write()
         log.info("%s: %s done (%d rows)", paper.name, experiment.name, len(rows))
-    write_warnings(session, out / "training-warnings.md")
+    write_warnings(session, out / paper.report_name("training-warnings", args.corpus))
     write_markdown(paper.name, out)  # the page shows the warnings of this run
     if session.rehearsal is not None:
-        path = session.rehearsal.report(paper.name, args.profile, ctx.hardware, ctx.backend, ctx.data, report_dir)
+        path = session.rehearsal.report(paper.name, args.corpus, ctx, report_dir,
+                                        lambda suffix: paper.report_name("rehearsal", args.corpus, suffix))
         log.info("rehearsal: %d units, peak RSS %.2f GiB; %s", len(session.rehearsal.units), peak_rss_gib(), path)
     log.info("%s %s profile on %s %s data: %d units computed, %d reused, %.0f s; results in %s", paper.name,
              args.profile, session.data, "+".join(corpora), ledger.computed, ledger.reused,

@@ -197,9 +197,10 @@ def write_markdown(paper: str, out_dir: str | Path) -> Path:
         columns=["table", "row", "column", "metric", "value", "unit", "note", "kind", "abs_tol"])
     diff = diff_table(published, reproduced)
     text = render_markdown(paper, diff, extra_rows(published, reproduced), reproduced, read_effects(out_dir))
-    warnings = out_dir / "training-warnings.md"
-    if warnings.is_file():  # the engine's undertraining check (common.training.curves), shown on the page too
-        body = warnings.read_text().split("\n", 1)[1].strip()
-        text += f"\n## Units whose kept model looks undertrained\n\n{body}\n"
+    for warnings in sorted(out_dir.glob("training-warnings*.md")):  # the engine's undertraining check
+        body = warnings.read_text().split("\n", 1)[1]  # (common.training.curves); -<corpus> where there are two
+        corpus = warnings.stem.removeprefix("training-warnings").lstrip("-")
+        heading = "Units whose kept model looks undertrained" + (f" ({corpus})" if corpus else "")
+        text += f"\n## {heading}\n\n{body.strip()}\n"
     atomic_write_text(out_dir / "results.md", text)
     return out_dir / "results.md"

@@ -194,3 +194,16 @@ def test_undertraining_warnings_appear_on_the_results_page(paper: str, tmp_path:
     store.write()
     page = (out / "results.md").read_text()
     assert "looks undertrained" in page and "table1/0: best val_accuracy at epoch 1 of 9" in page
+
+
+def test_each_corpus_keeps_its_own_undertraining_list_on_the_page(paper: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    for corpus, unit in (("emodb", "2d/sd/0"), ("iemocap", "1d/si/3")):
+        (out / f"training-warnings-{corpus}.md").write_text(f"# toy on {corpus}: units\n\n- {unit}: swings\n")
+    store = ResultsStore(_ctx("synthetic"), out)
+    store.add("Table 1", "Dilated", "Dev", "CCC", [0.5])
+    store.write()
+    page = (out / "results.md").read_text()
+    assert "looks undertrained (emodb)" in page and "looks undertrained (iemocap)" in page
+    assert page.index("2d/sd/0") < page.index("looks undertrained (iemocap)") < page.index("1d/si/3")

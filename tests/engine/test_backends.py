@@ -33,7 +33,7 @@ def test_tiny_rehearsal_on_jax_times_every_unit_and_marks_its_rows(name: str, tm
     assert proc.returncode == 0, proc.stderr[-3000:]
     rows = read_results(tmp_path / "rehearsal" / "results.csv")
     assert len(rows) and set(rows["backend"]) == {"jax"} and set(rows["profile"]) == {"smoke-rehearsal"}
-    info = json.loads((tmp_path / "rehearsal.json").read_text())
-    units = pd.read_csv(tmp_path / "rehearsal.csv")
+    info = json.loads((tmp_path / paper.report_name("rehearsal", paper.corpora[0], ".json")).read_text())
+    units = pd.read_csv(tmp_path / paper.report_name("rehearsal", paper.corpora[0], ".csv"))
     assert info["backend"] == "jax" and info["units"] == len(units) > 0
     assert info["projected_hours"] > 0 and info["peak_rss_gib"] > 0 and units["seconds_per_step"].gt(0).all()

@@ -122,3 +122,11 @@ def test_list_verb_prints_every_paper_with_corpora_and_profiles() -> None:
         paper = _paper(name)
         assert all(c in line for c in paper.corpora) and all(p in line for p in paper.profiles)
 
+
+
+def test_a_paper_with_two_main_corpora_names_its_reports_per_corpus() -> None:
+    papers = [reproductions.get(n) for n in reproductions.names()]
+    two = next(p for p in papers if len(p.corpora) > 1)
+    one = next(p for p in papers if len(p.corpora) == 1)
+    names = {two.report_name("rehearsal", c, ".json") for c in two.corpora}
+    assert len(names) == len(two.corpora) and one.report_name("rehearsal", one.corpora[0], ".json") == "rehearsal.json"

@@ -9,6 +9,7 @@ import keras
 import numpy as np
 
 from common.engine.rehearsal import EPOCHS, STEPS, Rehearsal
+from common.results import RunContext
 
 
 def test_a_search_trial_stands_for_all_planned_trials() -> None:
@@ -35,9 +36,12 @@ def test_budget_cuts_training_and_the_projection_sums_the_units(tmp_path: Path) 
     assert [len(t.step_seconds) for t in timings] == [EPOCHS * STEPS] * 2
     assert all(len(t.epoch_overheads) == EPOCHS for t in timings)
     expected = sum(t.planned_epochs * (8 * t.seconds_per_step + t.epoch_overhead) for t in timings) / 3600
-    rehearsal.report("toy", "paper", "cpu", "tensorflow", "synthetic", tmp_path)
+    ctx = RunContext(paper="toy", data="synthetic", corpus="emodb", profile="paper-rehearsal", backend="tensorflow",
+                     hardware="cpu", seeds=(0,), commit="abc1234")
+    rehearsal.report("toy", "emodb", ctx, tmp_path, lambda suffix: f"rehearsal{suffix}")
     info = json.loads((tmp_path / "rehearsal.json").read_text())
     assert info["units"] == 2 and np.isclose(info["projected_hours"], expected, rtol=1e-2, atol=1e-6)
-    assert info["peak_rss_gib"] > 0.05
+    assert info["peak_rss_gib"] > 0.05 and info["profile"] == "paper" and info["commit"] == "abc1234"
+    assert all(0.05 < t.peak_rss_gib <= info["peak_rss_gib"] + 1e-3 for t in timings)  # json rounds to MiB
     assert "table1/fold0/0 | 1 | 50 | 8" in (tmp_path / "rehearsal.md").read_text()
     assert len((tmp_path / "rehearsal.csv").read_text().splitlines()) == 3
