@@ -40,8 +40,12 @@ def rehearsal_rows() -> list[Row]:
         for path in paths:
             info = json.loads(path.read_text())
             on = f" ({info['corpus']})" if len(paths) > 1 else ""
-            note = (f"{info['units']} units of the {info['profile']} profile on {info['data']} {info['corpus']} data, "
-                    f"{info['hardware']}; rehearsal {info['wall_s']:.0f} s, commit {info['commit']}")
+            if not info.get("complete", True):
+                on += f", first {info['units']} units only"
+            note = (("INCOMPLETE rehearsal (stopped part-way): " if not info.get("complete", True) else "")
+                    + f"{info['units']} units of the {info['profile']} profile on {info['data']} "
+                    f"{info['corpus']} data, {info['hardware']}; rehearsal {info['wall_s']:.0f} s, "
+                    f"commit {info['commit']}")
             rows.append(Row("projection", name, f"projected paper-profile wall time{on} (upper bound)", "h",
                             _one(info["projected_hours"]), backend=info["backend"], note=note))
             rows.append(Row("projection", name, f"peak host memory{on} (rehearsal)", "GiB", _one(info["peak_rss_gib"]),

@@ -103,32 +103,42 @@ class Rehearsal:
     started: float = field(default_factory=time.monotonic)
     prepare_seconds: float = float("nan")
     repeats: int = 1  # set while a search's first trial stands for all its planned trials
+    #: called with this rehearsal before each new unit starts (the engine writes the report so far, so a
+    #: rehearsal stopped part-way still leaves every finished unit's figures)
+    checkpoint: Callable[[Rehearsal], None] | None = None
 
     def budget(self, unit: tuple, epochs: int, steps_per_epoch: int) -> tuple[dict[str, Any], list]:
         name = "/".join(map(str, unit))
+        if self.checkpoint is not None and name not in self.units and self.units:
+            self.checkpoint(self)
         timing = self.units.setdefault(name, UnitTiming(name, int(epochs), int(steps_per_epoch), self.repeats))
         return ({"epochs": min(int(epochs), EPOCHS), "steps_per_epoch": min(int(steps_per_epoch), STEPS)},
                 [StepTimer(timing)])
 
-    def summary(self, paper: str, corpus: str, ctx: Any) -> dict[str, Any]:
+    def summary(self, paper: str, corpus: str, ctx: Any, complete: bool = True) -> dict[str, Any]:
         """What ``rehearsal.json`` holds (and ``benchmarks/`` reads for its projection table); ``ctx`` is the run's
         :class:`common.results.RunContext` (profile, data, hardware, backend, commit)."""
         rows = list(self.units.values())
         return {"paper": paper, "corpus": corpus, "profile": ctx.profile.removesuffix("-rehearsal"),
                 "data": ctx.data, "hardware": ctx.hardware, "backend": ctx.backend, "commit": ctx.commit,
-                "units": len(rows), "wall_s": round(time.monotonic() - self.started, 1),
+                "complete": complete, "units": len(rows), "wall_s": round(time.monotonic() - self.started, 1),
                 "prepare_s": round(self.prepare_seconds, 1), "peak_rss_gib": round(peak_rss_gib(), 3),
                 "projected_hours": round(sum(t.projected_hours for t in rows if np.isfinite(t.projected_hours)), 6)}
 
-    def report(self, paper: str, corpus: str, ctx: Any, folder: Path, name: Callable[[str], str]) -> Path:
-        """Write the page (``name(".md")``), one row per unit (``name(".csv")``) and the summary (``name(".json")``)."""
+    def report(self, paper: str, corpus: str, ctx: Any, folder: Path, name: Callable[[str], str],
+               complete: bool = True) -> Path:
+        """Write the page (``name(".md")``), one row per unit (``name(".csv")``) and the summary (``name(".json")``);
+        ``complete=False`` marks a report written while units are still to come."""
         rows = sorted(self.units.values(), key=lambda t: t.unit)
-        info = self.summary(paper, corpus, ctx)
+        info = self.summary(paper, corpus, ctx, complete)
         total, profile = info["projected_hours"], info["profile"]
         lines = [f"# {paper} on {corpus}: rehearsal of the {profile} profile", "",
                  f"Hardware: {ctx.hardware}; backend {ctx.backend}; data {ctx.data}; commit {ctx.commit}. Every unit "
                  f"ran {EPOCHS} epoch(s) of at most {STEPS} steps at full input shapes, then its full evaluation and "
                  "table writing.", "",
+                 *([] if complete else [f"**Incomplete: the rehearsal had finished {len(rows)} units when this was "
+                                        "written (stopped or still running); the projection covers those units "
+                                        "only.**", ""]),
                  f"- units: {len(rows)}",
                  f"- rehearsal wall time: {info['wall_s']:.0f} s (corpus reading and feature extraction: "
                  f"{info['prepare_s']:.0f} s)",

@@ -113,6 +113,10 @@ def standardise(x: np.ndarray, train: np.ndarray) -> np.ndarray:
 
 #: training utterances (at most) whose statistics recalibrate batch normalisation before each validation
 RECALIBRATION_SAMPLES = 256
+#: utterances per probe batch, and activation rows summed at a time: at 8 s of 16 kHz audio, LFLB1's BN input is
+#: 128,000 x 64 floats per utterance, so a training-size batch would hold several GB in the probe alone
+RECALIBRATION_BATCH = 4
+ROWS_PER_SUM = 1 << 20
 
 
 class RecalibrateBatchNorm(keras.callbacks.Callback):
@@ -126,12 +130,11 @@ class RecalibrateBatchNorm(keras.callbacks.Callback):
     sub-models' ``predict_on_batch`` and NumPy.
     """
 
-    def __init__(self, x: np.ndarray, batch_size: int, seed: int = 0) -> None:
+    def __init__(self, x: np.ndarray, seed: int = 0) -> None:
         super().__init__()
         if len(x) > RECALIBRATION_SAMPLES:
             x = x[np.sort(np.random.default_rng(seed).choice(len(x), RECALIBRATION_SAMPLES, replace=False))]
         self.x = x
-        self.batch_size = batch_size
         self._probes: list[tuple[keras.layers.BatchNormalization, keras.Model]] = []
 
     def on_train_begin(self, logs: dict | None = None) -> None:
@@ -141,10 +144,13 @@ class RecalibrateBatchNorm(keras.callbacks.Callback):
     def recalibrate(self) -> None:
         for layer, probe in self._probes:
             total, total_sq, count = 0.0, 0.0, 0
-            for start in range(0, len(self.x), self.batch_size):
-                a = np.asarray(probe.predict_on_batch(self.x[start:start + self.batch_size]), dtype=np.float64)
+            for start in range(0, len(self.x), RECALIBRATION_BATCH):
+                a = np.asarray(probe.predict_on_batch(self.x[start:start + RECALIBRATION_BATCH]))
                 a = a.reshape(-1, a.shape[-1])
-                total, total_sq, count = total + a.sum(0), total_sq + (a * a).sum(0), count + a.shape[0]
+                for rows in range(0, len(a), ROWS_PER_SUM):  # float64 sums over bounded slices
+                    chunk = a[rows:rows + ROWS_PER_SUM].astype(np.float64)
+                    total, total_sq = total + chunk.sum(0), total_sq + np.einsum("ij,ij->j", chunk, chunk)
+                count += a.shape[0]
             mean = total / count
             layer.moving_mean.assign(mean.astype("float32"))
             layer.moving_variance.assign(np.maximum(total_sq / count - mean * mean, 0.0).astype("float32"))
@@ -177,7 +183,7 @@ def fit_unit(unit: Unit, network: str, x: np.ndarray, y: np.ndarray, n_classes: 
     fit_kwargs, extra = budget(epochs, steps) if budget is not None else ({"epochs": int(epochs)}, [])
     with scope if scope is not None else contextlib.nullcontext():
         model = build_network(network, n_classes, x.shape[1:-1], config)
-    recalibrate = [RecalibrateBatchNorm(x[unit.train], config.batch_size, seed)] if config.recalibrate_bn else []
+    recalibrate = [RecalibrateBatchNorm(x[unit.train], seed)] if config.recalibrate_bn else []
     history = model.fit(x[unit.train], y[unit.train], validation_data=(x[unit.val], y[unit.val]),
                         batch_size=config.batch_size, verbose=verbose, **fit_kwargs,
                         callbacks=[*extra, *recalibrate,

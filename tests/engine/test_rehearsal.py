@@ -45,3 +45,19 @@ def test_budget_cuts_training_and_the_projection_sums_the_units(tmp_path: Path) 
     assert all(0.05 < t.peak_rss_gib <= info["peak_rss_gib"] + 1e-3 for t in timings)  # json rounds to MiB
     assert "table1/fold0/0 | 1 | 50 | 8" in (tmp_path / "rehearsal.md").read_text()
     assert len((tmp_path / "rehearsal.csv").read_text().splitlines()) == 3
+
+
+def test_a_rehearsal_stopped_part_way_leaves_the_finished_units_marked_incomplete(tmp_path: Path) -> None:
+    ctx = RunContext(paper="toy", data="synthetic", corpus="emodb", profile="paper-rehearsal", backend="tensorflow",
+                     hardware="cpu", seeds=(0,), commit="abc1234")
+    rehearsal = Rehearsal(checkpoint=lambda r: r.report("toy", "emodb", ctx, tmp_path, lambda s: f"rehearsal{s}",
+                                                        complete=False))
+    x, y = np.zeros((16, 3), "float32"), np.zeros(16)
+    for fold in range(3):
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        model.compile("sgd", "mse")
+        kw, cbs = rehearsal.budget(("table1", f"fold{fold}"), epochs=5, steps_per_epoch=4)
+        model.fit(x, y, batch_size=4, verbose=0, callbacks=cbs, **kw)
+    info = json.loads((tmp_path / "rehearsal.json").read_text())  # written before fold2 started
+    assert info["complete"] is False and info["units"] == 2
+    assert "Incomplete" in (tmp_path / "rehearsal.md").read_text()

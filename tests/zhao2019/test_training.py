@@ -78,7 +78,7 @@ def _bn_stats_gap(recalibrate: bool) -> float:
     x = rng.standard_normal((48, 1024, 1)).astype("float32") * 0.1
     y = rng.integers(0, 3, 48)
     model = build_network("1d", 3, (1024,), TrainConfig(learning_rate=1e-2))
-    extra = [RecalibrateBatchNorm(x, 16)] if recalibrate else []
+    extra = [RecalibrateBatchNorm(x)] if recalibrate else []
     model.fit(x, y, validation_data=(x[:8], y[:8]), batch_size=16, epochs=2, verbose=0, callbacks=extra)
     gaps = []
     for layer in (lay for lay in model.layers if isinstance(lay, keras.layers.BatchNormalization)):
