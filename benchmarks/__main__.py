@@ -1,7 +1,8 @@
 """``python -m benchmarks [--smoke] [--sections a,b] [--out-dir results]``: measure and write the benchmark page.
 
 Sections: throughput (sections 1, 2), overhead (3), pipeline (4), features (5), end-to-end (6), projection (7: from each
-paper's rehearsal, ``run.py --profile paper --rehearse --synth-size full``). A run replaces
+paper's rehearsal, ``run.py --profile paper --rehearse --synth-size full``), calibration (8: the full-size twins'
+difficulty, benchmarks/calibration.py). A run replaces
 the rows of the sections it measured in ``benchmarks.csv`` and keeps the others, then renders ``benchmarks.md``.
 """
 
@@ -20,7 +21,7 @@ from benchmarks import environment, report, sections  # noqa: E402
 from benchmarks.rows import Row  # noqa: E402
 from common.paths import REPO_ROOT  # noqa: E402
 
-ALL = ("throughput", "overhead", "pipeline", "features", "end-to-end", "projection")
+ALL = ("throughput", "overhead", "pipeline", "features", "end-to-end", "projection", "calibration")
 ANALYSIS = Path(__file__).with_name("analysis.md")
 
 
@@ -36,7 +37,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--jax-path", default=os.environ.get("BENCH_JAX_PATH"),
                         help="extra PYTHONPATH entry holding jax for the JAX worker only ($BENCH_JAX_PATH)")
     args = parser.parse_args(argv)
-    chosen = [s for s in args.sections.split(",") if s] or [s for s in ALL if not (args.smoke and s == "end-to-end")]
+    chosen = [s for s in args.sections.split(",") if s] or [s for s in ALL
+                                                           if not (args.smoke and s in ("end-to-end", "calibration"))]
     unknown = sorted(set(chosen) - set(ALL))
     if unknown:
         parser.error(f"unknown section(s) {unknown}; choose from {', '.join(ALL)}")
@@ -67,6 +69,9 @@ def measure(section: str, args: argparse.Namespace, host: str) -> list[Row]:
     elif section == "end-to-end":
         from benchmarks.endtoend import smoke_times
         rows = smoke_times(timeout_s=args.e2e_timeout)
+    elif section == "calibration":
+        from benchmarks.calibration import calibration_rows
+        rows = calibration_rows()
     elif section == "projection":
         from benchmarks.projection import rehearsal_rows
         rows = rehearsal_rows()

@@ -18,6 +18,7 @@ SECTIONS = {
     "features": "5. Features: real-time factor on one core, feature-cache hit against recomputation",
     "end-to-end": "6. End to end: run.py --profile smoke wall time",
     "projection": "7. Before you rent a GPU: the paper profile projected from each paper's rehearsal",
+    "calibration": "8. How hard the full-size twins are: a paper model well and badly configured, per difficulty",
 }
 
 

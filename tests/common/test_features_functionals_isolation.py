@@ -42,3 +42,16 @@ def _save(tmp_path: Path, waves: list[np.ndarray]) -> Path:
     path = tmp_path / "waves.npz"
     np.savez(path, **{f"w{i}": w for i, w in enumerate(waves)})
     return path
+
+
+def test_a_long_list_is_shared_over_worker_processes_in_order(monkeypatch) -> None:
+    from common.features import functionals as f
+
+    monkeypatch.setattr(f, "MIN_PER_CHILD", 2)
+    monkeypatch.setattr(f.os, "cpu_count", lambda: 3)
+    rng = np.random.default_rng(1)
+    waves = [rng.normal(scale=0.05 * (i + 1), size=4000 + 800 * i).astype("float32") for i in range(7)]
+    shared = f.opensmile_functionals_batch(waves, 16000, "IS09")  # 3 children of 2, 2 and 3 signals
+    one = f._functionals_in_children(waves, 16000, "IS09", 1)
+    assert shared.shape == (7, 384)
+    np.testing.assert_allclose(shared, one, rtol=1e-5)
