@@ -90,3 +90,24 @@ def test_paired_effect_from_runs_uses_a_paired_t_test() -> None:
     assert planted.delta == pytest.approx(5.8) and planted.p < 0.001
     null = paired_effect_from_runs([60, 58, 61, 59, 62], [59, 61, 58, 62, 60])
     assert null.p > 0.3
+
+
+@pytest.mark.parametrize("metric", ["accuracy", "ua", "f1_macro", "ccc"])
+def test_resample_metrics_from_group_sums_equal_the_metric_on_the_items(metric: str) -> None:
+    """The bootstrap computes each resample from per-group sums; it must equal the metric of the resampled items
+    (groups repeated), classes absent from some groups included."""
+    from common.stats import _GroupStats
+
+    groups = _groups(6, 25)
+    if metric == "ccc":
+        t = RNG.normal(size=150).cumsum() * 0.1 + 3.0
+        p = t + RNG.normal(scale=0.5, size=150)
+    else:
+        t = np.where(np.arange(150) < 25, 5, RNG.integers(0, 3, 150))  # class 5 only in the first group
+        p = np.where(RNG.random(150) < 0.5, t, RNG.integers(0, 4, 150))
+    ev = Evidence(metric, [t], [p], [groups])
+    stats = _GroupStats(ev)
+    for chosen in ([0, 0, 3, 5, 5, 5], [1, 2, 3, 4, 5, 1], [2, 2, 2, 2, 2, 2]):
+        items = np.concatenate([np.flatnonzero(groups == stats.names[k]) for k in chosen])
+        expected = METRICS[metric](t[items], p[items])
+        assert stats.run_metrics(np.array(chosen))[0] == pytest.approx(expected, rel=1e-9, abs=1e-12)
