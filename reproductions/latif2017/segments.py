@@ -6,9 +6,11 @@ Utterances are stored as one concatenated segment matrix plus offsets, so uttera
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
+import keras
 import numpy as np
 
 from common.audio import load_audio
@@ -74,7 +76,7 @@ def padded_length(n: int, minimum: int = 16) -> int:
 
 def pad_sequences(latents: np.ndarray, set_: SegmentSet, utterances: np.ndarray) -> np.ndarray:
     """(n, L, F) utterance sequences of segment latents (§5), zero-padded at the end (masked by the LSTM);
-    L = ``padded_length`` of the longest utterance of ``set_``.
+    L = ``padded_length`` of the longest utterance of ``set_`` (one shape for every batch and fold).
 
     ``latents`` holds one row per segment of ``set_`` (all utterances).
     """
@@ -85,3 +87,34 @@ def pad_sequences(latents: np.ndarray, set_: SegmentSet, utterances: np.ndarray)
     for i, u in enumerate(utterances):
         out[i, :lengths[i]] = latents[set_.offsets[u]:set_.offsets[u + 1]]
     return out
+
+
+class SequenceBatches(keras.utils.PyDataset):
+    """Batches of utterance sequences (:func:`pad_sequences`), padded one batch at a time.
+
+    The padded (n, L, F) array of a whole fold is never built: at the paper's largest latent size (512, so F =
+    1,024 for mean and sigma) and IEMOCAP's longest turns (L = 512 segments) it would take about 10 GB for the
+    4-class set alone. With ``shuffle`` the order is redrawn (seeded) after every epoch, as ``fit(shuffle=True)``
+    does for arrays.
+    """
+
+    def __init__(self, latents: np.ndarray, set_: SegmentSet, utterances: np.ndarray, y: np.ndarray | None = None,
+                 batch_size: int = 64, shuffle: bool = False, seed: int = 0) -> None:
+        super().__init__()
+        self.latents, self.set_, self.utterances = latents, set_, np.asarray(utterances)
+        self.y = None if y is None else np.asarray(y)
+        self.batch_size, self.shuffle = batch_size, shuffle
+        self.rng = np.random.default_rng(seed)
+        self.order = self.rng.permutation(len(self.utterances)) if shuffle else np.arange(len(self.utterances))
+
+    def __len__(self) -> int:
+        return math.ceil(len(self.utterances) / self.batch_size)
+
+    def __getitem__(self, index: int) -> Any:
+        items = self.order[index * self.batch_size:(index + 1) * self.batch_size]
+        x = pad_sequences(self.latents, self.set_, self.utterances[items])
+        return x if self.y is None else (x, self.y[items])
+
+    def on_epoch_end(self) -> None:
+        if self.shuffle:
+            self.order = self.rng.permutation(len(self.utterances))

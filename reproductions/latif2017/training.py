@@ -21,7 +21,7 @@ from common.training import set_seed, standard_callbacks
 from common.training.curves import curves
 from reproductions.latif2017.labels import one_hot
 from reproductions.latif2017.models import LATENT_DIM, LSTM_UNITS, build_autoencoder, build_classifier
-from reproductions.latif2017.segments import SegmentSet, pad_sequences
+from reproductions.latif2017.segments import SegmentSet, SequenceBatches
 
 #: ``Session.fit_budget``: (unit key, epochs, steps per epoch) -> (fit keyword arguments, callbacks)
 Budget = Callable[[tuple, int, int], tuple[dict[str, Any], list]]
@@ -168,26 +168,25 @@ def encode_marginal(encoder: keras.Model, x: np.ndarray, n_conditions: int) -> n
     return np.mean(feats, axis=0)
 
 
-def train_classifier(x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray, y_val: np.ndarray,
-                     n_classes: int, cfg: TrainConfig, seed: int, budget: Budget = full_budget,
-                     unit: tuple = ("lstm",), scope: Scope = contextlib.nullcontext
+def train_classifier(train: SequenceBatches, val: SequenceBatches, n_classes: int, cfg: TrainConfig, seed: int,
+                     budget: Budget = full_budget, unit: tuple = ("lstm",), scope: Scope = contextlib.nullcontext
                      ) -> tuple[keras.Model, dict[str, np.ndarray]]:
     """Two-layer LSTM on utterance sequences with early stopping on validation loss (§4.3); model and curves."""
     set_seed(seed)
-    key = ("lstm", x_train.shape[-1], n_classes, cfg.lstm_units, cfg.hidden_units, scope_key(scope))
+    width = train.latents.shape[-1]
+    key = ("lstm", width, n_classes, cfg.lstm_units, cfg.hidden_units, scope_key(scope))
     with scope():
-        (model,) = POOL.get(key, lambda: (build_classifier(x_train.shape[-1], n_classes, cfg.lstm_units,
-                                                           cfg.hidden_units),))
-    kw, cbs = budget(unit, cfg.lstm_epochs, math.ceil(len(x_train) / cfg.lstm_batch))
-    history = model.fit(x_train, y_train, validation_data=(x_val, y_val), batch_size=cfg.lstm_batch, shuffle=True,
-                        callbacks=[*cbs, *standard_callbacks("val_loss", "min", LSTM_PATIENCE)], verbose=cfg.verbose,
-                        **kw)
+        (model,) = POOL.get(key, lambda: (build_classifier(width, n_classes, cfg.lstm_units, cfg.hidden_units),))
+    kw, cbs = budget(unit, cfg.lstm_epochs, len(train))
+    history = model.fit(train, validation_data=val, callbacks=[*cbs, *standard_callbacks("val_loss", "min",
+                                                                                          LSTM_PATIENCE)],
+                        verbose=cfg.verbose, **kw)
     return model, curves(history)
 
 
-def predict(model: keras.Model, x: np.ndarray, batch: int = 64) -> np.ndarray:
-    """Arg-max class of every sequence."""
-    return model.predict(x, batch_size=batch, verbose=0).argmax(axis=1)
+def predict(model: keras.Model, x: SequenceBatches) -> np.ndarray:
+    """Arg-max class of every sequence (``x`` unshuffled, without labels)."""
+    return model.predict(x, verbose=0).argmax(axis=1)
 
 
 def _curve_keys(name: str, curve_set: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -241,10 +240,10 @@ def classify(latents: np.ndarray, seg: SegmentSet, fold: FoldIndices, y: np.ndar
              scope: Scope = contextlib.nullcontext) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Train the LSTM on the fold's training utterances (early stopping on its validation part); predicted
     classes of its test utterances and the LSTM's curves."""
-    seqs = {p: pad_sequences(latents, seg, getattr(fold, p)) for p in ("train", "val", "test")}
-    clf, clf_curves = train_classifier(seqs["train"], y[fold.train], seqs["val"], y[fold.val], n_classes, cfg, seed,
-                                       budget=budget, unit=unit, scope=scope)
-    return predict(clf, seqs["test"]), clf_curves
+    train = SequenceBatches(latents, seg, fold.train, y[fold.train], cfg.lstm_batch, shuffle=True, seed=seed)
+    val = SequenceBatches(latents, seg, fold.val, y[fold.val], cfg.lstm_batch)
+    clf, clf_curves = train_classifier(train, val, n_classes, cfg, seed, budget=budget, unit=unit, scope=scope)
+    return predict(clf, SequenceBatches(latents, seg, fold.test, batch_size=64)), clf_curves
 
 
 def run_unit(kind: str, seg: SegmentSet, fold: FoldIndices, targets: dict[str, np.ndarray],

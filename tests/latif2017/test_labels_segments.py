@@ -71,3 +71,22 @@ def test_reconstruction_threshold_stops_training():
     assert not cb.model.stop_training
     cb.on_epoch_end(1, {"val_reconstruction_mse": 0.05})
     assert cb.model.stop_training and cb.stopped_epoch == 1
+
+
+def test_sequence_batches_pad_batch_by_batch_and_cover_every_utterance_once():
+    from reproductions.latif2017.segments import SequenceBatches
+
+    lengths = np.array([1, 3, 40, 2, 5])
+    seg = SegmentSet(np.arange(2 * lengths.sum(), dtype="float32").reshape(-1, 2) + 1,
+                     np.concatenate([[0], np.cumsum(lengths)]))
+    y = np.array([0, 1, 2, 3, 4])
+    plain = SequenceBatches(seg.segments, seg, np.array([0, 1, 2, 3, 4]), y, batch_size=2)
+    assert len(plain) == 3 and {plain[i][0].shape[1] for i in range(3)} == {64}  # longest utterance 40 -> 64
+    x, labels = plain[1]
+    np.testing.assert_array_equal(labels, [2, 3])
+    np.testing.assert_array_equal(x[1, :2], seg.segments[44:46])  # utterance 3: rows 44-45
+    assert not x[1, 2:].any()
+    shuffled = SequenceBatches(seg.segments, seg, np.arange(5), y, batch_size=2, shuffle=True, seed=3)
+    seen = np.concatenate([shuffled[i][1] for i in range(len(shuffled))])
+    assert sorted(seen) == list(y)
+    assert SequenceBatches(seg.segments, seg, np.arange(5), batch_size=2)[0].shape == (2, 64, 2)  # no labels: x only

@@ -1,5 +1,6 @@
 """Training on the EmoDB twin: a short run beats chance on held-out speakers (clean selection, §4.2 split), keeps
-its per-epoch curves, and the undertraining warning fires for a learning rate far too high but not for a good one."""
+its per-epoch curves, and, on a twin at the calibrated difficulty, the undertraining warning fires for a learning
+rate far too high but not for a good one."""
 
 from types import SimpleNamespace
 
@@ -7,8 +8,9 @@ import numpy as np
 import pytest
 
 from common.cache import FeatureCache
-from common.corpora import Corpus
+from common.corpora import READERS, Corpus
 from common.engine import Session
+from common.synth import DEFAULT_DIFFICULTY, generate
 from common.training.curves import read_curves
 from reproductions.zhao2019.data import network_inputs, select_utterances
 from reproductions.zhao2019.models import TrainConfig
@@ -28,9 +30,12 @@ def three_class(emodb_twin, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def seven_class(emodb_twin, tmp_path_factory):
-    """All 7 classes, speaker-dependent clean split: a validation set of 22 utterances, learnt over epochs."""
-    sel = select_utterances(emodb_twin)
+def seven_class(tmp_path_factory):
+    """All 7 classes of a smoke-size EmoDB twin at the full-size twins' calibrated difficulty (benchmarks/
+    calibration.py), speaker-dependent clean split: a validation set of 22 utterances, learnt over epochs."""
+    root = generate("emodb", tmp_path_factory.mktemp("hard") / "emodb", size="smoke",
+                    difficulty=DEFAULT_DIFFICULTY["full"])
+    sel = select_utterances(Corpus(READERS["emodb"](root), "synthetic", root, "emodb"))
     x = network_inputs(sel, "audio", {"clip_samples": 4096}, FeatureCache(tmp_path_factory.mktemp("cache7")))
     folds = protocol_folds(sel.table, "emodb", "speaker-dependent", seed=0, runs=1)
     (unit,) = protocol_units(sel.table, "emodb", folds, "speaker-dependent", "clean", seed=0, runs=1)
