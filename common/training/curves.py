@@ -3,8 +3,9 @@
 A unit's payload stores its curves as arrays ``curve:<name>`` (``curve:loss``, ``curve:val_accuracy``, ...),
 so a resumed run can still plot them. :func:`undertraining` reads a curve set and says, in words, why the
 kept model may not have learned: the best epoch among the first few, a training metric at the kept epoch far
-below its final value, a validation curve that swings more than a set width from one epoch to the next, or a
-training loss that ends above where it started (diverging).
+below its final value, a validation curve that swings more than a set width from one epoch to the next, a
+training loss that ends above where it started (diverging), or one that never falls much below its first epoch's
+value (no learning: a learning rate far too high can leave the loss flat at a saturated value).
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ MIN_EPOCHS_RUN = 6
 TRAIN_GAP = 0.8
 #: median epoch-to-epoch change of the validation metric above this width (fraction of the metric's range)
 SWING_WIDTH = 0.10
+#: "no learning" when, after at least MIN_EPOCHS_RUN epochs, the training loss never fell below this share of
+#: its first epoch's value
+NO_PROGRESS = 0.9
 
 
 def curves(history: Any) -> dict[str, np.ndarray]:
@@ -57,6 +61,9 @@ def undertraining(curve_set: Mapping[str, np.ndarray], monitor: str, mode: str =
     loss = np.asarray(curve_set.get("loss", []), dtype=float)
     if loss.size >= 2 and (not np.isfinite(loss[-1]) or loss[-1] > loss[0]):
         reasons.append(f"training loss rose from {loss[0]:.3g} to {loss[-1]:.3g} (diverging)")
+    elif loss.size >= MIN_EPOCHS_RUN and np.isfinite(loss).all() and loss[0] > 0 and loss.min() > NO_PROGRESS * loss[0]:
+        reasons.append(f"training loss never fell below {NO_PROGRESS:.0%} of its first epoch's {loss[0]:.3g} "
+                       "(no learning)")
     finite = val[np.isfinite(val)]
     if finite.size >= 3:
         span = max(float(np.ptp(np.concatenate([finite, train[np.isfinite(train)]]))) if train.size else

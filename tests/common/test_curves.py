@@ -28,6 +28,9 @@ def test_each_reason_fires_on_its_own_case() -> None:
     assert any("swings" in r for r in swings)
     diverged = undertraining(_with(loss=[1.9, 5.0, 1e3, 7e5, 6e5, 7e5, np.nan]), "val_accuracy")
     assert any("diverging" in r for r in diverged)
+    flat = undertraining(_with(loss=[14.2, 13.9, 14.4, 13.6, 14.0, 13.8, 14.1]), "val_accuracy")
+    assert any("no learning" in r for r in flat) and not any("diverging" in r for r in flat)
+    assert not any("no learning" in r for r in undertraining(_with(loss=[1.9, 1.8, 1.85]), "val_accuracy"))
 
 
 def test_curves_travel_through_a_payload() -> None:
