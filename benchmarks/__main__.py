@@ -33,6 +33,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--reps", type=int, default=None, help="repetitions per figure (default 5; smoke 1)")
     parser.add_argument("--backends", default="tensorflow,jax", help="Keras backends for section 1")
     parser.add_argument("--render-only", action="store_true", help="re-render benchmarks.md from benchmarks.csv")
+    parser.add_argument("--calibrate", default="", help="twin difficulties for section 8 (default: 0.25,0.5,0.75,1)")
     parser.add_argument("--e2e-timeout", type=int, default=1800, help="seconds allowed per run.py smoke run")
     parser.add_argument("--jax-path", default=os.environ.get("BENCH_JAX_PATH"),
                         help="extra PYTHONPATH entry holding jax for the JAX worker only ($BENCH_JAX_PATH)")
@@ -70,8 +71,9 @@ def measure(section: str, args: argparse.Namespace, host: str) -> list[Row]:
         from benchmarks.endtoend import smoke_times
         rows = smoke_times(timeout_s=args.e2e_timeout)
     elif section == "calibration":
-        from benchmarks.calibration import calibration_rows
-        rows = calibration_rows()
+        from benchmarks.calibration import DIFFICULTIES, calibration_rows, measure
+        chosen = tuple(float(d) for d in args.calibrate.split(",")) if args.calibrate else DIFFICULTIES
+        rows = calibration_rows(measure(chosen))
     elif section == "projection":
         from benchmarks.projection import rehearsal_rows
         rows = rehearsal_rows()

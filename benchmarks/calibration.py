@@ -13,7 +13,8 @@ paper's patience (§4.1). Per difficulty of the full-size EmoDB twin it trains
 
 and reports test accuracy (chance 1/7), the kept epoch and whether the undertraining warning fired. The default
 is the lowest difficulty whose well-configured accuracy lies in ``TARGET`` while both bad configurations stay
-at least ``GAP`` below it. ``python -m benchmarks --sections calibration`` measures it.
+at least ``GAP`` below it. ``python -m benchmarks --sections calibration`` measures it (about 17-25 min per
+difficulty on one CPU core; ``--calibrate 0.5,0.75`` picks the difficulties).
 """
 
 from __future__ import annotations
@@ -75,13 +76,17 @@ def chosen(results: dict[float, dict[str, dict[str, float]]]) -> float | None:
     return None
 
 
-def calibration_rows(difficulties: tuple[float, ...] = DIFFICULTIES) -> list[Row]:
+def measure(difficulties: tuple[float, ...] = DIFFICULTIES) -> dict[float, dict[str, dict[str, float]]]:
+    """:func:`probe` at every difficulty."""
+    return {d: probe(d) for d in difficulties}
+
+
+def calibration_rows(results: dict[float, dict[str, dict[str, float]]]) -> list[Row]:
     """One row per difficulty and configuration, and the difficulty the procedure picks."""
     from common.provenance import keras_backend
 
-    results = {d: probe(d) for d in difficulties}
     backend, rows = keras_backend(), []
-    for d, by_config in results.items():
+    for d, by_config in sorted(results.items()):
         for name, r in by_config.items():
             note = (f"kept epoch {r['best_epoch']} of {r['epochs_run']}, undertraining warning "
                     f"{'fired' if r['warned'] else 'quiet'}, {r['seconds']:.0f} s")
@@ -90,6 +95,6 @@ def calibration_rows(difficulties: tuple[float, ...] = DIFFICULTIES) -> list[Row
     pick = chosen(results)
     rows.append(Row("calibration", "zhao2019 2D, EmoDB full twin", "difficulty chosen", "",
                     Summary.of([np.nan if pick is None else pick]), backend=backend,
-                    note=f"lowest difficulty with well-configured accuracy in {TARGET} and both bad configurations "
-                         f"at least {GAP:.0%} below"))
+                    note=f"lowest measured difficulty with well-configured accuracy in {TARGET} and both bad "
+                         f"configurations at least {GAP:.0%} below"))
     return rows

@@ -70,7 +70,7 @@ def build_parser(paper: Any) -> argparse.ArgumentParser:
                         help="seed of the synthetic twin (the corpus, not the training; default 0)")
     parser.add_argument("--twin-difficulty", type=float, default=None,
                         help="0 (clean) .. 1: class overlap, speaker variability, channel and noise of the twin "
-                             "(default: 0 for smoke and small twins, 0.5 for full)")
+                             "(default: 0 for smoke and small twins, 0.75 for full: benchmarks/calibration.py)")
     parser.add_argument("--out", type=Path, default=results_dir(paper.name),
                         help=f"where tables, plots and fold lists go (default results/{paper.name})")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
