@@ -25,7 +25,6 @@ import numpy as np
 
 from common.atomic import atomic_path, atomic_write_text
 from common.provenance import git_commit
-from common.training.runtime import release_memory
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +105,6 @@ class Ledger:
                 self.touched.add(str(payload.get(COMMIT_KEY, "unknown")))
                 return payload
         payload = {**compute(), COMMIT_KEY: git_commit()}
-        release_memory()
         _save(path, payload)
         self._this_run.add(path)
         self.computed += 1

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import functools
-import gc
 import os
 from typing import Any
 
@@ -14,28 +11,6 @@ import keras
 from common.errors import ConfigError
 
 _DETERMINISM_ON = False
-
-
-@functools.cache
-def _malloc_trim() -> Any:
-    """glibc's ``malloc_trim``, or None where the C library has none (macOS, musl)."""
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
-    except (OSError, AttributeError, TypeError):
-        return None
-
-
-def release_memory() -> None:
-    """Collect garbage and return the freed heap to the operating system (glibc ``malloc_trim``).
-
-    Called after every finished unit: without it the resident memory of a long run on TensorFlow keeps the
-    high-water mark of every unit's temporary arrays in malloc's per-thread arenas and grows from unit to unit
-    (Latif's full-size rehearsal passed 24 GiB after about 100 units).
-    """
-    gc.collect()
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
 
 
 def set_seed(seed: int, deterministic: bool = True) -> None:
