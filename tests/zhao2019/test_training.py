@@ -31,9 +31,9 @@ def three_class(emodb_twin, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def seven_class(tmp_path_factory):
-    """All 7 classes of a smoke-size EmoDB twin at the full-size twins' calibrated difficulty (benchmarks/
-    calibration.py), speaker-dependent clean split: a validation set of 22 utterances, learnt over epochs."""
-    root = generate("emodb", tmp_path_factory.mktemp("hard") / "emodb", size="smoke",
+    """All 7 classes of a small EmoDB twin (490 utterances) at the full-size twins' calibrated difficulty
+    (benchmarks/calibration.py), speaker-dependent clean split, learnt over epochs."""
+    root = generate("emodb", tmp_path_factory.mktemp("hard") / "emodb", size="small",
                     difficulty=DEFAULT_DIFFICULTY["full"])
     sel = select_utterances(Corpus(READERS["emodb"](root), "synthetic", root, "emodb"))
     x = network_inputs(sel, "audio", {"clip_samples": 16000}, FeatureCache(tmp_path_factory.mktemp("cache7")))
@@ -65,7 +65,7 @@ def test_1d_network_beats_chance_on_held_out_speakers_and_keeps_its_curves(three
 def test_undertraining_warning_fires_for_a_learning_rate_far_too_high_only(seven_class, optimizer, learning_rate,
                                                                           fires):
     sel, x, unit = seven_class
-    config = TrainConfig(optimizer=optimizer, learning_rate=learning_rate, batch_size=16)
+    config = TrainConfig(optimizer=optimizer, learning_rate=learning_rate, batch_size=32)
     payload = fit_unit(unit, "1d", x, sel.y, len(sel.classes), config, epochs=10, seed=0)
     assert bool(_warnings(payload)) is fires, (_warnings(payload), read_curves(payload))
 
