@@ -20,7 +20,6 @@ difficulty on one CPU core; ``--calibrate 0.5,0.75`` picks the difficulties).
 from __future__ import annotations
 
 import time
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -43,8 +42,7 @@ def probe(difficulty: float, seed: int = 0, size: str = "full") -> dict[str, dic
     test accuracy, kept epoch, epochs run, seconds and whether the undertraining warning fired."""
     from common.cache import FeatureCache
     from common.corpora import open_corpus
-    from common.engine import Session
-    from common.training.curves import read_curves
+    from common.training.curves import read_curves, undertraining
     from reproductions.zhao2019.data import network_inputs, select_utterances
     from reproductions.zhao2019.models import TrainConfig
     from reproductions.zhao2019.protocol import MONITOR, fit_unit, protocol_folds, protocol_units
@@ -58,11 +56,10 @@ def probe(difficulty: float, seed: int = 0, size: str = "full") -> dict[str, dic
         started = time.perf_counter()
         payload = fit_unit(unit, "2d", x, sel.y, len(sel.classes), TrainConfig(**change), epochs=EPOCHS, seed=seed,
                            patience=PATIENCE)
-        fake = SimpleNamespace(warnings=[])
-        Session.check_training(fake, ("calibration",), read_curves(payload), MONITOR, "max")
+        warned = undertraining(read_curves(payload), MONITOR, "max")
         out[name] = {"test_accuracy": float(np.mean(payload["y_pred"][unit.test] == sel.y[unit.test])),
                      "best_epoch": payload["best_epoch"], "epochs_run": payload["epochs_run"],
-                     "warned": float(bool(fake.warnings)), "seconds": time.perf_counter() - started}
+                     "warned": float(bool(warned)), "seconds": time.perf_counter() - started}
     return out
 
 

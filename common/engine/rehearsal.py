@@ -115,24 +115,23 @@ class Rehearsal:
         return ({"epochs": min(int(epochs), EPOCHS), "steps_per_epoch": min(int(steps_per_epoch), STEPS)},
                 [StepTimer(timing)])
 
-    def summary(self, paper: str, corpus: str, ctx: Any, complete: bool = True) -> dict[str, Any]:
+    def summary(self, corpus: str, ctx: Any, complete: bool = True) -> dict[str, Any]:
         """What ``rehearsal.json`` holds (and ``benchmarks/`` reads for its projection table); ``ctx`` is the run's
-        :class:`common.results.RunContext` (profile, data, hardware, backend, commit)."""
+        :class:`common.results.RunContext` (paper, profile, data, hardware, backend, commit)."""
         rows = list(self.units.values())
-        return {"paper": paper, "corpus": corpus, "profile": ctx.profile.removesuffix("-rehearsal"),
+        return {"paper": ctx.paper, "corpus": corpus, "profile": ctx.profile.removesuffix("-rehearsal"),
                 "data": ctx.data, "hardware": ctx.hardware, "backend": ctx.backend, "commit": ctx.commit,
                 "complete": complete, "units": len(rows), "wall_s": round(time.monotonic() - self.started, 1),
                 "prepare_s": round(self.prepare_seconds, 1), "peak_rss_gib": round(peak_rss_gib(), 3),
                 "projected_hours": round(sum(t.projected_hours for t in rows if np.isfinite(t.projected_hours)), 6)}
 
-    def report(self, paper: str, corpus: str, ctx: Any, folder: Path, name: Callable[[str], str],
-               complete: bool = True) -> Path:
+    def report(self, corpus: str, ctx: Any, folder: Path, name: Callable[[str], str], complete: bool = True) -> Path:
         """Write the page (``name(".md")``), one row per unit (``name(".csv")``) and the summary (``name(".json")``);
         ``complete=False`` marks a report written while units are still to come."""
         rows = sorted(self.units.values(), key=lambda t: t.unit)
-        info = self.summary(paper, corpus, ctx, complete)
+        info = self.summary(corpus, ctx, complete)
         total, profile = info["projected_hours"], info["profile"]
-        lines = [f"# {paper} on {corpus}: rehearsal of the {profile} profile", "",
+        lines = [f"# {ctx.paper} on {corpus}: rehearsal of the {profile} profile", "",
                  f"Hardware: {ctx.hardware}; backend {ctx.backend}; data {ctx.data}; commit {ctx.commit}. Every unit "
                  f"ran {EPOCHS} epoch(s) of at most {STEPS} steps at full input shapes, then its full evaluation and "
                  "table writing.", "",

@@ -188,8 +188,7 @@ def run(paper: Paper, argv: list[str] | None = None) -> int:
         def report_name(suffix: str) -> str:
             return paper.report_name("rehearsal", args.corpus, suffix)
 
-        rehearsal = Rehearsal(checkpoint=lambda r: r.report(paper.name, args.corpus, ctx, report_dir, report_name,
-                                                           complete=False))
+        rehearsal = Rehearsal(checkpoint=lambda r: r.report(args.corpus, ctx, report_dir, report_name, complete=False))
     session = Session(paper, args, corpus, corpora, ledger, ResultsStore(ctx, out, paper.flaws), tuned,
                       {t: f"tuning:{args.from_tuning}" for t in tuned}, rehearsal=rehearsal)
     prepare_started = time.monotonic()
@@ -215,7 +214,7 @@ def run(paper: Paper, argv: list[str] | None = None) -> int:
     write_warnings(session, out / paper.report_name("training-warnings", args.corpus))
     write_markdown(paper.name, out)  # the page shows the warnings of this run
     if session.rehearsal is not None:
-        path = session.rehearsal.report(paper.name, args.corpus, ctx, report_dir, report_name)
+        path = session.rehearsal.report(args.corpus, ctx, report_dir, report_name)
         log.info("rehearsal: %d units, peak RSS %.2f GiB; %s", len(session.rehearsal.units), peak_rss_gib(), path)
     log.info("%s %s profile on %s %s data: %d units computed, %d reused, %.0f s; results in %s", paper.name,
              args.profile, session.data, "+".join(corpora), ledger.computed, ledger.reused,

@@ -38,7 +38,7 @@ def test_budget_cuts_training_and_the_projection_sums_the_units(tmp_path: Path) 
     expected = sum(t.planned_epochs * (8 * t.seconds_per_step + t.epoch_overhead) for t in timings) / 3600
     ctx = RunContext(paper="toy", data="synthetic", corpus="emodb", profile="paper-rehearsal", backend="tensorflow",
                      hardware="cpu", seeds=(0,), commit="abc1234")
-    rehearsal.report("toy", "emodb", ctx, tmp_path, lambda suffix: f"rehearsal{suffix}")
+    rehearsal.report("emodb", ctx, tmp_path, lambda suffix: f"rehearsal{suffix}")
     info = json.loads((tmp_path / "rehearsal.json").read_text())
     assert info["units"] == 2 and np.isclose(info["projected_hours"], expected, rtol=1e-2, atol=1e-6)
     assert info["peak_rss_gib"] > 0.05 and info["profile"] == "paper" and info["commit"] == "abc1234"
@@ -50,7 +50,7 @@ def test_budget_cuts_training_and_the_projection_sums_the_units(tmp_path: Path) 
 def test_a_rehearsal_stopped_part_way_leaves_the_finished_units_marked_incomplete(tmp_path: Path) -> None:
     ctx = RunContext(paper="toy", data="synthetic", corpus="emodb", profile="paper-rehearsal", backend="tensorflow",
                      hardware="cpu", seeds=(0,), commit="abc1234")
-    rehearsal = Rehearsal(checkpoint=lambda r: r.report("toy", "emodb", ctx, tmp_path, lambda s: f"rehearsal{s}",
+    rehearsal = Rehearsal(checkpoint=lambda r: r.report("emodb", ctx, tmp_path, lambda s: f"rehearsal{s}",
                                                         complete=False))
     x, y = np.zeros((16, 3), "float32"), np.zeros(16)
     for fold in range(3):
