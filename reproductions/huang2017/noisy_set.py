@@ -11,12 +11,12 @@ import math
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-import keras
 import numpy as np
 import pandas as pd
 
 from common.audio import load_audio
 from common.corpora import mix_at_snr
+from common.training.batches import ShuffledBatches
 
 # §5.2: "20 noise samples are uniformly selected ... 3 levels of the SNR uniformly chosen from [-10, 15]".
 N_NOISE_CLIPS = 20
@@ -92,7 +92,7 @@ def pad_batch(feats: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return x, mask
 
 
-class MixedBatches(keras.utils.PyDataset):
+class MixedBatches(ShuffledBatches):
     """Batches of spliced features computed on the fly from a plan (mixing + features per batch).
 
     ``featurize(wave) -> (T, M, 16)``. With ``shuffle`` the order is redrawn (seeded) after every epoch.
@@ -103,16 +103,10 @@ class MixedBatches(keras.utils.PyDataset):
     def __init__(self, plan: pd.DataFrame, waves: dict[str, np.ndarray], labels: dict[str, int],
                  noise: NoiseBank, featurize: Callable[[np.ndarray], np.ndarray], batch_size: int = BATCH_SIZE,
                  shuffle: bool = False, seed: int = 0, speakers: dict[str, str] | None = None) -> None:
-        super().__init__()
+        super().__init__(len(plan), batch_size, shuffle, seed)
         self.plan = plan.reset_index(drop=True)
         self.waves, self.labels, self.noise, self.featurize = waves, labels, noise, featurize
         self.speaker_of = speakers or {}
-        self.batch_size, self.shuffle = batch_size, shuffle
-        self.rng = np.random.default_rng(seed)
-        self.order = self.rng.permutation(len(self.plan)) if shuffle else np.arange(len(self.plan))
-
-    def __len__(self) -> int:
-        return math.ceil(len(self.plan) / self.batch_size)
 
     @property
     def y(self) -> np.ndarray:
@@ -125,12 +119,8 @@ class MixedBatches(keras.utils.PyDataset):
         return np.array([str(self.speaker_of.get(u, "")) for u in self.plan["utt"]], dtype=str)
 
     def __getitem__(self, index: int):
-        rows = self.plan.iloc[self.order[index * self.batch_size:(index + 1) * self.batch_size]]
+        rows = self.plan.iloc[self.items(index)]
         feats = [self.featurize(render(r, self.waves, self.noise)) for r in rows.itertuples()]
         x, mask = pad_batch(feats)
         y = np.array([self.labels[u] for u in rows["utt"]], dtype=np.int64)
         return (x, mask), y
-
-    def on_epoch_end(self) -> None:
-        if self.shuffle:
-            self.order = self.rng.permutation(len(self.plan))

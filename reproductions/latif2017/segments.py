@@ -6,17 +6,16 @@ Utterances are stored as one concatenated segment matrix plus offsets, so uttera
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
-import keras
 import numpy as np
 
 from common.audio import load_audio
 from common.cache import FeatureCache
 from common.corpora import Corpus
 from common.features import check_finite, log_mel_spectrogram, stack_frames
+from common.training.batches import ShuffledBatches
 
 FRAMES_PER_SEGMENT = 10  # §4.3: 100 ms segments of 10 ms frames; 10 x 80 = 800 features
 # §4.2: Hamming window of 25 ms, 10 ms shift, 80 mel bands. The 400-sample window is zero-padded to a 512-point
@@ -89,32 +88,59 @@ def pad_sequences(latents: np.ndarray, set_: SegmentSet, utterances: np.ndarray)
     return out
 
 
-class SequenceBatches(keras.utils.PyDataset):
+class SequenceBatches(ShuffledBatches):
     """Batches of utterance sequences (:func:`pad_sequences`), padded one batch at a time.
 
     The padded (n, L, F) array of a whole fold is never built: at the paper's largest latent size (512, so F =
     1,024 for mean and sigma) and IEMOCAP's longest turns (L = 512 segments) it would take about 10 GB for the
-    4-class set alone. With ``shuffle`` the order is redrawn (seeded) after every epoch, as ``fit(shuffle=True)``
-    does for arrays.
+    4-class set alone.
     """
 
     def __init__(self, latents: np.ndarray, set_: SegmentSet, utterances: np.ndarray, y: np.ndarray | None = None,
                  batch_size: int = 64, shuffle: bool = False, seed: int = 0) -> None:
-        super().__init__()
+        super().__init__(len(utterances), batch_size, shuffle, seed)
         self.latents, self.set_, self.utterances = latents, set_, np.asarray(utterances)
         self.y = None if y is None else np.asarray(y)
-        self.batch_size, self.shuffle = batch_size, shuffle
-        self.rng = np.random.default_rng(seed)
-        self.order = self.rng.permutation(len(self.utterances)) if shuffle else np.arange(len(self.utterances))
-
-    def __len__(self) -> int:
-        return math.ceil(len(self.utterances) / self.batch_size)
 
     def __getitem__(self, index: int) -> Any:
-        items = self.order[index * self.batch_size:(index + 1) * self.batch_size]
+        items = self.items(index)
         x = pad_sequences(self.latents, self.set_, self.utterances[items])
         return x if self.y is None else (x, self.y[items])
 
-    def on_epoch_end(self) -> None:
-        if self.shuffle:
-            self.order = self.rng.permutation(len(self.utterances))
+
+@dataclass(frozen=True)
+class Standardiser:
+    """Per-feature z-score with statistics of the training segments only (README: Assumptions)."""
+
+    mean: np.ndarray
+    std: np.ndarray
+
+    @classmethod
+    def fit(cls, segments: np.ndarray, rows: np.ndarray, chunk: int = 65536) -> Standardiser:
+        """Statistics of ``segments[rows]``, accumulated in float64 over chunks of rows (no copy of the set)."""
+        total = np.zeros(segments.shape[1])
+        squares = np.zeros(segments.shape[1])
+        for start in range(0, len(rows), chunk):
+            x = segments[rows[start:start + chunk]].astype(np.float64)
+            total += x.sum(axis=0)
+            squares += np.square(x).sum(axis=0)
+        mean = total / len(rows)
+        return cls(mean, np.sqrt(np.maximum(squares / len(rows) - mean ** 2, 0.0)) + 1e-6)
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mean) / self.std).astype(np.float32)
+
+
+class SegmentBatches(ShuffledBatches):
+    """Standardised segments ``segments[rows]`` as (input, reconstruction target) batches of an autoencoder
+    (§3.1); ``cond`` (one one-hot row per segment of ``segments``) is the CVAE's second input."""
+
+    def __init__(self, segments: np.ndarray, rows: np.ndarray, scale: Standardiser, cond: np.ndarray | None = None,
+                 batch_size: int = 256, shuffle: bool = False, seed: int = 0) -> None:
+        super().__init__(len(rows), batch_size, shuffle, seed)
+        self.segments, self.rows, self.scale, self.cond = segments, np.asarray(rows), scale, cond
+
+    def __getitem__(self, index: int) -> Any:
+        rows = self.rows[self.items(index)]
+        x = self.scale(self.segments[rows])
+        return ((x, self.cond[rows]) if self.cond is not None else x), x

@@ -8,7 +8,6 @@ Only Keras 3 API and NumPy are used, so the same code trains under the TensorFlo
 from __future__ import annotations
 
 import contextlib
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,7 @@ from common.training import set_seed, standard_callbacks
 from common.training.curves import curves
 from reproductions.latif2017.labels import one_hot
 from reproductions.latif2017.models import LATENT_DIM, LSTM_UNITS, build_autoencoder, build_classifier
-from reproductions.latif2017.segments import SegmentSet, SequenceBatches
+from reproductions.latif2017.segments import SegmentBatches, SegmentSet, SequenceBatches, Standardiser
 
 #: ``Session.fit_budget``: (unit key, epochs, steps per epoch) -> (fit keyword arguments, callbacks)
 Budget = Callable[[tuple, int, int], tuple[dict[str, Any], list]]
@@ -100,47 +99,25 @@ class ModelPool:
 POOL = ModelPool()
 
 
-@dataclass(frozen=True)
-class Standardiser:
-    """Per-feature z-score with statistics of the training segments only (README: Assumptions)."""
-
-    mean: np.ndarray
-    std: np.ndarray
-
-    @classmethod
-    def fit(cls, x: np.ndarray) -> Standardiser:
-        return cls(x.mean(axis=0), x.std(axis=0) + 1e-6)
-
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        return ((x - self.mean) / self.std).astype(np.float32)
-
-
 def scope_key(scope: Scope) -> int:
     """Pooled models are kept per distribution strategy (the object a ``strategy.scope`` is bound to)."""
     return id(getattr(scope, "__self__", scope))
 
 
-def _ae_inputs(kind: str, x: np.ndarray, cond: np.ndarray | None) -> np.ndarray | list[np.ndarray]:
-    return [x, cond] if kind == "cvae" else x
-
-
-def train_autoencoder(kind: str, x_train: np.ndarray, x_val: np.ndarray, cfg: TrainConfig, seed: int,
-                      n_conditions: int = 0, c_train: np.ndarray | None = None, c_val: np.ndarray | None = None,
-                      budget: Budget = full_budget, unit: tuple = ("ae",),
+def train_autoencoder(kind: str, train: SegmentBatches, val: SegmentBatches, cfg: TrainConfig, seed: int,
+                      n_conditions: int = 0, budget: Budget = full_budget, unit: tuple = ("ae",),
                       scope: Scope = contextlib.nullcontext) -> tuple[keras.Model, dict[str, np.ndarray]]:
     """Fit an AE/VAE/CVAE on training segments with the §3.1 stopping rule; return its encoder and curves.
 
-    ``c_train``/``c_val`` are the CVAE's one-hot conditions (one row per segment).
+    A CVAE's batches carry its one-hot conditions (``SegmentBatches.cond``) and ``n_conditions`` > 0.
     """
     set_seed(seed)
     with scope():
         model, encoder = POOL.get(("ae", kind, cfg.latent_dim, n_conditions, scope_key(scope)),
                                   lambda: build_autoencoder(kind, cfg.latent_dim, n_conditions, seed=seed))
-    kw, cbs = budget(unit, cfg.ae_epochs, math.ceil(len(x_train) / cfg.ae_batch))
+    kw, cbs = budget(unit, cfg.ae_epochs, len(train))
     callbacks = [*cbs, ReconstructionThreshold(), *standard_callbacks("val_reconstruction_mse", "min", AE_PATIENCE)]
-    history = model.fit(_ae_inputs(kind, x_train, c_train), x_train,
-                        validation_data=(_ae_inputs(kind, x_val, c_val), x_val), batch_size=cfg.ae_batch,
-                        shuffle=True, callbacks=callbacks, verbose=cfg.verbose, **kw)
+    history = model.fit(train, validation_data=val, callbacks=callbacks, verbose=cfg.verbose, **kw)
     return encoder, curves(history)
 
 
@@ -163,10 +140,7 @@ def encode(kind: str, encoder: keras.Model, x: np.ndarray, cond: np.ndarray | No
 
 
 def encode_marginal(encoder: keras.Model, x: np.ndarray, n_conditions: int) -> np.ndarray:
-    """Label-free CVAE features: [mu, sigma] averaged over every possible condition c (uniform prior).
-
-    A running sum: the list of all conditions' features would hold ``n_conditions`` copies of the latents (about
-    9 GB for IEMOCAP's segments at latent size 512)."""
+    """Label-free CVAE features: [mu, sigma] averaged over every possible condition c (uniform prior)."""
     total = encode("cvae", encoder, x, one_hot(np.zeros(len(x), dtype=int), n_conditions))
     for c in range(1, n_conditions):
         total += encode("cvae", encoder, x, one_hot(np.full(len(x), c), n_conditions))
@@ -210,33 +184,29 @@ def latent_features(kind: str, seg: SegmentSet, fold: FoldIndices, cfg: TrainCon
     ``condition`` (one class per utterance, §3.1/§4.3); its ``faithful`` features encode every utterance, test
     included, with its own TRUE condition (the paper's label leakage); ``marginal`` adds the label-free variant.
     """
-    used = np.concatenate([fold.train, fold.val, fold.test])
-    rows = {p: seg.rows(getattr(fold, p)) for p in ("train", "val")}
-    rows["used"] = seg.rows(used)
-    scale = Standardiser.fit(seg.segments[rows["train"]])
-    x_used = scale(seg.segments[rows["used"]])
-    x_train, x_val = scale(seg.segments[rows["train"]]), scale(seg.segments[rows["val"]])
+    used = seg.rows(np.concatenate([fold.train, fold.val, fold.test]))
+    train_rows, val_rows = seg.rows(fold.train), seg.rows(fold.val)
+    scale = Standardiser.fit(seg.segments, train_rows)
     cond = None
     if kind == "cvae":
         if condition is None or n_conditions < 1:
             raise ValueError("a CVAE needs a condition for every utterance and n_conditions >= 1")
-        if (condition[used] < 0).any():
+        if (condition[seg.owner()[used]] < 0).any():
             raise ValueError("every utterance of the fold needs a CVAE condition (>= 0)")
-        cond = one_hot(condition[seg.owner()], n_conditions)
-    encoder, ae_curves = train_autoencoder(
-        kind, x_train, x_val, cfg, seed, n_conditions if kind == "cvae" else 0,
-        None if cond is None else cond[rows["train"]], None if cond is None else cond[rows["val"]],
-        budget=budget, unit=(*unit, "ae"), scope=scope)
+        cond = one_hot(np.maximum(condition[seg.owner()], 0), n_conditions)
+    train = SegmentBatches(seg.segments, train_rows, scale, cond, cfg.ae_batch, shuffle=True, seed=seed)
+    val = SegmentBatches(seg.segments, val_rows, scale, cond, cfg.ae_batch)
+    encoder, ae_curves = train_autoencoder(kind, train, val, cfg, seed, n_conditions if kind == "cvae" else 0,
+                                           budget=budget, unit=(*unit, "ae"), scope=scope)
     width = cfg.latent_dim * (1 if kind == "ae" else 2)
-
-    def full(values: np.ndarray) -> np.ndarray:
-        out = np.zeros((len(seg.segments), width), dtype=np.float32)
-        out[rows["used"]] = values
-        return out
-
-    latents = {"faithful": full(encode(kind, encoder, x_used, None if cond is None else cond[rows["used"]]))}
-    if kind == "cvae" and marginal:
-        latents["marginal"] = full(encode_marginal(encoder, x_used, n_conditions))
+    latents = {v: np.zeros((len(seg.segments), width), dtype=np.float32)
+               for v in ("faithful", *(("marginal",) if kind == "cvae" and marginal else ()))}
+    for start in range(0, len(used), ENCODE_BATCH):
+        rows = used[start:start + ENCODE_BATCH]
+        x = scale(seg.segments[rows])
+        latents["faithful"][rows] = encode(kind, encoder, x, None if cond is None else cond[rows])
+        if "marginal" in latents:
+            latents["marginal"][rows] = encode_marginal(encoder, x, n_conditions)
     return latents, _curve_keys("ae", ae_curves)
 
 

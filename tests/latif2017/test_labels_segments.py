@@ -90,3 +90,26 @@ def test_sequence_batches_pad_batch_by_batch_and_cover_every_utterance_once():
     seen = np.concatenate([shuffled[i][1] for i in range(len(shuffled))])
     assert sorted(seen) == list(y)
     assert SequenceBatches(seg.segments, seg, np.arange(5), batch_size=2)[0].shape == (2, 64, 2)  # no labels: x only
+
+
+def test_segment_batches_standardise_with_training_statistics_batch_by_batch():
+    from reproductions.latif2017.segments import SegmentBatches, Standardiser
+
+    rng = np.random.default_rng(0)
+    segments = rng.normal(5.0, 3.0, (1000, 4)).astype("float32")
+    train = np.arange(100, 700)
+    scale = Standardiser.fit(segments, train, chunk=64)  # statistics gathered over chunks of rows
+    np.testing.assert_allclose(scale.mean, segments[train].mean(axis=0), rtol=1e-5)
+    np.testing.assert_allclose(scale.std, segments[train].std(axis=0) + 1e-6, rtol=1e-5)
+    cond = np.eye(2, dtype="float32")[np.arange(1000) % 2]
+    batches = SegmentBatches(segments, train, scale, cond, batch_size=256, shuffle=True, seed=1)
+    assert len(batches) == 3
+    (x, c), target = batches[2]
+    assert x.shape == (88, 4) and c.shape == (88, 2) and x is target  # the autoencoder reconstructs its input
+    seen = np.concatenate([batches[i][1] for i in range(3)])
+    np.testing.assert_allclose(np.sort(seen, axis=0), np.sort(scale(segments[train]), axis=0), rtol=1e-6)
+    first = batches[0][1].copy()
+    batches.on_epoch_end()  # reshuffled (seeded) for the next epoch
+    assert not np.array_equal(first, batches[0][1])
+    x_only, target = SegmentBatches(segments, train, scale, batch_size=8)[0]  # AE / VAE: no condition input
+    np.testing.assert_array_equal(x_only, scale(segments[train[:8]]))
