@@ -2,11 +2,13 @@
 
 A paper's training calls ``session.fit_budget(unit, epochs, steps_per_epoch)``; in a rehearsal it returns
 ``fit`` keyword arguments that cut each unit to ``STEPS`` steps of ``EPOCHS`` epochs and a callback that
-times the steps and the rest of each epoch (its full validation and the paper's epoch-end callbacks). A search
-runs its first trial only, standing for all of its planned trials (``repeats``). The engine then writes
-``rehearsal.md``: every unit with its planned epochs and steps, seconds per step, the projected wall time of the
-real run (repeats x planned epochs x (steps x seconds per step + epoch overhead): an upper bound, early stopping
-only shortens it), and the peak host memory of the rehearsal.
+times the steps and the rest of each epoch (its full validation and the paper's epoch-end callbacks); the time from
+the end of a unit's training to the start of the next unit's is the unit's work outside training (its full
+evaluation, table and file writing, and the next unit's set-up). A search runs its first trial only, standing for
+all of its planned trials (``repeats``). The engine then writes ``rehearsal.md``: every unit with its planned epochs
+and steps, seconds per step, the projected wall time of the real run (repeats x (planned epochs x (steps x seconds
+per step + epoch overhead) + time outside training): an upper bound, early stopping only shortens it), and the peak
+host memory of the rehearsal.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ class UnitTiming:
     step_seconds: list[float] = field(default_factory=list)
     epoch_overheads: list[float] = field(default_factory=list)
     peak_rss_gib: float = float("nan")  # the process's peak so far when the unit's training ended
+    train_end: float = float("nan")  # perf_counter when its training ended
+    outside_seconds: float = 0.0  # from the end of its training to the start of the next unit's (or the report)
 
     @property
     def seconds_per_step(self) -> float:
@@ -56,7 +60,13 @@ class UnitTiming:
     @property
     def projected_hours(self) -> float:
         per_epoch = self.planned_steps * self.seconds_per_step + self.epoch_overhead
-        return self.repeats * self.planned_epochs * per_epoch / 3600
+        return self.repeats * (self.planned_epochs * per_epoch + self.outside_seconds) / 3600
+
+    def close(self, now: float) -> None:
+        """Count the time since its training ended as the unit's work outside training."""
+        if np.isfinite(self.train_end):
+            self.outside_seconds += max(0.0, now - self.train_end)
+            self.train_end = float("nan")
 
 
 class StepTimer(keras.callbacks.Callback):
@@ -85,6 +95,7 @@ class StepTimer(keras.callbacks.Callback):
 
     def on_train_end(self, logs: dict | None = None) -> None:
         self.timing.peak_rss_gib = peak_rss_gib()
+        self.timing.train_end = time.perf_counter()
 
 
 def peak_rss_gib() -> float:
@@ -106,12 +117,16 @@ class Rehearsal:
     #: called with this rehearsal before each new unit starts (the engine writes the report so far, so a
     #: rehearsal stopped part-way still leaves every finished unit's figures)
     checkpoint: Callable[[Rehearsal], None] | None = None
+    current: UnitTiming | None = None  # the unit trained last
 
     def budget(self, unit: tuple, epochs: int, steps_per_epoch: int) -> tuple[dict[str, Any], list]:
         name = "/".join(map(str, unit))
-        if self.checkpoint is not None and name not in self.units and self.units:
-            self.checkpoint(self)
-        timing = self.units.setdefault(name, UnitTiming(name, int(epochs), int(steps_per_epoch), self.repeats))
+        if name not in self.units and self.current is not None:
+            self.current.close(time.perf_counter())
+            if self.checkpoint is not None:
+                self.checkpoint(self)
+        timing = self.current = self.units.setdefault(name, UnitTiming(name, int(epochs), int(steps_per_epoch),
+                                                                       self.repeats))
         return ({"epochs": min(int(epochs), EPOCHS), "steps_per_epoch": min(int(steps_per_epoch), STEPS)},
                 [StepTimer(timing)])
 
@@ -128,6 +143,8 @@ class Rehearsal:
     def report(self, corpus: str, ctx: Any, folder: Path, name: Callable[[str], str], complete: bool = True) -> Path:
         """Write the page (``name(".md")``), one row per unit (``name(".csv")``) and the summary (``name(".json")``);
         ``complete=False`` marks a report written while units are still to come."""
+        if complete and self.current is not None:
+            self.current.close(time.perf_counter())
         rows = sorted(self.units.values(), key=lambda t: t.unit)
         info = self.summary(corpus, ctx, complete)
         total, profile = info["projected_hours"], info["profile"]
@@ -143,19 +160,24 @@ class Rehearsal:
                  f"{info['prepare_s']:.0f} s)",
                  f"- peak host memory (RSS): {info['peak_rss_gib']:.2f} GiB",
                  f"- projected wall time of the real {profile} profile on this hardware: {total:.1f} h "
-                 "(repeats x planned epochs x (steps per epoch x measured seconds per step + the epoch's measured "
-                 "validation and callbacks), summed over units; early stopping only shortens it; corpus reading "
-                 "and feature extraction not included)", "",
-                 "| unit | repeats | planned epochs | steps / epoch | s / step | other s / epoch | projected h "
-                 "| peak RSS GiB |",
-                 "|---|---|---|---|---|---|---|---|"]
+                 "(repeats x (planned epochs x (steps per epoch x measured seconds per step + the epoch's measured "
+                 "validation and callbacks) + the unit's measured time outside training), summed over units; "
+                 "early stopping only shortens it; corpus reading and feature extraction before the first unit "
+                 "not included)", "",
+                 "Time outside training: from the end of a unit's training to the start of the next unit's (its "
+                 "full evaluation, table and file writing, and the next unit's set-up, feature work included).", "",
+                 "| unit | repeats | planned epochs | steps / epoch | s / step | other s / epoch | s outside training "
+                 "| projected h | peak RSS GiB |",
+                 "|---|---|---|---|---|---|---|---|---|"]
         lines += [f"| {t.unit} | {t.repeats} | {t.planned_epochs} | {t.planned_steps} | {t.seconds_per_step:.3f} | "
-                  f"{t.epoch_overhead:.2f} | {t.projected_hours:.2f} | {t.peak_rss_gib:.2f} |" for t in rows]
+                  f"{t.epoch_overhead:.2f} | {t.outside_seconds:.1f} | {t.projected_hours:.2f} | "
+                  f"{t.peak_rss_gib:.2f} |" for t in rows]
         atomic_write_text(folder / name(".md"), "\n".join(lines) + "\n")
-        csv = ["unit,repeats,planned_epochs,steps_per_epoch,seconds_per_step,epoch_overhead_s,projected_hours,"
-               "peak_rss_gib"]
+        csv = ["unit,repeats,planned_epochs,steps_per_epoch,seconds_per_step,epoch_overhead_s,outside_training_s,"
+               "projected_hours,peak_rss_gib"]
         csv += [f"{t.unit},{t.repeats},{t.planned_epochs},{t.planned_steps},{t.seconds_per_step:.6g},"
-                f"{t.epoch_overhead:.6g},{t.projected_hours:.6g},{t.peak_rss_gib:.4g}" for t in rows]
+                f"{t.epoch_overhead:.6g},{t.outside_seconds:.6g},{t.projected_hours:.6g},{t.peak_rss_gib:.4g}"
+                for t in rows]
         atomic_write_text(folder / name(".csv"), "\n".join(csv) + "\n")
         atomic_write_text(folder / name(".json"), json.dumps(info, indent=1))
         return folder / name(".md")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import keras
@@ -32,13 +33,16 @@ def test_budget_cuts_training_and_the_projection_sums_the_units(tmp_path: Path) 
         kw, cbs = rehearsal.budget(unit, epochs=epochs, steps_per_epoch=8)
         history = model.fit(x, y, batch_size=8, verbose=0, callbacks=cbs, **kw)
         assert len(history.history["loss"]) == EPOCHS
+        time.sleep(0.3)  # stands for the unit's evaluation: counted as its time outside training
     timings = list(rehearsal.units.values())
     assert [len(t.step_seconds) for t in timings] == [EPOCHS * STEPS] * 2
     assert all(len(t.epoch_overheads) == EPOCHS for t in timings)
-    expected = sum(t.planned_epochs * (8 * t.seconds_per_step + t.epoch_overhead) for t in timings) / 3600
     ctx = RunContext(paper="toy", data="synthetic", corpus="emodb", profile="paper-rehearsal", backend="tensorflow",
                      hardware="cpu", seeds=(0,), commit="abc1234")
     rehearsal.report("emodb", ctx, tmp_path, lambda suffix: f"rehearsal{suffix}")
+    assert all(0.3 <= t.outside_seconds < 5 for t in timings)  # the last one closed by the final report
+    expected = sum(t.planned_epochs * (8 * t.seconds_per_step + t.epoch_overhead) + t.outside_seconds
+                   for t in timings) / 3600
     info = json.loads((tmp_path / "rehearsal.json").read_text())
     assert info["units"] == 2 and np.isclose(info["projected_hours"], expected, rtol=1e-2, atol=1e-6)
     assert info["peak_rss_gib"] > 0.05 and info["profile"] == "paper" and info["commit"] == "abc1234"
