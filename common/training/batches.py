@@ -1,13 +1,20 @@
 """Batches of a training set served one at a time (``keras.utils.PyDataset``), in a fixed or reshuffled order.
 
 A ``PyDataset`` keeps ``fit`` from turning a whole training set into one tensor: under TensorFlow, arrays passed
-to ``fit`` are copied into the input pipeline at every call, and a process that fits many models on large arrays
-keeps growing. Subclasses build the batch of the items :meth:`ShuffledBatches.items` returns.
+to ``fit`` are copied into the input pipeline at every call. Under TensorFlow, Keras serves a PyDataset through
+``tf.data.Dataset.from_generator``, and TensorFlow keeps every generator it made (so the PyDataset and everything
+it refers to) until the process ends: a process that fits many models on large inputs grows by their size at
+every ``fit``/``predict``. :func:`releasing` drops the data of the batches once they are done with, which leaves
+only an empty shell behind. Subclasses name their data in ``HELD`` and build the batch of the items
+:meth:`ShuffledBatches.items` returns.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+from collections.abc import Iterator
+from typing import ClassVar
 
 import keras
 import numpy as np
@@ -16,6 +23,8 @@ import numpy as np
 class ShuffledBatches(keras.utils.PyDataset):
     """``n`` items in batches of ``batch_size``; with ``shuffle`` the order is redrawn (seeded) after every epoch,
     as ``fit(shuffle=True)`` does for arrays."""
+
+    HELD: ClassVar[tuple[str, ...]] = ()  # attributes holding the data, dropped by :meth:`release`
 
     def __init__(self, n: int, batch_size: int, shuffle: bool = False, seed: int = 0) -> None:
         super().__init__()
@@ -33,3 +42,18 @@ class ShuffledBatches(keras.utils.PyDataset):
     def on_epoch_end(self) -> None:
         if self.shuffle:
             self.order = self.rng.permutation(self.n)
+
+    def release(self) -> None:
+        """Drop the data (``HELD`` and the order): the batches cannot be read afterwards."""
+        for name in (*self.HELD, "order"):
+            setattr(self, name, None)
+
+
+@contextlib.contextmanager
+def releasing(*batches: ShuffledBatches) -> Iterator[tuple[ShuffledBatches, ...]]:
+    """``with releasing(train, val) as (train, val): ...``: the batches' data is dropped on leaving the block."""
+    try:
+        yield batches
+    finally:
+        for b in batches:
+            b.release()

@@ -96,6 +96,8 @@ class SequenceBatches(ShuffledBatches):
     4-class set alone.
     """
 
+    HELD = ("latents", "set_", "utterances", "y")
+
     def __init__(self, latents: np.ndarray, set_: SegmentSet, utterances: np.ndarray, y: np.ndarray | None = None,
                  batch_size: int = 64, shuffle: bool = False, seed: int = 0) -> None:
         super().__init__(len(utterances), batch_size, shuffle, seed)
@@ -134,6 +136,8 @@ class Standardiser:
 class SegmentBatches(ShuffledBatches):
     """Standardised segments ``segments[rows]`` as (input, reconstruction target) batches of an autoencoder
     (§3.1); ``cond`` (one one-hot row per segment of ``segments``) is the CVAE's second input."""
+
+    HELD = ("segments", "rows", "scale", "cond")
 
     def __init__(self, segments: np.ndarray, rows: np.ndarray, scale: Standardiser, cond: np.ndarray | None = None,
                  batch_size: int = 256, shuffle: bool = False, seed: int = 0) -> None:

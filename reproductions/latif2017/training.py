@@ -17,6 +17,7 @@ import numpy as np
 
 from common.splits import FoldIndices
 from common.training import set_seed, standard_callbacks
+from common.training.batches import releasing
 from common.training.curves import curves
 from reproductions.latif2017.labels import one_hot
 from reproductions.latif2017.models import LATENT_DIM, LSTM_UNITS, build_autoencoder, build_classifier
@@ -194,10 +195,10 @@ def latent_features(kind: str, seg: SegmentSet, fold: FoldIndices, cfg: TrainCon
         if (condition[seg.owner()[used]] < 0).any():
             raise ValueError("every utterance of the fold needs a CVAE condition (>= 0)")
         cond = one_hot(np.maximum(condition[seg.owner()], 0), n_conditions)
-    train = SegmentBatches(seg.segments, train_rows, scale, cond, cfg.ae_batch, shuffle=True, seed=seed)
-    val = SegmentBatches(seg.segments, val_rows, scale, cond, cfg.ae_batch)
-    encoder, ae_curves = train_autoencoder(kind, train, val, cfg, seed, n_conditions if kind == "cvae" else 0,
-                                           budget=budget, unit=(*unit, "ae"), scope=scope)
+    with releasing(SegmentBatches(seg.segments, train_rows, scale, cond, cfg.ae_batch, shuffle=True, seed=seed),
+                   SegmentBatches(seg.segments, val_rows, scale, cond, cfg.ae_batch)) as (train, val):
+        encoder, ae_curves = train_autoencoder(kind, train, val, cfg, seed, n_conditions if kind == "cvae" else 0,
+                                               budget=budget, unit=(*unit, "ae"), scope=scope)
     width = cfg.latent_dim * (1 if kind == "ae" else 2)
     latents = {v: np.zeros((len(seg.segments), width), dtype=np.float32)
                for v in ("faithful", *(("marginal",) if kind == "cvae" and marginal else ()))}
@@ -215,10 +216,11 @@ def classify(latents: np.ndarray, seg: SegmentSet, fold: FoldIndices, y: np.ndar
              scope: Scope = contextlib.nullcontext) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Train the LSTM on the fold's training utterances (early stopping on its validation part); predicted
     classes of its test utterances and the LSTM's curves."""
-    train = SequenceBatches(latents, seg, fold.train, y[fold.train], cfg.lstm_batch, shuffle=True, seed=seed)
-    val = SequenceBatches(latents, seg, fold.val, y[fold.val], cfg.lstm_batch)
-    clf, clf_curves = train_classifier(train, val, n_classes, cfg, seed, budget=budget, unit=unit, scope=scope)
-    return predict(clf, SequenceBatches(latents, seg, fold.test, batch_size=64)), clf_curves
+    with releasing(SequenceBatches(latents, seg, fold.train, y[fold.train], cfg.lstm_batch, shuffle=True, seed=seed),
+                   SequenceBatches(latents, seg, fold.val, y[fold.val], cfg.lstm_batch),
+                   SequenceBatches(latents, seg, fold.test, batch_size=64)) as (train, val, test):
+        clf, clf_curves = train_classifier(train, val, n_classes, cfg, seed, budget=budget, unit=unit, scope=scope)
+        return predict(clf, test), clf_curves
 
 
 def run_unit(kind: str, seg: SegmentSet, fold: FoldIndices, targets: dict[str, np.ndarray],

@@ -8,6 +8,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from common.training.batches import ShuffledBatches
 from reproductions.wieser2018.data import Samples
 from reproductions.wieser2018.hyperparameters import (
     CNNHP,
@@ -85,3 +86,21 @@ def network_inputs(network: str, samples: Samples, rows: np.ndarray,
         return feats
     wave = samples.waveforms[rows, :, None]
     return wave if network == "ELoR" else {"waveform": wave, "functionals": feats}
+
+
+class SampleBatches(ShuffledBatches):
+    """:func:`network_inputs` of the sample ``rows``, built batch by batch, with the class labels of both
+    dimensions (training) or without (prediction): no copy of the rows' 6 s waveforms is made for ``fit``."""
+
+    HELD = ("samples", "rows", "stats", "y")
+
+    def __init__(self, network: str, samples: Samples, rows: np.ndarray, stats: tuple[np.ndarray, np.ndarray],
+                 y: dict[str, np.ndarray] | None = None, batch_size: int = 32, shuffle: bool = False,
+                 seed: int = 0) -> None:
+        super().__init__(len(rows), batch_size, shuffle, seed)
+        self.network, self.samples, self.rows, self.stats, self.y = network, samples, np.asarray(rows), stats, y
+
+    def __getitem__(self, index: int) -> Any:
+        items = self.items(index)
+        x = network_inputs(self.network, self.samples, self.rows[items], self.stats)
+        return x if self.y is None else (x, {d: v[items] for d, v in self.y.items()})

@@ -24,6 +24,7 @@ from common.metrics import uar, war
 from common.results.evidence import Evidence
 from common.splits import Fold, FoldIndices, carve_validation, leave_one_speaker_out
 from common.training import progress, set_seed
+from common.training.batches import releasing
 from common.training.curves import curves, read_curves
 from reproductions.wieser2018.data import Samples
 from reproductions.wieser2018.hyperparameters import (
@@ -34,12 +35,13 @@ from reproductions.wieser2018.hyperparameters import (
     VALIDATION_FRACTION,
 )
 from reproductions.wieser2018.networks import (
+    SampleBatches,
     build_network,
     functional_stats,
     network_config,
     network_inputs,
 )
-from reproductions.wieser2018.schedule import compile_for
+from reproductions.wieser2018.schedule import AlternatingHeadsTrainer, compile_for
 
 log = logging.getLogger(__name__)
 ROW = {"ELoR": "ELoR net", "LoM": "LoM net", "FTR": "FTR net", "ELoR + FTR": "ELoR + FTR net"}
@@ -91,19 +93,24 @@ def fit_network(session, samples: Samples, network: str, schedule: str, config: 
     set_seed(seed)
     net = build_network(cfg, samples)
     stats = functional_stats(samples, train)
-    x = network_inputs(network, samples, train, stats)
     y = {d: samples.labels(d)[train] for d in DIMENSIONS}
     steps = math.ceil(len(train) / hp.batch_size)
     model = compile_for(net, hp, steps, schedule, seed)
     kw, callbacks = session.fit_budget(unit, min(hp.epochs, session.epochs), steps)
-    history = model.fit(x, y, batch_size=hp.batch_size, **kw, callbacks=callbacks, shuffle=True,
-                        verbose=session.verbose)
+    if isinstance(model, AlternatingHeadsTrainer):  # slices its arrays itself, batch by batch (no input pipeline)
+        history = model.fit(network_inputs(network, samples, train, stats), y, batch_size=hp.batch_size, **kw,
+                            callbacks=callbacks, shuffle=True, verbose=session.verbose)
+        return net, stats, history
+    with releasing(SampleBatches(network, samples, train, stats, y, hp.batch_size, shuffle=True, seed=seed)) as (
+            batches,):
+        history = model.fit(batches, **kw, callbacks=callbacks, verbose=session.verbose)
     return net, stats, history
 
 
 def predict_classes(net, network: str, samples: Samples, rows: np.ndarray, stats) -> dict[str, np.ndarray]:
     """argmax per dimension: "the two output labels with the maximum probability" (§2.1.1)."""
-    out = net.predict(network_inputs(network, samples, rows, stats), batch_size=32, verbose=0)
+    with releasing(SampleBatches(network, samples, rows, stats, batch_size=32)) as (batches,):
+        out = net.predict(batches, verbose=0)
     return {d: np.argmax(out[d], axis=-1) for d in DIMENSIONS}
 
 
