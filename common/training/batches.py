@@ -57,3 +57,19 @@ def releasing(*batches: ShuffledBatches) -> Iterator[tuple[ShuffledBatches, ...]
     finally:
         for b in batches:
             b.release()
+
+
+class ArrayBatches(ShuffledBatches):
+    """Rows ``rows`` of an in-memory ``x`` (with their labels ``y`` for training), batch by batch: ``fit`` and
+    ``predict`` on part of a large array without a copy of that part, in the input pipeline or outside it."""
+
+    HELD = ("x", "y", "rows")
+
+    def __init__(self, x: np.ndarray, rows: np.ndarray, y: np.ndarray | None = None, batch_size: int = 32,
+                 shuffle: bool = False, seed: int = 0) -> None:
+        super().__init__(len(rows), batch_size, shuffle, seed)
+        self.x, self.y, self.rows = x, y, np.asarray(rows)
+
+    def __getitem__(self, index: int) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+        rows = self.rows[self.items(index)]
+        return self.x[rows] if self.y is None else (self.x[rows], self.y[rows])

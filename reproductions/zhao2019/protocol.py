@@ -32,6 +32,7 @@ from common.splits import (
     speaker_pairs_holdout,
 )
 from common.training import set_seed, standard_callbacks
+from common.training.batches import ArrayBatches, releasing
 from common.training.curves import curves
 from reproductions.zhao2019.models import TrainConfig, build_network
 
@@ -130,11 +131,13 @@ class RecalibrateBatchNorm(keras.callbacks.Callback):
     sub-models' ``predict_on_batch`` and NumPy.
     """
 
-    def __init__(self, x: np.ndarray, seed: int = 0) -> None:
+    def __init__(self, x: np.ndarray, seed: int = 0, rows: np.ndarray | None = None) -> None:
+        """``x[rows]`` are the training utterances (default: all of ``x``); only the drawn ones are copied."""
         super().__init__()
-        if len(x) > RECALIBRATION_SAMPLES:
-            x = x[np.sort(np.random.default_rng(seed).choice(len(x), RECALIBRATION_SAMPLES, replace=False))]
-        self.x = x
+        rows = np.arange(len(x)) if rows is None else np.asarray(rows)
+        if len(rows) > RECALIBRATION_SAMPLES:
+            rows = rows[np.sort(np.random.default_rng(seed).choice(len(rows), RECALIBRATION_SAMPLES, replace=False))]
+        self.x = x[rows]
         self._probes: list[tuple[keras.layers.BatchNormalization, keras.Model]] = []
 
     def on_train_begin(self, logs: dict | None = None) -> None:
@@ -183,13 +186,15 @@ def fit_unit(unit: Unit, network: str, x: np.ndarray, y: np.ndarray, n_classes: 
     fit_kwargs, extra = budget(epochs, steps) if budget is not None else ({"epochs": int(epochs)}, [])
     with scope if scope is not None else contextlib.nullcontext():
         model = build_network(network, n_classes, x.shape[1:-1], config)
-    recalibrate = [RecalibrateBatchNorm(x[unit.train], seed)] if config.recalibrate_bn else []
-    history = model.fit(x[unit.train], y[unit.train], validation_data=(x[unit.val], y[unit.val]),
-                        batch_size=config.batch_size, verbose=verbose, **fit_kwargs,
-                        callbacks=[*extra, *recalibrate,
-                                   *standard_callbacks(MONITOR, "max", patience, restore_best=True)])
+    recalibrate = [RecalibrateBatchNorm(x, seed, unit.train)] if config.recalibrate_bn else []
+    batch = config.batch_size
+    with releasing(ArrayBatches(x, unit.train, y, batch, shuffle=True, seed=seed), ArrayBatches(x, unit.val, y, batch),
+                   ArrayBatches(x, np.arange(len(x)), batch_size=batch)) as (train, val, every):
+        history = model.fit(train, validation_data=val, verbose=verbose, **fit_kwargs,
+                            callbacks=[*extra, *recalibrate,
+                                       *standard_callbacks(MONITOR, "max", patience, restore_best=True)])
+        y_pred = model.predict(every, verbose=0).argmax(axis=1).astype(np.int64)
     curve = np.asarray(history.history[MONITOR], dtype=float)
-    y_pred = model.predict(x, batch_size=config.batch_size, verbose=0).argmax(axis=1).astype(np.int64)
     return {"y_pred": y_pred, "val_accuracy": float(curve.max()), "best_epoch": int(curve.argmax()) + 1,
             "epochs_run": int(curve.size), "train_accuracy_inference": float(np.mean(y_pred[unit.train] ==
                                                                                      y[unit.train])),
