@@ -142,10 +142,8 @@ def encode(kind: str, encoder: keras.Model, x: np.ndarray, cond: np.ndarray | No
 
 def encode_marginal(encoder: keras.Model, x: np.ndarray, n_conditions: int) -> np.ndarray:
     """Label-free CVAE features: [mu, sigma] averaged over every possible condition c (uniform prior)."""
-    total = encode("cvae", encoder, x, one_hot(np.zeros(len(x), dtype=int), n_conditions))
-    for c in range(1, n_conditions):
-        total += encode("cvae", encoder, x, one_hot(np.full(len(x), c), n_conditions))
-    return total / n_conditions
+    feats = [encode("cvae", encoder, x, one_hot(np.full(len(x), c), n_conditions)) for c in range(n_conditions)]
+    return np.mean(feats, axis=0)
 
 
 def train_classifier(train: SequenceBatches, val: SequenceBatches, n_classes: int, cfg: TrainConfig, seed: int,
@@ -192,9 +190,10 @@ def latent_features(kind: str, seg: SegmentSet, fold: FoldIndices, cfg: TrainCon
     if kind == "cvae":
         if condition is None or n_conditions < 1:
             raise ValueError("a CVAE needs a condition for every utterance and n_conditions >= 1")
-        if (condition[seg.owner()[used]] < 0).any():
+        owner = seg.owner()
+        if (condition[owner[used]] < 0).any():
             raise ValueError("every utterance of the fold needs a CVAE condition (>= 0)")
-        cond = one_hot(np.maximum(condition[seg.owner()], 0), n_conditions)
+        cond = one_hot(np.maximum(condition[owner], 0), n_conditions)
     with releasing(SegmentBatches(seg.segments, train_rows, scale, cond, cfg.ae_batch, shuffle=True, seed=seed),
                    SegmentBatches(seg.segments, val_rows, scale, cond, cfg.ae_batch)) as (train, val):
         encoder, ae_curves = train_autoencoder(kind, train, val, cfg, seed, n_conditions if kind == "cvae" else 0,
