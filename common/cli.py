@@ -81,7 +81,7 @@ def build_parser(paper: Any) -> argparse.ArgumentParser:
     parser.add_argument("--rehearse", action="store_true",
                         help="run every unit of the profile for a few steps at full shapes, timed; writes "
                              "rehearsal.md with the projected time and peak memory of the real run (tables go "
-                             "to <out>/rehearsal/)")
+                             "to <out>/rehearsal/); a stopped rehearsal resumes from its finished units")
     parser.add_argument("--fresh", action="store_true",
                         help="recompute every unit instead of resuming finished ones from the ledger")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv: Keras progress)")

@@ -9,6 +9,11 @@ all of its planned trials (``repeats``). The engine then writes ``rehearsal.md``
 and steps, seconds per step, the projected wall time of the real run (repeats x (planned epochs x (steps x seconds
 per step + epoch overhead) + time outside training): an upper bound, early stopping only shortens it), and the peak
 host memory of the rehearsal.
+
+A rehearsal resumes like a run: the engine keeps its timings beside the ledger of finished units
+(``rehearsal-state.json``, saved whenever a unit's training ends and before each new unit), so a rehearsal stopped
+part-way and started again with the same code and flags skips the units it finished and keeps their figures; its
+wall time and peak memory then cover every sitting.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import resource
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +35,8 @@ from common.atomic import atomic_write_text
 #: steps per epoch and epochs a rehearsed unit trains for
 STEPS = 3
 EPOCHS = 1
+#: the rehearsal's own record of its units, kept in the ledger folder of the run configuration
+STATE_FILE = "rehearsal-state.json"
 
 
 @dataclass
@@ -72,9 +79,10 @@ class UnitTiming:
 class StepTimer(keras.callbacks.Callback):
     """Seconds of every training batch, and of the rest of each epoch, appended to a :class:`UnitTiming`."""
 
-    def __init__(self, timing: UnitTiming) -> None:
+    def __init__(self, timing: UnitTiming, on_end: Callable[[], None] | None = None) -> None:
         super().__init__()
         self.timing = timing
+        self.on_end = on_end
         self._start = 0.0
         self._epoch = 0.0
         self._steps = 0.0
@@ -96,6 +104,8 @@ class StepTimer(keras.callbacks.Callback):
     def on_train_end(self, logs: dict | None = None) -> None:
         self.timing.peak_rss_gib = peak_rss_gib()
         self.timing.train_end = time.perf_counter()
+        if self.on_end is not None:
+            self.on_end()
 
 
 def peak_rss_gib() -> float:
@@ -118,17 +128,60 @@ class Rehearsal:
     #: rehearsal stopped part-way still leaves every finished unit's figures)
     checkpoint: Callable[[Rehearsal], None] | None = None
     current: UnitTiming | None = None  # the unit trained last
+    #: where the timings are kept for a resumed sitting (None: not kept)
+    state_path: Path | None = None
+    #: earlier sittings of a resumed rehearsal: their wall seconds, peak RSS and commits
+    earlier_seconds: float = 0.0
+    earlier_peak_gib: float = 0.0
+    commits: list[str] = field(default_factory=list)
+    sittings: int = 1
+    _this_sitting: set[str] = field(default_factory=set)
+
+    @classmethod
+    def resume(cls, state_path: Path, commit: str,
+               checkpoint: Callable[[Rehearsal], None] | None = None) -> Rehearsal | None:
+        """The rehearsal an earlier, unfinished sitting left at ``state_path`` (None if there is none)."""
+        try:
+            state = json.loads(state_path.read_text())
+        except (OSError, ValueError):
+            return None
+        if state.get("complete", True):
+            return None
+        units = {u["unit"]: UnitTiming(**{**u, "train_end": float("nan")}) for u in state["units"]}
+        return cls(units=units, prepare_seconds=state["prepare_s"], checkpoint=checkpoint, state_path=state_path,
+                   earlier_seconds=state["wall_s"], earlier_peak_gib=state["peak_rss_gib"],
+                   commits=list(dict.fromkeys([*state["commits"], commit])), sittings=state["sittings"] + 1)
 
     def budget(self, unit: tuple, epochs: int, steps_per_epoch: int) -> tuple[dict[str, Any], list]:
         name = "/".join(map(str, unit))
-        if name not in self.units and self.current is not None:
-            self.current.close(time.perf_counter())
-            if self.checkpoint is not None:
-                self.checkpoint(self)
-        timing = self.current = self.units.setdefault(name, UnitTiming(name, int(epochs), int(steps_per_epoch),
-                                                                       self.repeats))
+        if name not in self._this_sitting:  # a new unit; one timed in an earlier sitting and redone is replaced
+            if self.current is not None:
+                self.current.close(time.perf_counter())
+                if self.checkpoint is not None:
+                    self.checkpoint(self)
+                self.save(complete=False)
+            self._this_sitting.add(name)
+            self.units[name] = UnitTiming(name, int(epochs), int(steps_per_epoch), self.repeats)
+        timing = self.current = self.units[name]
         return ({"epochs": min(int(epochs), EPOCHS), "steps_per_epoch": min(int(steps_per_epoch), STEPS)},
-                [StepTimer(timing)])
+                [StepTimer(timing, on_end=lambda: self.save(complete=False))])
+
+    @property
+    def wall_seconds(self) -> float:
+        return self.earlier_seconds + time.monotonic() - self.started
+
+    @property
+    def peak_gib(self) -> float:
+        return max(self.earlier_peak_gib, peak_rss_gib())
+
+    def save(self, complete: bool) -> None:
+        """Keep the timings at ``state_path`` (a later sitting resumes from them unless ``complete``)."""
+        if self.state_path is None:
+            return
+        state = {"complete": complete, "units": [asdict(t) for t in self.units.values()],
+                 "prepare_s": self.prepare_seconds, "wall_s": self.wall_seconds, "peak_rss_gib": self.peak_gib,
+                 "commits": self.commits, "sittings": self.sittings}
+        atomic_write_text(self.state_path, json.dumps(state))
 
     def summary(self, corpus: str, ctx: Any, complete: bool = True) -> dict[str, Any]:
         """What ``rehearsal.json`` holds (and ``benchmarks/`` reads for its projection table); ``ctx`` is the run's
@@ -136,8 +189,9 @@ class Rehearsal:
         rows = list(self.units.values())
         return {"paper": ctx.paper, "corpus": corpus, "profile": ctx.profile.removesuffix("-rehearsal"),
                 "data": ctx.data, "hardware": ctx.hardware, "backend": ctx.backend, "commit": ctx.commit,
-                "complete": complete, "units": len(rows), "wall_s": round(time.monotonic() - self.started, 1),
-                "prepare_s": round(self.prepare_seconds, 1), "peak_rss_gib": round(peak_rss_gib(), 3),
+                "complete": complete, "units": len(rows), "wall_s": round(self.wall_seconds, 1),
+                "sittings": self.sittings, "commits": self.commits or [ctx.commit],
+                "prepare_s": round(self.prepare_seconds, 1), "peak_rss_gib": round(self.peak_gib, 3),
                 "projected_hours": round(sum(t.projected_hours for t in rows if np.isfinite(t.projected_hours)), 6)}
 
     def report(self, corpus: str, ctx: Any, folder: Path, name: Callable[[str], str], complete: bool = True) -> Path:
@@ -145,6 +199,8 @@ class Rehearsal:
         ``complete=False`` marks a report written while units are still to come."""
         if complete and self.current is not None:
             self.current.close(time.perf_counter())
+        if complete:
+            self.save(complete=True)
         rows = sorted(self.units.values(), key=lambda t: t.unit)
         info = self.summary(corpus, ctx, complete)
         total, profile = info["projected_hours"], info["profile"]
@@ -158,6 +214,9 @@ class Rehearsal:
                  f"- units: {len(rows)}",
                  f"- rehearsal wall time: {info['wall_s']:.0f} s (corpus reading and feature extraction: "
                  f"{info['prepare_s']:.0f} s)",
+                 *([] if self.sittings == 1 else [
+                     f"- sittings: {self.sittings} (stopped and resumed from its finished units; wall time and "
+                     f"peak memory cover them all; commits {', '.join(info['commits'])}, same code)"]),
                  f"- peak host memory (RSS): {info['peak_rss_gib']:.2f} GiB",
                  f"- projected wall time of the real {profile} profile on this hardware: {total:.1f} h "
                  "(repeats x (planned epochs x (steps per epoch x measured seconds per step + the epoch's measured "

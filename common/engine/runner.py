@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import re
+import shutil
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +21,7 @@ from common.atomic import atomic_write_text
 from common.cli import build_parser, parse_args
 from common.corpora import Corpus, open_corpus
 from common.engine.contract import Paper, Search
-from common.engine.rehearsal import Rehearsal, peak_rss_gib
+from common.engine.rehearsal import STATE_FILE, Rehearsal
 from common.engine.session import Session
 from common.errors import ConfigError
 from common.paths import REPO_ROOT
@@ -182,25 +183,35 @@ def run(paper: Paper, argv: list[str] | None = None) -> int:
                                also=tuple(c for n, c in corpora.items() if n != args.corpus))
     if args.rehearse:
         ctx = replace(ctx, profile=f"{args.profile}-rehearsal")
-    ledger = Ledger(out, ledger_config(paper, args, corpora, tuned), fresh=args.fresh or args.rehearse)
+    ledger = Ledger(out, ledger_config(paper, args, corpora, tuned), fresh=args.fresh)
     rehearsal = None
     if args.rehearse:
         def report_name(suffix: str) -> str:
             return paper.report_name("rehearsal", args.corpus, suffix)
 
-        rehearsal = Rehearsal(checkpoint=lambda r: r.report(args.corpus, ctx, report_dir, report_name, complete=False))
+        def checkpoint(r: Rehearsal) -> None:
+            r.report(args.corpus, ctx, report_dir, report_name, complete=False)
+
+        state = ledger.root / STATE_FILE
+        rehearsal = None if args.fresh else Rehearsal.resume(state, ctx.commit, checkpoint)
+        if rehearsal is None:  # nothing to resume: every unit, searches included, is rehearsed again
+            rehearsal, ledger.fresh = Rehearsal(checkpoint=checkpoint, state_path=state, commits=[ctx.commit]), True
+            shutil.rmtree(out / "tuning", ignore_errors=True)
+        else:
+            log.info("rehearsal: resuming (sitting %d); %d units timed before", rehearsal.sittings,
+                     len(rehearsal.units))
     session = Session(paper, args, corpus, corpora, ledger, ResultsStore(ctx, out, paper.flaws), tuned,
                       {t: f"tuning:{args.from_tuning}" for t in tuned}, rehearsal=rehearsal)
     prepare_started = time.monotonic()
     data = paper.prepare(session)
-    if session.rehearsal is not None:
+    if session.rehearsal is not None and session.rehearsal.sittings == 1:  # a resumed one keeps the first's
         session.rehearsal.prepare_seconds = time.monotonic() - prepare_started
     if args.tune:
         tune(session, data, paper.searches[args.target])
         return 0
     if profile_searches(session, data):  # the units now depend on the points the searches found
         session.ledger = ledger = Ledger(out, ledger_config(paper, args, corpora, session.tuned),
-                                         fresh=args.fresh or args.rehearse)
+                                         fresh=ledger.fresh)
     for experiment in paper.experiments:
         ledger.take_touched()
         rows = list(experiment.run(session, data) or ())
@@ -215,7 +226,8 @@ def run(paper: Paper, argv: list[str] | None = None) -> int:
     write_markdown(paper.name, out)  # the page shows the warnings of this run
     if session.rehearsal is not None:
         path = session.rehearsal.report(args.corpus, ctx, report_dir, report_name)
-        log.info("rehearsal: %d units, peak RSS %.2f GiB; %s", len(session.rehearsal.units), peak_rss_gib(), path)
+        log.info("rehearsal: %d units, peak RSS %.2f GiB; %s", len(session.rehearsal.units),
+                 session.rehearsal.peak_gib, path)
     log.info("%s %s profile on %s %s data: %d units computed, %d reused, %.0f s; results in %s", paper.name,
              args.profile, session.data, "+".join(corpora), ledger.computed, ledger.reused,
              time.monotonic() - started, out / "results.md")

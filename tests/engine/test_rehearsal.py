@@ -8,7 +8,10 @@ from pathlib import Path
 
 import keras
 import numpy as np
+import pytest
 
+from common.cli import Profile
+from common.engine import Experiment, Paper, Row, Session, run
 from common.engine.rehearsal import EPOCHS, STEPS, Rehearsal
 from common.results import RunContext
 
@@ -65,3 +68,87 @@ def test_a_rehearsal_stopped_part_way_leaves_the_finished_units_marked_incomplet
     info = json.loads((tmp_path / "rehearsal.json").read_text())  # written before fold2 started
     assert info["complete"] is False and info["units"] == 2
     assert "Incomplete" in (tmp_path / "rehearsal.md").read_text()
+
+
+def _train(rehearsal: Rehearsal, unit: tuple) -> None:
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    kw, cbs = rehearsal.budget(unit, epochs=5, steps_per_epoch=4)
+    model.fit(np.zeros((16, 3), "float32"), np.zeros(16), batch_size=4, verbose=0, callbacks=cbs, **kw)
+
+
+def test_a_stopped_rehearsal_resumes_with_the_timings_of_its_finished_units(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    first = Rehearsal(state_path=state, commits=["abc1234"], prepare_seconds=7.0)
+    for fold in range(2):
+        _train(first, ("table1", f"fold{fold}"))
+    saved = json.loads(state.read_text())  # saved when fold1's training ended; the process stops here
+    assert saved["complete"] is False and [u["unit"] for u in saved["units"]] == ["table1/fold0", "table1/fold1"]
+    assert saved["units"][0]["outside_seconds"] > 0 and len(saved["units"][1]["step_seconds"]) == STEPS
+
+    second = Rehearsal.resume(state, "def5678")
+    assert second is not None and second.sittings == 2 and second.commits == ["abc1234", "def5678"]
+    assert second.units["table1/fold0"].step_seconds == saved["units"][0]["step_seconds"]
+    assert second.earlier_seconds == saved["wall_s"] and second.prepare_seconds == 7.0
+    _train(second, ("table1", "fold1"))  # the unit the first sitting did not finish is redone, not appended to
+    _train(second, ("table1", "fold2"))
+    assert len(second.units["table1/fold1"].step_seconds) == STEPS and len(second.units) == 3
+    ctx = RunContext(paper="toy", data="synthetic", corpus="emodb", profile="paper-rehearsal", backend="tensorflow",
+                     hardware="cpu", seeds=(0,), commit="def5678")
+    second.report("emodb", ctx, tmp_path, lambda suffix: f"rehearsal{suffix}")
+    info = json.loads((tmp_path / "rehearsal.json").read_text())
+    assert info["units"] == 3 and info["sittings"] == 2 and info["wall_s"] >= saved["wall_s"]
+    assert info["peak_rss_gib"] >= round(saved["peak_rss_gib"], 3) - 1e-3
+    assert "sittings: 2" in (tmp_path / "rehearsal.md").read_text()
+    assert Rehearsal.resume(state, "def5678") is None  # a finished rehearsal starts over when run again
+
+
+def test_nothing_to_resume_without_a_state(tmp_path: Path) -> None:
+    assert Rehearsal.resume(tmp_path / "missing.json", "abc1234") is None
+
+
+FOLDS = 3
+trained: list[int] = []
+stop_before: list[int] = []  # a fold whose training "stops the machine" (the first sitting only)
+
+
+def _prepare(session: Session) -> dict:
+    return {"x": np.zeros((32, 3), "float32"), "y": np.zeros(32)}
+
+
+def _folds(session: Session, data: dict):
+    def fit(fold: int) -> dict:
+        if fold in stop_before:
+            raise KeyboardInterrupt
+        trained.append(fold)
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        model.compile("sgd", "mse")
+        kw, cbs = session.fit_budget(("table1", f"fold{fold}"), 40, 8)
+        model.fit(data["x"], data["y"], batch_size=4, verbose=0, callbacks=cbs, **kw)
+        return {"loss": float(model.evaluate(data["x"], data["y"], verbose=0))}
+
+    losses = [session.ledger.unit(("table1", fold), lambda fold=fold: fit(fold))["loss"] for fold in range(FOLDS)]
+    yield Row("Table 1", "toy", "EmoDB", "loss", losses)
+
+
+RESUMABLE = Paper(name="toyfit", title="Toy", citation="", corpora=("emodb",),
+                  profiles={"smoke": Profile(runs=1, epochs=1), "paper": Profile(runs=1, epochs=40)},
+                  split="none", prepare=_prepare, experiments=(Experiment("Table 1", _folds),))
+
+
+def test_an_interrupted_rehearsal_run_resumes_from_its_finished_units(tmp_path: Path) -> None:
+    argv = ["--profile", "paper", "--rehearse", "--out", str(tmp_path)]
+    trained.clear()
+    stop_before[:] = [2]
+    with pytest.raises(KeyboardInterrupt):
+        run(RESUMABLE, argv)
+    assert trained == [0, 1] and json.loads((tmp_path / "rehearsal.json").read_text())["complete"] is False
+    stop_before.clear()
+    assert run(RESUMABLE, argv) == 0
+    assert trained == [0, 1, 2]  # folds 0 and 1 came from the ledger, with the timings of the first sitting
+    info = json.loads((tmp_path / "rehearsal.json").read_text())
+    units = (tmp_path / "rehearsal.csv").read_text().splitlines()[1:]
+    assert info["complete"] is True and info["sittings"] == 2 and info["units"] == FOLDS == len(units)
+    assert all(float(u.split(",")[4]) > 0 for u in units)  # every unit has its measured seconds per step
+    assert run(RESUMABLE, argv) == 0 and trained == [0, 1, 2, 0, 1, 2]  # a finished rehearsal starts over
+    assert json.loads((tmp_path / "rehearsal.json").read_text())["sittings"] == 1
