@@ -6,7 +6,8 @@ to ``fit`` are copied into the input pipeline at every call. Under TensorFlow, K
 it refers to) until the process ends: a process that fits many models on large inputs grows by their size at
 every ``fit``/``predict``. :func:`releasing` drops the data of the batches once they are done with, which leaves
 only an empty shell behind. Subclasses name their data in ``HELD`` and build the batch of the items
-:meth:`ShuffledBatches.items` returns.
+:meth:`ShuffledBatches.items` returns. Batches whose arrays change length from batch to batch (utterances padded
+to the longest of their batch) go to Keras through :func:`varying_length`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import keras
 import numpy as np
@@ -73,3 +74,30 @@ class ArrayBatches(ShuffledBatches):
     def __getitem__(self, index: int) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         rows = self.rows[self.items(index)]
         return self.x[rows] if self.y is None else (self.x[rows], self.y[rows])
+
+
+def varying_length(batches: ShuffledBatches) -> Any:
+    """What ``fit``/``predict`` read for ``batches`` whose arrays change length along axis 1 from batch to batch.
+
+    Under TensorFlow, Keras serves a PyDataset with the shapes of its first two batches and fixes every axis they
+    agree on, so a later batch of longer utterances is refused. This returns, under TensorFlow, a ``tf.data``
+    pipeline over ``batches`` whose signature leaves the batch axis and axis 1 of every array open (reshuffled after
+    every pass, as Keras does for the PyDataset); other backends read the batches themselves.
+    """
+    if keras.backend.backend() != "tensorflow":
+        return batches
+    import tensorflow as tf
+
+    def spec(array: np.ndarray) -> tf.TensorSpec:
+        array = np.asarray(array)
+        shape = [None if axis < 2 else n for axis, n in enumerate(array.shape)]
+        return tf.TensorSpec(shape, tf.as_dtype(array.dtype))
+
+    def one_pass() -> Iterator[Any]:
+        for index in range(len(batches)):
+            yield batches[index]
+        batches.on_epoch_end()
+
+    signature = keras.tree.map_structure(spec, batches[0])
+    dataset = tf.data.Dataset.from_generator(one_pass, output_signature=signature)
+    return dataset.apply(tf.data.experimental.assert_cardinality(len(batches))).prefetch(tf.data.AUTOTUNE)

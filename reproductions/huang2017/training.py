@@ -16,6 +16,7 @@ import numpy as np
 from common.engine import Session
 from common.metrics import unweighted_accuracy
 from common.training import set_seed, standard_callbacks
+from common.training.batches import varying_length
 from common.training.curves import curves, read_curves
 from reproductions.huang2017.data import ConditionData
 from reproductions.huang2017.models import build_cldnn, build_ldnn
@@ -29,7 +30,7 @@ METRICS = ("val_ua_noisy", "val_ua_clean", "test_ua_noisy", "test_ua_clean")
 
 def predictions(model: keras.Model, batches: MixedBatches) -> np.ndarray:
     """Predicted class of every item of ``batches``, in plan order."""
-    return np.argmax(model.predict(batches, verbose=0), axis=1).astype(np.int64)
+    return np.argmax(model.predict(varying_length(batches), verbose=0), axis=1).astype(np.int64)
 
 
 def predict_ua(model: keras.Model, batches: MixedBatches) -> float:
@@ -77,7 +78,7 @@ def train(session: Session, model_name: str, cond: ConditionData, values: dict[s
         model = build(model_name, cond, values)
     val_ua = ValidationUA(cond.val)
     fit_kw, budget = session.fit_budget(unit, session.epochs, len(cond.train))
-    history = model.fit(cond.train, **fit_kw, verbose=session.verbose,
+    history = model.fit(varying_length(cond.train), **fit_kw, verbose=session.verbose,
                         callbacks=[val_ua, *standard_callbacks(MONITOR, "max", PATIENCE), *budget])
     payload: dict[str, Any] = {"values": dict(values), **val_ua.best(), **curves(history)}
     for c, batches in cond.test.items():

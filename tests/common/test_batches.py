@@ -5,9 +5,10 @@ from __future__ import annotations
 import gc
 import weakref
 
+import keras
 import numpy as np
 
-from common.training.batches import ShuffledBatches, releasing
+from common.training.batches import ShuffledBatches, releasing, varying_length
 
 
 class Rows(ShuffledBatches):
@@ -47,3 +48,28 @@ def test_releasing_frees_the_data_while_the_batches_object_is_still_referenced()
     del data
     gc.collect()
     assert alive() is None and kept[0].x is None
+
+
+class Ragged(ShuffledBatches):
+    """Item i is a row of i + 1 ones: every batch is padded to its longest item."""
+
+    def __init__(self, n: int, shuffle: bool) -> None:
+        super().__init__(n, 2, shuffle, seed=0)
+
+    def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        items = self.items(index)
+        x = np.zeros((len(items), items.max() + 1, 1), np.float32)
+        for row, i in enumerate(items):
+            x[row, :i + 1] = 1.0
+        return x, items.astype(np.int64)
+
+
+def test_batches_of_varying_length_are_read_whole_and_reshuffled_after_every_pass() -> None:
+    feed = varying_length(Ragged(7, shuffle=True))
+    passes = [[(x.shape[1], tuple(i)) for x, i in feed.as_numpy_iterator()] for _ in range(2)]
+    assert all(sorted(i for _, b in p for i in b) == list(range(7)) for p in passes)
+    assert all(t == max(b) + 1 for p in passes for t, b in p)  # no batch cut to the first batches' length
+    assert passes[0] != passes[1]
+    model = keras.Sequential([keras.Input((None, 1)), keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    model.fit(varying_length(Ragged(7, shuffle=False)), epochs=1, verbose=0)

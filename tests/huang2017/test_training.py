@@ -11,10 +11,12 @@ from common.engine import Session
 from common.engine.rehearsal import Rehearsal
 from common.metrics import unweighted_accuracy
 from common.splits import Fold
+from common.training.batches import varying_length
 from common.training.curves import read_curves
 from reproductions.huang2017.data import ConditionData, Partitioned
+from reproductions.huang2017.noisy_set import MixedBatches, clean_plan
 from reproductions.huang2017.paper import PAPER
-from reproductions.huang2017.training import METRICS, train, train_and_score
+from reproductions.huang2017.training import METRICS, build, predictions, train, train_and_score
 
 
 class Bank:
@@ -75,3 +77,17 @@ def test_rehearsal_cuts_training_to_a_few_timed_steps_of_the_real_epoch(cond):
     timing = rehearsal.units["t/rehearsed"]
     assert timing.planned_epochs == 50 and timing.planned_steps == len(cond.train)
     assert 1 <= len(timing.step_seconds) <= 3 < len(cond.train)
+
+
+def test_utterances_longer_than_the_first_two_batches_train_and_predict(cond):
+    """Keras fixes every axis the first two batches of a PyDataset agree on; eNTERFACE'05's clips vary in length,
+    so a later, longer batch must still be accepted (first two batches: 0.25 s clips, the third: 0.5 s)."""
+    rng = np.random.default_rng(1)
+    ids = [f"v{i}" for i in range(30)]
+    waves = {u: (0.1 * rng.normal(size=4000 if i < 20 else 8000)).astype(np.float32) for i, u in enumerate(ids)}
+    labels = {u: i % 2 for i, u in enumerate(ids)}
+    batches = MixedBatches(clean_plan(ids), waves, labels, cond.part.noise, cond.featurize)
+    assert batches[0][0][0].shape[1] == batches[1][0][0].shape[1] < batches[2][0][0].shape[1]
+    model = build("LDNN (MFCCs)", cond, {})
+    model.fit(varying_length(batches), epochs=1, verbose=0)
+    assert predictions(model, batches).shape == (30,)
