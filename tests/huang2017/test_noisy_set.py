@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from reproductions.huang2017.noisy_set import SNR_RANGE_DB, make_plan, n_noisy_copies, pad_batch, render
+from reproductions.huang2017.noisy_set import FRAME_BUCKET, SNR_RANGE_DB, make_plan, n_noisy_copies, pad_batch, render
 
 
 class Bank:
@@ -47,5 +47,6 @@ def test_rendered_mixture_has_the_planned_snr(noise_len):
 
 def test_pad_batch_mask():
     x, mask = pad_batch([np.ones((3, 13, 16)), np.ones((5, 13, 16))])
-    assert x.shape == (2, 5, 13, 16, 1) and mask.sum(axis=1).tolist() == [3, 5]
-    assert not x[0, 3:].any()
+    assert x.shape == (2, FRAME_BUCKET, 13, 16, 1) and mask.sum(axis=1).tolist() == [3, 5]
+    assert not x[0, 3:].any() and not x[1, 5:].any()
+    assert pad_batch([np.ones((FRAME_BUCKET + 1, 13, 16))])[0].shape[1] == 2 * FRAME_BUCKET  # one shape per bucket
