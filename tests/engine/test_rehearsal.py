@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import keras
+import keras_tuner as kt
 import numpy as np
+import pandas as pd
 import pytest
 
 from common.cli import Profile
-from common.engine import Experiment, Paper, Row, Session, run
+from common.engine import Experiment, Paper, Row, Search, Session, run
 from common.engine.rehearsal import EPOCHS, STEPS, Rehearsal
 from common.results import RunContext
 
@@ -108,7 +111,7 @@ def test_nothing_to_resume_without_a_state(tmp_path: Path) -> None:
 
 
 FOLDS = 3
-trained: list[int] = []
+trained: list[str] = []
 stop_before: list[int] = []  # a fold whose training "stops the machine" (the first sitting only)
 
 
@@ -116,16 +119,24 @@ def _prepare(session: Session) -> dict:
     return {"x": np.zeros((32, 3), "float32"), "y": np.zeros(32)}
 
 
+def _fit(session: Session, data: dict, unit: tuple, learning_rate: float) -> float:
+    trained.append("/".join(map(str, unit)))
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(learning_rate), "mse")
+    kw, cbs = session.fit_budget(unit, 40, 8)
+    model.fit(data["x"], data["y"], batch_size=4, verbose=0, callbacks=cbs, **kw)
+    return float(model.evaluate(data["x"], data["y"], verbose=0))
+
+
+def _score(session: Session, data: dict, target: str, config: dict, split: Any) -> dict[str, float]:
+    return {"loss": _fit(session, data, ("search", config["lr"]), config["lr"])}
+
+
 def _folds(session: Session, data: dict):
     def fit(fold: int) -> dict:
         if fold in stop_before:
             raise KeyboardInterrupt
-        trained.append(fold)
-        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
-        model.compile("sgd", "mse")
-        kw, cbs = session.fit_budget(("table1", f"fold{fold}"), 40, 8)
-        model.fit(data["x"], data["y"], batch_size=4, verbose=0, callbacks=cbs, **kw)
-        return {"loss": float(model.evaluate(data["x"], data["y"], verbose=0))}
+        return {"loss": _fit(session, data, ("table1", f"fold{fold}"), session.config("toy", {"lr": 0.1})["lr"])}
 
     losses = [session.ledger.unit(("table1", fold), lambda fold=fold: fit(fold))["loss"] for fold in range(FOLDS)]
     yield Row("Table 1", "toy", "EmoDB", "loss", losses)
@@ -133,7 +144,11 @@ def _folds(session: Session, data: dict):
 
 RESUMABLE = Paper(name="toyfit", title="Toy", citation="", corpora=("emodb",),
                   profiles={"smoke": Profile(runs=1, epochs=1), "paper": Profile(runs=1, epochs=40)},
-                  split="none", prepare=_prepare, experiments=(Experiment("Table 1", _folds),))
+                  split="none", prepare=_prepare, experiments=(Experiment("Table 1", _folds),),
+                  searches={"toy": Search("toy", lambda hp, args: {"lr": hp.Choice("lr", [0.1, 0.01])},
+                                          kt.Objective("loss", "min"), lambda s, d: None, {"lr": 0.1}, tuner="grid",
+                                          trials={"paper": 2}, in_profile=("paper",))},
+                  train_and_score=_score)
 
 
 def test_an_interrupted_rehearsal_run_resumes_from_its_finished_units(tmp_path: Path) -> None:
@@ -142,13 +157,14 @@ def test_an_interrupted_rehearsal_run_resumes_from_its_finished_units(tmp_path: 
     stop_before[:] = [2]
     with pytest.raises(KeyboardInterrupt):
         run(RESUMABLE, argv)
-    assert trained == [0, 1] and json.loads((tmp_path / "rehearsal.json").read_text())["complete"] is False
+    assert trained == ["search/0.1", "table1/fold0", "table1/fold1"]  # the search's first trial stands for both
+    assert json.loads((tmp_path / "rehearsal.json").read_text())["complete"] is False
     stop_before.clear()
     assert run(RESUMABLE, argv) == 0
-    assert trained == [0, 1, 2]  # folds 0 and 1 came from the ledger, with the timings of the first sitting
+    assert trained[3:] == ["table1/fold2"]  # the search and folds 0-1 kept, with the timings of the first sitting
     info = json.loads((tmp_path / "rehearsal.json").read_text())
-    units = (tmp_path / "rehearsal.csv").read_text().splitlines()[1:]
-    assert info["complete"] is True and info["sittings"] == 2 and info["units"] == FOLDS == len(units)
-    assert all(float(u.split(",")[4]) > 0 for u in units)  # every unit has its measured seconds per step
-    assert run(RESUMABLE, argv) == 0 and trained == [0, 1, 2, 0, 1, 2]  # a finished rehearsal starts over
+    units = pd.read_csv(tmp_path / "rehearsal.csv").set_index("unit")
+    assert info["complete"] is True and info["sittings"] == 2 and info["units"] == FOLDS + 1 == len(units)
+    assert units["seconds_per_step"].gt(0).all() and units.loc["search/0.1", "repeats"] == 2
+    assert run(RESUMABLE, argv) == 0 and trained[4:] == trained[:3] + ["table1/fold2"]  # a finished one starts over
     assert json.loads((tmp_path / "rehearsal.json").read_text())["sittings"] == 1
