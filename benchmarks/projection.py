@@ -44,8 +44,10 @@ def rehearsal_rows() -> list[Row]:
                 on += f", first {info['units']} units only"
             note = (("INCOMPLETE rehearsal (stopped part-way): " if not info.get("complete", True) else "")
                     + f"{info['units']} units of the {info['profile']} profile on {info['data']} "
-                    f"{info['corpus']} data, {info['hardware']}; rehearsal {info['wall_s']:.0f} s, "
-                    f"commit {info['commit']}")
+                    f"{info['corpus']} data, {info['hardware']}; rehearsal {info['wall_s']:.0f} s"
+                    + (f" in {info['sittings']} sittings (resumed from its finished units; commits "
+                       f"{', '.join(info['commits'])})" if info.get("sittings", 1) > 1 else
+                       f", commit {info['commit']}"))
             rows.append(Row("projection", name, f"projected paper-profile wall time{on} (upper bound)", "h",
                             _one(info["projected_hours"]), backend=info["backend"], note=note))
             rows.append(Row("projection", name, f"peak host memory{on} (rehearsal)", "GiB", _one(info["peak_rss_gib"]),

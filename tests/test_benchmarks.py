@@ -1,10 +1,11 @@
 """The benchmark harness works: ``--smoke`` writes the CSV with the documented columns and positive figures.
 
-No timing assertions (issue 10: timing does not go into pytest).
+No timing assertions: timing belongs in benchmarks/, not in pytest.
 """
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
@@ -49,3 +50,20 @@ def test_smoke_run_writes_positive_figures(tmp_path) -> None:
     assert (measured["min"] <= measured["median"]).all() and (measured["median"] <= measured["max"]).all()
     page = (tmp_path / "benchmarks.md").read_text()
     assert "Smoke mode" in page and "## 3. Suite overhead" in page
+
+
+def test_projection_rows_come_from_each_papers_rehearsal_and_say_how_it_ran(tmp_path, monkeypatch) -> None:
+    from benchmarks import projection
+
+    base = {"corpus": "iemocap", "profile": "paper", "data": "synthetic", "hardware": "cpu", "backend": "tensorflow",
+            "commit": "bbbbbbb", "units": 7, "wall_s": 60.0, "peak_rss_gib": 3.5, "projected_hours": 12.0}
+    (tmp_path / "latif2017").mkdir()
+    (tmp_path / "latif2017" / "rehearsal.json").write_text(json.dumps(
+        {**base, "complete": False, "sittings": 2, "commits": ["aaaaaaa", "bbbbbbb"]}))
+    monkeypatch.setattr(projection, "RESULTS_ROOT", tmp_path)
+    rows = [r for r in projection.rehearsal_rows() if r.name == "latif2017"]
+    hours = next(r for r in rows if r.unit == "h")
+    assert hours.summary.median == 12.0 and "first 7 units only" in hours.metric
+    assert "INCOMPLETE" in hours.note and "2 sittings" in hours.note and "aaaaaaa, bbbbbbb" in hours.note
+    others = [r for r in projection.rehearsal_rows() if r.name == "wieser2018"]
+    assert any("not rehearsed yet" in r.note for r in others)
