@@ -2,8 +2,10 @@
 
 ``run.py --profile paper --rehearse --synth-size full`` runs every unit of the paper profile for a few timed
 steps at full input shapes and writes ``results/<paper>/rehearsal.json`` (units, projected hours on that hardware
-from the measured seconds per step and the protocol's own epoch and unit counts, peak host memory). Nothing here
-counts trainings by hand: the unit list is the protocol's. Disk is the full-size twin's audio (``common.synth``).
+from the measured seconds per step and the protocol's own epoch and unit counts, peak host memory, and peak
+accelerator memory where it ran on one; a GPU rehearsal lives beside the CPU one as ``rehearsal-gpu.json``).
+Nothing here counts trainings by hand: the unit list is the protocol's. Disk is the full-size twin's audio
+(``common.synth``).
 """
 
 from __future__ import annotations
@@ -39,7 +41,10 @@ def rehearsal_rows() -> list[Row]:
                             note="not rehearsed yet: " + REHEARSE.format(paper=name)))
         for path in paths:
             info = json.loads(path.read_text())
-            on = f" ({info['corpus']})" if len(paths) > 1 else ""
+            corpora = {json.loads(p.read_text())["corpus"] for p in paths}
+            gpu = info["hardware"].split(" + ", 1)[1] if " + " in info["hardware"] else ""
+            on = ", ".join(filter(None, [info["corpus"] if len(corpora) > 1 else "", f"on {gpu}" if gpu else ""]))
+            on = f" ({on})" if on else ""
             if not info.get("complete", True):
                 on += f", first {info['units']} units only"
             note = (("INCOMPLETE rehearsal (stopped part-way): " if not info.get("complete", True) else "")
@@ -52,4 +57,7 @@ def rehearsal_rows() -> list[Row]:
                             _one(info["projected_hours"]), backend=info["backend"], note=note))
             rows.append(Row("projection", name, f"peak host memory{on} (rehearsal)", "GiB", _one(info["peak_rss_gib"]),
                             backend=info["backend"], target="<= 24", note=note))
+            if math.isfinite(info.get("peak_device_gib", math.nan)):
+                rows.append(Row("projection", name, f"peak accelerator memory{on} (rehearsal)", "GiB",
+                                _one(info["peak_device_gib"]), backend=info["backend"], note=note))
     return rows

@@ -46,8 +46,10 @@ def _jax_env(jax_path: str | None) -> dict[str, str]:
     return env
 
 
-def throughput(reps: int, smoke: bool, backends: list[str], jax_path: str | None) -> tuple[list[Row], dict]:
-    """Section 1 rows per backend (samples/s and s/epoch) and the raw TF report (for sections 2 and 7)."""
+def throughput(reps: int, smoke: bool, backends: list[str], jax_path: str | None,
+               seconds: float | None = None) -> tuple[list[Row], dict]:
+    """Section 1 rows per backend (samples/s and s/epoch) and the raw TF report (for sections 2 and 7); ``seconds``
+    bounds each backend's worker (models it had no time for are reported as not measured)."""
     names = ",".join(SMOKE_MODELS) if smoke else ""
     rows: list[Row] = []
     reports: dict[str, dict] = {}
@@ -57,7 +59,7 @@ def throughput(reps: int, smoke: bool, backends: list[str], jax_path: str | None
             continue
         env = _jax_env(jax_path) if backend == "jax" else {"KERAS_BACKEND": "tensorflow"}
         args = ["--backend", backend, "--reps", str(reps), *(["--smoke"] if smoke else []),
-                *(["--models", names] if names else [])]
+                *(["--models", names] if names else []), *(["--seconds", str(seconds)] if seconds else [])]
         report = _worker("throughput_worker", args, env)
         reports[backend] = report
         rows += _throughput_rows(report, smoke)
@@ -79,7 +81,8 @@ def _throughput_rows(report: dict, smoke: bool) -> list[Row]:
                         backend=backend, note=f"{spec.size_source}" + (" [smoke shapes]" if smoke else "")))
     for f in report["failed"]:
         rows.append(Row("throughput", f["name"], "status", "", NAN, backend=backend,
-                        note=f"does not run unchanged: {f['error']}"))
+                        note=f['error'] if f["error"].startswith("not measured")
+                        else f"does not run unchanged: {f['error']}"))
     return rows
 
 

@@ -1,9 +1,11 @@
 """Section 1 worker: training throughput of the registered models on one Keras backend, in its own process.
 
-``python -m benchmarks.throughput_worker --backend jax --out t.json [--smoke] [--reps 5] [--models a,b]``.
+``python -m benchmarks.throughput_worker --backend jax --out t.json [--smoke] [--reps 5] [--models a,b] [--seconds S]``.
 The backend must be chosen before Keras is imported, hence a process per backend. Repetitions are interleaved
 across models (rep 1 of every model, then rep 2, ...), so a change of machine load hits all models alike and the
-side-by-side ratios of section 2 compare like with like.
+side-by-side ratios of section 2 compare like with like. With ``--seconds`` no model is warmed up and no
+repetition after the first is started once that many seconds have passed (a machine lent for minutes); the models
+left out are reported as not measured.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import json
 import math
 import os
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -113,8 +116,9 @@ def device_name(backend: str) -> str:
     return "cpu"
 
 
-def run(backend: str, names: list[str], reps: int, smoke: bool) -> dict[str, Any]:
-    """Build every model, warm it up, then time ``reps`` interleaved repetitions."""
+def run(backend: str, names: list[str], reps: int, smoke: bool, seconds: float = math.inf) -> dict[str, Any]:
+    """Build every model, warm it up, then time ``reps`` interleaved repetitions (fewer, but at least one, when
+    ``seconds`` run out)."""
     import keras
 
     from benchmarks.registry import by_name
@@ -123,8 +127,12 @@ def run(backend: str, names: list[str], reps: int, smoke: bool) -> dict[str, Any
         from common.training import configure_threads
         configure_threads()
     rng = np.random.default_rng(0)
+    deadline = time.monotonic() + seconds
     benches, failed = [], []
     for name in names:
+        if time.monotonic() > deadline:
+            failed.append({"name": name, "error": f"not measured: the {seconds:.0f} s budget ran out"})
+            continue
         try:
             bench = Bench(by_name()[name], smoke, rng)
             bench.warm_up(smoke)
@@ -133,7 +141,9 @@ def run(backend: str, names: list[str], reps: int, smoke: bool) -> dict[str, Any
         except Exception as err:  # a model that does not run on this backend is reported, not fatal
             failed.append({"name": name, "error": f"{type(err).__name__}: {str(err).splitlines()[0][:200]}"})
             traceback.print_exc(file=sys.stderr)
-    for _ in range(reps):
+    for rep in range(reps):
+        if rep and time.monotonic() > deadline:
+            break
         for bench in benches:
             bench.times.append(bench.fit(bench.steps))
     return {"backend": backend, "keras": keras.__version__, "device": device_name(backend),
@@ -147,13 +157,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", default="", help="comma-separated registry names (default: all)")
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--smoke", action="store_true")
+    parser.add_argument("--seconds", type=float, default=math.inf, help="time budget (default: none)")
     args = parser.parse_args(argv)
     if os.environ.get("KERAS_BACKEND") != args.backend:
         raise SystemExit(f"set KERAS_BACKEND={args.backend} before starting this worker")
     from benchmarks.registry import models
 
     names = [n for n in args.models.split(",") if n] or [m.name for m in models()]
-    args.out.write_text(json.dumps(run(args.backend, names, args.reps, args.smoke), indent=1))
+    args.out.write_text(json.dumps(run(args.backend, names, args.reps, args.smoke, args.seconds), indent=1))
     return 0
 
 

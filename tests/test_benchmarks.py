@@ -67,3 +67,32 @@ def test_projection_rows_come_from_each_papers_rehearsal_and_say_how_it_ran(tmp_
     assert "INCOMPLETE" in hours.note and "2 sittings" in hours.note and "aaaaaaa, bbbbbbb" in hours.note
     others = [r for r in projection.rehearsal_rows() if r.name == "wieser2018"]
     assert any("not rehearsed yet" in r.note for r in others)
+
+
+def test_a_gpu_rehearsal_gets_rows_of_its_own_with_its_accelerator_memory(tmp_path, monkeypatch) -> None:
+    from benchmarks import projection
+
+    base = {"corpus": "recola", "profile": "paper", "data": "synthetic", "backend": "jax", "commit": "ccccccc",
+            "units": 9, "wall_s": 60.0, "peak_rss_gib": 3.0, "complete": True}
+    (tmp_path / "khorram2017").mkdir()
+    for name, hardware, hours, device in (("rehearsal", "EPYC x2", 20.0, math.nan),
+                                          ("rehearsal-gpu", "EPYC x16 + NVIDIA H200", 2.0, 1.5)):
+        (tmp_path / "khorram2017" / f"{name}.json").write_text(json.dumps(
+            {**base, "hardware": hardware, "projected_hours": hours, "peak_device_gib": device}))
+    monkeypatch.setattr(projection, "RESULTS_ROOT", tmp_path)
+    rows = {r.metric: r.summary.median for r in projection.rehearsal_rows() if r.name == "khorram2017"}
+    assert rows["projected paper-profile wall time (upper bound)"] == 20.0
+    assert rows["projected paper-profile wall time (on NVIDIA H200) (upper bound)"] == 2.0
+    assert rows["peak accelerator memory (on NVIDIA H200) (rehearsal)"] == 1.5
+    assert not any(m.startswith("peak accelerator memory") and "H200" not in m for m in rows)
+
+
+def test_the_throughput_worker_reports_models_it_had_no_time_for() -> None:
+    from benchmarks.sections import _throughput_rows
+    from benchmarks.throughput_worker import run
+
+    report = run("tensorflow", ["khorram2017/dilated", "khorram2017/blstm"], reps=3, smoke=True, seconds=0.0)
+    assert report["results"] == [] and [f["name"] for f in report["failed"]] == ["khorram2017/dilated",
+                                                                                "khorram2017/blstm"]
+    notes = [r.note for r in _throughput_rows(report, smoke=True)]
+    assert notes and all(n.startswith("not measured: the 0 s budget ran out") for n in notes)

@@ -8,7 +8,7 @@ evaluation, table and file writing, and the next unit's set-up). A search runs i
 all of its planned trials (``repeats``). The engine then writes ``rehearsal.md``: every unit with its planned epochs
 and steps, seconds per step, the projected wall time of the real run (repeats x (planned epochs x (steps x seconds
 per step + epoch overhead) + time outside training): an upper bound, early stopping only shortens it), and the peak
-host memory of the rehearsal.
+host memory of the rehearsal (and of the accelerator, where the backend computes on one).
 
 A rehearsal resumes like a run: the engine keeps its timings beside the ledger of finished units
 (``rehearsal-state.json``, saved whenever a unit's training ends and before each new unit), so a rehearsal stopped
@@ -50,6 +50,7 @@ class UnitTiming:
     step_seconds: list[float] = field(default_factory=list)
     epoch_overheads: list[float] = field(default_factory=list)
     peak_rss_gib: float = float("nan")  # the process's peak so far when the unit's training ended
+    peak_device_gib: float = float("nan")  # the accelerator's peak so far then (NaN: no accelerator)
     train_end: float = float("nan")  # perf_counter when its training ended
     outside_seconds: float = 0.0  # from the end of its training to the start of the next unit's (or the report)
 
@@ -103,6 +104,7 @@ class StepTimer(keras.callbacks.Callback):
 
     def on_train_end(self, logs: dict | None = None) -> None:
         self.timing.peak_rss_gib = peak_rss_gib()
+        self.timing.peak_device_gib = peak_device_gib()
         self.timing.train_end = time.perf_counter()
         if self.on_end is not None:
             self.on_end()
@@ -114,6 +116,28 @@ def peak_rss_gib() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale
     return max(own, children) / 2**30
+
+
+def peak_device_gib() -> float:
+    """Peak memory in use on the accelerators the Keras backend computes on, GiB, from the backend's own allocator
+    (NaN on a CPU-only machine)."""
+    backend = keras.backend.backend()
+    peaks: list[int] = []
+    if backend == "jax":
+        import jax
+
+        peaks = [(d.memory_stats() or {}).get("peak_bytes_in_use", 0) for d in jax.local_devices()
+                 if d.platform != "cpu"]
+    elif backend == "tensorflow":
+        import tensorflow as tf
+
+        peaks = [tf.config.experimental.get_memory_info(f"GPU:{i}")["peak"]
+                 for i in range(len(tf.config.list_logical_devices("GPU")))]
+    elif backend == "torch":
+        import torch
+
+        peaks = [torch.cuda.max_memory_allocated(i) for i in range(torch.cuda.device_count())]
+    return max(peaks) / 2**30 if peaks else float("nan")
 
 
 @dataclass
@@ -174,6 +198,12 @@ class Rehearsal:
     def peak_gib(self) -> float:
         return max(self.earlier_peak_gib, peak_rss_gib())
 
+    @property
+    def peak_device_gib(self) -> float:
+        """The accelerator's peak over the units (NaN where none was used)."""
+        peaks = [t.peak_device_gib for t in self.units.values() if np.isfinite(t.peak_device_gib)]
+        return max(peaks) if peaks else float("nan")
+
     def save(self, complete: bool) -> None:
         """Keep the timings at ``state_path`` (a later sitting resumes from them unless ``complete``)."""
         if self.state_path is None:
@@ -192,6 +222,7 @@ class Rehearsal:
                 "complete": complete, "units": len(rows), "wall_s": round(self.wall_seconds, 1),
                 "sittings": self.sittings, "commits": self.commits or [ctx.commit],
                 "prepare_s": round(self.prepare_seconds, 1), "peak_rss_gib": round(self.peak_gib, 3),
+                "peak_device_gib": round(self.peak_device_gib, 3),
                 "projected_hours": round(sum(t.projected_hours for t in rows if np.isfinite(t.projected_hours)), 6)}
 
     def report(self, corpus: str, ctx: Any, folder: Path, name: Callable[[str], str], complete: bool = True) -> Path:
@@ -218,6 +249,9 @@ class Rehearsal:
                      f"- sittings: {self.sittings} (stopped and resumed from its finished units; wall time and "
                      f"peak memory cover them all; commits {', '.join(info['commits'])}, same code)"]),
                  f"- peak host memory (RSS): {info['peak_rss_gib']:.2f} GiB",
+                 *([] if not np.isfinite(info["peak_device_gib"]) else [
+                     "- peak accelerator memory (in use, from the backend's allocator): "
+                     f"{info['peak_device_gib']:.2f} GiB"]),
                  f"- projected wall time of the real {profile} profile on this hardware: {total:.1f} h "
                  "(repeats x (planned epochs x (steps per epoch x measured seconds per step + the epoch's measured "
                  "validation and callbacks) + the unit's measured time outside training), summed over units; "
@@ -233,9 +267,10 @@ class Rehearsal:
                   f"{t.peak_rss_gib:.2f} |" for t in rows]
         atomic_write_text(folder / name(".md"), "\n".join(lines) + "\n")
         csv = ["unit,repeats,planned_epochs,steps_per_epoch,seconds_per_step,epoch_overhead_s,outside_training_s,"
-               "projected_hours,peak_rss_gib"]
+               "projected_hours,peak_rss_gib,peak_device_gib"]
         csv += [f"{t.unit},{t.repeats},{t.planned_epochs},{t.planned_steps},{t.seconds_per_step:.6g},"
-                f"{t.epoch_overhead:.6g},{t.outside_seconds:.6g},{t.projected_hours:.6g},{t.peak_rss_gib:.4g}"
+                f"{t.epoch_overhead:.6g},{t.outside_seconds:.6g},{t.projected_hours:.6g},{t.peak_rss_gib:.4g},"
+                f"{t.peak_device_gib:.4g}"
                 for t in rows]
         atomic_write_text(folder / name(".csv"), "\n".join(csv) + "\n")
         atomic_write_text(folder / name(".json"), json.dumps(info, indent=1))
