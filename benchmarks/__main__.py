@@ -1,9 +1,12 @@
-"""``python -m benchmarks [--smoke] [--sections a,b] [--out-dir results]``: measure and write the benchmark page.
+"""``python -m benchmarks [--smoke] [--sections a,b] [--out-dir results] [--device-csv F]``: measure and write the
+benchmark page.
 
 Sections: throughput (sections 1, 2), overhead (3), pipeline (4), features (5), end-to-end (6), projection (7: from each
 paper's rehearsal, ``run.py --profile paper --rehearse --synth-size full``), calibration (8: the full-size twins'
 difficulty, benchmarks/calibration.py). A run replaces
 the rows of the sections it measured in ``benchmarks.csv`` and keeps the others, then renders ``benchmarks.md``.
+``--device-csv`` merges the rows ``python -m benchmarks.device`` wrote on a GPU machine (they replace that GPU's
+earlier rows only).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import pandas as pd  # noqa: E402
 
 from benchmarks import environment, report, sections  # noqa: E402
 from benchmarks.rows import Row  # noqa: E402
@@ -33,6 +38,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--reps", type=int, default=None, help="repetitions per figure (default 5; smoke 1)")
     parser.add_argument("--backends", default="tensorflow,jax", help="Keras backends for section 1")
     parser.add_argument("--render-only", action="store_true", help="re-render benchmarks.md from benchmarks.csv")
+    parser.add_argument("--device-csv", type=Path, default=None,
+                        help="benchmarks-device.csv written by python -m benchmarks.device on a GPU machine")
     parser.add_argument("--calibrate", default="", help="twin difficulties for section 8 (default: 0.25,0.5,0.75,1)")
     parser.add_argument("--e2e-timeout", type=int, default=1800, help="seconds allowed per run.py smoke run")
     parser.add_argument("--jax-path", default=os.environ.get("BENCH_JAX_PATH"),
@@ -85,9 +92,8 @@ def measure(section: str, args: argparse.Namespace, host: str) -> list[Row]:
     return rows
 
 
-def header(args: argparse.Namespace, host: str, loads: list[str]) -> list[str]:
+def header(args: argparse.Namespace, host: str, loads: list[str], gpus: list[str]) -> list[str]:
     versions = ", ".join(f"{k} {v}" for k, v in environment.versions().items())
-    gpu = "GPU" in host.upper() or "NVIDIA" in host.upper()
     return [
         "Written by `python -m benchmarks` (benchmarks/); every figure is measured in one process run, repeated "
         "(n in each row), and reported as median, interquartile range and "
@@ -96,9 +102,12 @@ def header(args: argparse.Namespace, host: str, loads: list[str]) -> list[str]:
         f"- Hardware: {host}",
         f"- Versions: {versions}",
         f"- Load average (1/5/15 min): {' → '.join(loads)}",
-        "- GPU: " + ("measured on this machine (see the device column)." if gpu else
-                     "not measured in this session (no GPU was available); `python -m benchmarks` runs unchanged "
-                     "on a GPU machine and names the device in every row."),
+        "- GPU: " + (f"rows measured on {', '.join(gpus)} by `KERAS_BACKEND=jax python -m benchmarks.device` (a "
+                     "machine with JAX and CUDA, no TensorFlow) name it in their backend column; merged with "
+                     "`python -m benchmarks --render-only --device-csv FILE`." if gpus else
+                     "not measured yet; `KERAS_BACKEND=jax python -m benchmarks.device --out DIR` runs on a GPU "
+                     "machine with JAX and no TensorFlow, and `--device-csv DIR/benchmarks-device.csv` merges "
+                     "its rows here."),
         "- Reproduce: `python -m benchmarks` (all sections, ~30-60 min on 2 CPU cores), "
         "`python -m benchmarks --sections features`, `python -m benchmarks --smoke` (< 60 s).",
     ]
@@ -118,9 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.sections:
         loads.append(f"end {environment.load_average()}")
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    df = report.merge_csv(args.out_dir / "benchmarks.csv", rows)
+    measured = (pd.read_csv(args.device_csv, keep_default_na=False, na_values=[""]) if args.device_csv else None)
+    df = report.merge_csv(args.out_dir / "benchmarks.csv", rows, measured)
+    gpus = sorted({g for g in df["device"].map(report.accelerator) if g})
     analysis = "" if args.smoke or not ANALYSIS.exists() else ANALYSIS.read_text(encoding="utf-8")
-    report.write_page(args.out_dir / "benchmarks.md", df, header(args, host, loads), analysis)
+    report.write_page(args.out_dir / "benchmarks.md", df, header(args, host, loads, gpus), analysis)
     print(f"[benchmarks] wrote {args.out_dir / 'benchmarks.csv'} and benchmarks.md", file=sys.stderr)
     return 0
 

@@ -78,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     rows, reports = sections.throughput(args.reps or (1 if args.smoke else 5), args.smoke, ["jax"], None,
                                         args.seconds and THROUGHPUT_SHARE * args.seconds)
     device = reports["jax"]["device"] if "jax" in reports else "unknown"
+    if "jax" in reports:  # the papers' own GPU cost claims, measured on a GPU
+        rows += sections.khorram_claim(reports["jax"]) + sections.wieser_trial(reports["jax"])
     for r in rows:
         r.provenance = environment.provenance(f"{device} (jax)")
     report.merge_csv(args.out / "benchmarks-device.csv", rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -22,14 +23,26 @@ SECTIONS = {
 }
 
 
-def merge_csv(path: Path, rows: list[Row]) -> pd.DataFrame:
-    """Replace the (section, backend) pairs present in ``rows`` in the CSV at ``path`` (others are kept, so a
-    JAX-only or single-section run updates just its rows) and write it atomically."""
-    new = pd.DataFrame([r.record() for r in rows], columns=COLUMNS)
+def accelerator(device: object) -> str:
+    """The GPU a row's device string names (``gpu: NVIDIA H200 (jax)`` -> ``NVIDIA H200``), or ''."""
+    match = re.search(r"gpu: ([^()]+?)\s*(?:\(|$)", str(device))
+    return match.group(1) if match else ""
+
+
+def _keys(df: pd.DataFrame) -> list[tuple[str, str, str]]:
+    return list(zip(df["section"], df["backend"], df["device"].map(accelerator), strict=True))
+
+
+def merge_csv(path: Path, rows: list[Row], measured: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Replace the (section, backend, accelerator) triples present in ``rows`` (and in ``measured``, rows read from
+    another machine's CSV) in the CSV at ``path``; the others are kept, so a JAX-only, single-section or GPU run
+    updates just its rows. Written atomically."""
+    new = pd.concat([pd.DataFrame([r.record() for r in rows], columns=COLUMNS),
+                     *([] if measured is None else [measured[COLUMNS]])], ignore_index=True)
     if path.exists():
         old = pd.read_csv(path, keep_default_na=False, na_values=[""])
-        replaced = set(zip(new["section"], new["backend"], strict=True))
-        keep = [(s, b) not in replaced for s, b in zip(old["section"], old["backend"], strict=True)]
+        replaced = set(_keys(new))
+        keep = [k not in replaced for k in _keys(old)]
         new = pd.concat([old[keep], new], ignore_index=True)
     order = {s: i for i, s in enumerate(SECTIONS)}
     new = new.sort_values("section", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
@@ -57,7 +70,9 @@ def _table(df: pd.DataFrame) -> list[str]:
         unit = f" {r.unit}" if isinstance(r.unit, str) and r.unit else ""
         iqr = f"{_fmt(r.q1)} – {_fmt(r.q3)}" if r.n > 1 else "–"
         span = f"{_fmt(r.min)} – {_fmt(r.max)}" if r.n > 1 else "–"
-        lines.append(f"| {r.name} | {r.backend} | {r.metric} | {_fmt(r.median)}{unit} | {iqr} | {span} | {r.n} | "
+        gpu = accelerator(r.device)
+        backend = f"{r.backend} on {gpu}" if gpu else r.backend
+        lines.append(f"| {r.name} | {backend} | {r.metric} | {_fmt(r.median)}{unit} | {iqr} | {span} | {r.n} | "
                      f"{r.target if isinstance(r.target, str) else ''} | {r.met if isinstance(r.met, str) else ''} | "
                      f"{r.note if isinstance(r.note, str) else ''} |")
     return lines

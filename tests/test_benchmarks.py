@@ -96,3 +96,25 @@ def test_the_throughput_worker_reports_models_it_had_no_time_for() -> None:
                                                                                 "khorram2017/blstm"]
     notes = [r.note for r in _throughput_rows(report, smoke=True)]
     assert notes and all(n.startswith("not measured: the 0 s budget ran out") for n in notes)
+
+
+def test_gpu_rows_merge_beside_the_cpu_rows_of_the_same_backend(tmp_path) -> None:
+    from benchmarks import report
+
+    assert report.accelerator("gpu: NVIDIA H200 (jax)") == "NVIDIA H200"
+    assert report.accelerator("AMD EPYC x2 (jax: cpu: cpu)") == ""
+
+    def row(median: float, device: str) -> Row:
+        return Row("throughput", "khorram2017/dilated", "training throughput", "samples/s", Summary.of([median]),
+                   backend="jax", provenance={"device": device})
+
+    path = tmp_path / "benchmarks.csv"
+    report.merge_csv(path, [row(30.0, "EPYC x2 (jax: cpu: cpu)")])
+    gpu = pd.DataFrame([row(180.0, "gpu: NVIDIA H200 (jax)").record()])
+    df = report.merge_csv(path, [], gpu)
+    assert sorted(df["median"]) == [30.0, 180.0]
+    df = report.merge_csv(path, [], gpu.assign(median=200.0))  # a second GPU run replaces the GPU rows only
+    assert sorted(df["median"]) == [30.0, 200.0]
+    page = report.render(df, [], "")
+    assert "| jax on NVIDIA H200 | training throughput | 200.0 samples/s" in page
+    assert "| jax | training throughput | 30.0 samples/s" in page
