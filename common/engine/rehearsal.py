@@ -4,11 +4,15 @@ A paper's training calls ``session.fit_budget(unit, epochs, steps_per_epoch)``; 
 ``fit`` keyword arguments that cut each unit to ``STEPS`` steps of ``EPOCHS`` epochs and a callback that
 times the steps and the rest of each epoch (its full validation and the paper's epoch-end callbacks); the time from
 the end of a unit's training to the start of the next unit's is the unit's work outside training (its full
-evaluation, table and file writing, and the next unit's set-up). A search runs its first trial only, standing for
-all of its planned trials (``repeats``). The engine then writes ``rehearsal.md``: every unit with its planned epochs
-and steps, seconds per step, the projected wall time of the real run (repeats x (planned epochs x (steps x seconds
-per step + epoch overhead) + time outside training): an upper bound, early stopping only shortens it), and the peak
-host memory of the rehearsal (and of the accelerator, where the backend computes on one).
+evaluation, table and file writing, and the next unit's set-up). The first step and the rest of the first epoch
+carry one-time tracing and compilation (of the training and of the evaluation function): a real run pays them once
+per unit, so the projection counts the first epoch's rest once and the later epochs' for every other epoch, and
+leaves the first step out of the seconds per step. A search runs its first trial only, standing for all of its
+planned trials (``repeats``). The engine then writes ``rehearsal.md``: every unit with its planned epochs and steps,
+seconds per step, the projected wall time of the real run (repeats x (planned epochs x steps x seconds per step +
+the first epoch's rest + (planned epochs - 1) x a later epoch's rest + time outside training): an upper bound, early
+stopping only shortens it), and the peak host memory of the rehearsal (and of the accelerator, where the backend
+computes on one).
 
 A rehearsal resumes like a run: the engine keeps its timings beside the ledger of finished units
 (``rehearsal-state.json``, saved whenever a unit's training ends and before each new unit), so a rehearsal stopped
@@ -34,7 +38,7 @@ from common.atomic import atomic_write_text
 
 #: steps per epoch and epochs a rehearsed unit trains for
 STEPS = 3
-EPOCHS = 1
+EPOCHS = 2  # the second shows an epoch's rest without the first one's tracing and compilation
 #: the rehearsal's own record of its units, kept in the ledger folder of the run configuration
 STATE_FILE = "rehearsal-state.json"
 
@@ -61,14 +65,22 @@ class UnitTiming:
         return float(np.median(steps)) if steps else float("nan")
 
     @property
+    def first_epoch_overhead(self) -> float:
+        """Seconds of the first epoch outside its training steps (its validation and epoch-end callbacks, with the
+        evaluation function's one-time tracing)."""
+        return self.epoch_overheads[0] if self.epoch_overheads else 0.0
+
+    @property
     def epoch_overhead(self) -> float:
-        """Seconds of an epoch outside its training steps (validation, epoch-end callbacks), median."""
-        return float(np.median(self.epoch_overheads)) if self.epoch_overheads else 0.0
+        """Seconds of a later epoch outside its training steps, median (the first's when there was one epoch)."""
+        later = self.epoch_overheads[1:] or self.epoch_overheads
+        return float(np.median(later)) if later else 0.0
 
     @property
     def projected_hours(self) -> float:
-        per_epoch = self.planned_steps * self.seconds_per_step + self.epoch_overhead
-        return self.repeats * (self.planned_epochs * per_epoch + self.outside_seconds) / 3600
+        steps = self.planned_epochs * self.planned_steps * self.seconds_per_step
+        rest = self.first_epoch_overhead + max(0, self.planned_epochs - 1) * self.epoch_overhead
+        return self.repeats * (steps + rest + self.outside_seconds) / 3600
 
     def close(self, now: float) -> None:
         """Count the time since its training ended as the unit's work outside training."""
@@ -253,23 +265,26 @@ class Rehearsal:
                      "- peak accelerator memory (in use, from the backend's allocator): "
                      f"{info['peak_device_gib']:.2f} GiB"]),
                  f"- projected wall time of the real {profile} profile on this hardware: {total:.1f} h "
-                 "(repeats x (planned epochs x (steps per epoch x measured seconds per step + the epoch's measured "
-                 "validation and callbacks) + the unit's measured time outside training), summed over units; "
-                 "early stopping only shortens it; corpus reading and feature extraction before the first unit "
-                 "not included)", "",
+                 "(repeats x (planned epochs x steps per epoch x measured seconds per step + the first epoch's "
+                 "measured validation and callbacks, tracing included + (planned epochs - 1) x a later epoch's + the "
+                 "unit's measured time outside training), summed over units; early stopping only shortens it; "
+                 "corpus reading and feature extraction before the first unit not included)", "",
                  "Time outside training: from the end of a unit's training to the start of the next unit's (its "
                  "full evaluation, table and file writing, and the next unit's set-up, feature work included).", "",
-                 "| unit | repeats | planned epochs | steps / epoch | s / step | other s / epoch | s outside training "
-                 "| projected h | peak RSS GiB |",
-                 "|---|---|---|---|---|---|---|---|---|"]
+                 "| unit | repeats | planned epochs | steps / epoch | s / step | other s, first epoch "
+                 "| other s / later epoch | s outside training | projected h | peak RSS GiB |",
+                 "|---|---|---|---|---|---|---|---|---|---|"]
         lines += [f"| {t.unit} | {t.repeats} | {t.planned_epochs} | {t.planned_steps} | {t.seconds_per_step:.3f} | "
-                  f"{t.epoch_overhead:.2f} | {t.outside_seconds:.1f} | {t.projected_hours:.2f} | "
+                  f"{t.first_epoch_overhead:.2f} | {t.epoch_overhead:.2f} | {t.outside_seconds:.1f} | "
+                  f"{t.projected_hours:.2f} | "
                   f"{t.peak_rss_gib:.2f} |" for t in rows]
         atomic_write_text(folder / name(".md"), "\n".join(lines) + "\n")
-        csv = ["unit,repeats,planned_epochs,steps_per_epoch,seconds_per_step,epoch_overhead_s,outside_training_s,"
+        csv = ["unit,repeats,planned_epochs,steps_per_epoch,seconds_per_step,first_epoch_overhead_s,epoch_overhead_s,"
+               "outside_training_s,"
                "projected_hours,peak_rss_gib,peak_device_gib"]
         csv += [f"{t.unit},{t.repeats},{t.planned_epochs},{t.planned_steps},{t.seconds_per_step:.6g},"
-                f"{t.epoch_overhead:.6g},{t.outside_seconds:.6g},{t.projected_hours:.6g},{t.peak_rss_gib:.4g},"
+                f"{t.first_epoch_overhead:.6g},{t.epoch_overhead:.6g},{t.outside_seconds:.6g},"
+                f"{t.projected_hours:.6g},{t.peak_rss_gib:.4g},"
                 f"{t.peak_device_gib:.4g}"
                 for t in rows]
         atomic_write_text(folder / name(".csv"), "\n".join(csv) + "\n")

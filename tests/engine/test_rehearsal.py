@@ -15,7 +15,7 @@ import pytest
 
 from common.cli import Profile
 from common.engine import Experiment, Paper, Row, Search, Session, run
-from common.engine.rehearsal import EPOCHS, STEPS, Rehearsal
+from common.engine.rehearsal import EPOCHS, STEPS, Rehearsal, UnitTiming
 from common.results import RunContext
 
 
@@ -30,6 +30,13 @@ def test_a_search_trial_stands_for_all_planned_trials() -> None:
     assert timings["search/trial"].projected_hours == 25 * timings["table1"].projected_hours > 0
 
 
+def test_one_time_tracing_is_counted_once_per_unit() -> None:
+    timing = UnitTiming("u", planned_epochs=10, planned_steps=4, step_seconds=[9.0, 1.0, 1.0, 1.0],
+                        epoch_overheads=[5.0, 1.0], outside_seconds=2.0)
+    assert timing.seconds_per_step == 1.0 and timing.first_epoch_overhead == 5.0 and timing.epoch_overhead == 1.0
+    assert timing.projected_hours * 3600 == 10 * 4 * 1.0 + 5.0 + 9 * 1.0 + 2.0
+
+
 def test_budget_cuts_training_and_the_projection_sums_the_units(tmp_path: Path) -> None:
     rehearsal = Rehearsal()
     x, y = np.random.default_rng(0).normal(size=(64, 3)).astype("float32"), np.zeros(64)
@@ -37,7 +44,7 @@ def test_budget_cuts_training_and_the_projection_sums_the_units(tmp_path: Path) 
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
         model.compile("sgd", "mse")
         kw, cbs = rehearsal.budget(unit, epochs=epochs, steps_per_epoch=8)
-        history = model.fit(x, y, batch_size=8, verbose=0, callbacks=cbs, **kw)
+        history = model.fit(x, y, batch_size=8, verbose=0, callbacks=cbs, validation_data=(x, y), **kw)
         assert len(history.history["loss"]) == EPOCHS
         time.sleep(0.3)  # stands for the unit's evaluation: counted as its time outside training
     timings = list(rehearsal.units.values())
@@ -47,8 +54,11 @@ def test_budget_cuts_training_and_the_projection_sums_the_units(tmp_path: Path) 
                      hardware="cpu", seeds=(0,), commit="abc1234")
     rehearsal.report("emodb", ctx, tmp_path, lambda suffix: f"rehearsal{suffix}")
     assert all(0.3 <= t.outside_seconds < 5 for t in timings)  # the last one closed by the final report
-    expected = sum(t.planned_epochs * (8 * t.seconds_per_step + t.epoch_overhead) + t.outside_seconds
-                   for t in timings) / 3600
+    assert all(t.first_epoch_overhead == t.epoch_overheads[0] and t.epoch_overhead == t.epoch_overheads[1]
+               for t in timings)  # the first epoch's rest (tracing included) apart from a later one's
+    assert all(t.first_epoch_overhead > t.epoch_overhead for t in timings)  # the evaluation traced once
+    expected = sum(t.planned_epochs * 8 * t.seconds_per_step + t.epoch_overheads[0]
+                   + (t.planned_epochs - 1) * t.epoch_overheads[1] + t.outside_seconds for t in timings) / 3600
     info = json.loads((tmp_path / "rehearsal.json").read_text())
     assert info["units"] == 2 and np.isclose(info["projected_hours"], expected, rtol=1e-2, atol=1e-6)
     assert info["peak_rss_gib"] > 0.05 and info["profile"] == "paper" and info["commit"] == "abc1234"
@@ -78,7 +88,7 @@ def _train(rehearsal: Rehearsal, unit: tuple) -> None:
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
     model.compile("sgd", "mse")
     kw, cbs = rehearsal.budget(unit, epochs=5, steps_per_epoch=4)
-    model.fit(np.zeros((16, 3), "float32"), np.zeros(16), batch_size=4, verbose=0, callbacks=cbs, **kw)
+    model.fit(np.zeros((32, 3), "float32"), np.zeros(32), batch_size=4, verbose=0, callbacks=cbs, **kw)
 
 
 def test_a_stopped_rehearsal_resumes_with_the_timings_of_its_finished_units(tmp_path: Path) -> None:
@@ -88,7 +98,7 @@ def test_a_stopped_rehearsal_resumes_with_the_timings_of_its_finished_units(tmp_
         _train(first, ("table1", f"fold{fold}"))
     saved = json.loads(state.read_text())  # saved when fold1's training ended; the process stops here
     assert saved["complete"] is False and [u["unit"] for u in saved["units"]] == ["table1/fold0", "table1/fold1"]
-    assert saved["units"][0]["outside_seconds"] > 0 and len(saved["units"][1]["step_seconds"]) == STEPS
+    assert saved["units"][0]["outside_seconds"] > 0 and len(saved["units"][1]["step_seconds"]) == EPOCHS * STEPS
 
     second = Rehearsal.resume(state, "def5678")
     assert second is not None and second.sittings == 2 and second.commits == ["abc1234", "def5678"]
@@ -96,7 +106,7 @@ def test_a_stopped_rehearsal_resumes_with_the_timings_of_its_finished_units(tmp_
     assert second.earlier_seconds == saved["wall_s"] and second.prepare_seconds == 7.0
     _train(second, ("table1", "fold1"))  # the unit the first sitting did not finish is redone, not appended to
     _train(second, ("table1", "fold2"))
-    assert len(second.units["table1/fold1"].step_seconds) == STEPS and len(second.units) == 3
+    assert len(second.units["table1/fold1"].step_seconds) == EPOCHS * STEPS and len(second.units) == 3
     ctx = RunContext(paper="toy", data="synthetic", corpus="emodb", profile="paper-rehearsal", backend="tensorflow",
                      hardware="cpu", seeds=(0,), commit="def5678")
     second.report("emodb", ctx, tmp_path, lambda suffix: f"rehearsal{suffix}")
