@@ -12,7 +12,8 @@ planned trials (``repeats``). The engine then writes ``rehearsal.md``: every uni
 seconds per step, the projected wall time of the real run (repeats x (planned epochs x steps x seconds per step +
 the first epoch's rest + (planned epochs - 1) x a later epoch's rest + time outside training): an upper bound, early
 stopping only shortens it), and the peak host memory of the rehearsal (and of the accelerator, where the backend
-computes on one).
+computes on one). A unit of the run's ledger that trains no Keras model (an SVM, a feature pass) is timed whole,
+as a unit of its own with no epochs: the real run pays the same.
 
 A rehearsal resumes like a run: the engine keeps its timings beside the ledger of finished units
 (``rehearsal-state.json``, saved whenever a unit's training ends and before each new unit), so a rehearsal stopped
@@ -26,7 +27,8 @@ import json
 import resource
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,7 +80,7 @@ class UnitTiming:
 
     @property
     def projected_hours(self) -> float:
-        steps = self.planned_epochs * self.planned_steps * self.seconds_per_step
+        steps = self.planned_epochs * self.planned_steps * self.seconds_per_step if self.planned_epochs else 0.0
         rest = self.first_epoch_overhead + max(0, self.planned_epochs - 1) * self.epoch_overhead
         return self.repeats * (steps + rest + self.outside_seconds) / 3600
 
@@ -172,6 +174,8 @@ class Rehearsal:
     commits: list[str] = field(default_factory=list)
     sittings: int = 1
     _this_sitting: set[str] = field(default_factory=set)
+    _last_budget: float = float("-inf")  # perf_counter of the last budget call
+    _depth: int = 0  # ledger units being computed (one may compute another)
 
     @classmethod
     def resume(cls, state_path: Path, commit: str,
@@ -189,6 +193,7 @@ class Rehearsal:
                    commits=list(dict.fromkeys([*state["commits"], commit])), sittings=state["sittings"] + 1)
 
     def budget(self, unit: tuple, epochs: int, steps_per_epoch: int) -> tuple[dict[str, Any], list]:
+        self._last_budget = time.perf_counter()
         name = "/".join(map(str, unit))
         if name not in self._this_sitting:  # a new unit; one timed in an earlier sitting and redone is replaced
             if self.current is not None:
@@ -201,6 +206,32 @@ class Rehearsal:
         timing = self.current = self.units[name]
         return ({"epochs": min(int(epochs), EPOCHS), "steps_per_epoch": min(int(steps_per_epoch), STEPS)},
                 [StepTimer(timing, on_end=lambda: self.save(complete=False))])
+
+    @contextmanager
+    def watch(self, key: tuple) -> Iterator[None]:
+        """Around one ledger unit's computing and storing (``Ledger.watch``): an outermost unit that trained no Keras
+        model becomes a timed unit of its own; every finished unit's state is saved, so a resumed sitting keeps it."""
+        started = time.perf_counter()
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+        if self._depth:
+            return
+        if self._last_budget < started:  # trained nothing: the whole unit is what the real run pays
+            now = time.perf_counter()
+            if self.current is not None:
+                self.current.close(started)
+            name = "/".join(map(str, key))
+            timing = self.current = UnitTiming(name, 0, 0, self.repeats, outside_seconds=now - started,
+                                               peak_rss_gib=peak_rss_gib(), peak_device_gib=peak_device_gib(),
+                                               train_end=now)
+            self.units[name] = timing
+            self._this_sitting.add(name)
+            if self.checkpoint is not None:
+                self.checkpoint(self)
+        self.save(complete=False)
 
     @property
     def wall_seconds(self) -> float:

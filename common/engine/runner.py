@@ -200,6 +200,7 @@ def run(paper: Paper, argv: list[str] | None = None) -> int:
         else:
             log.info("rehearsal: resuming (sitting %d); %d units timed before", rehearsal.sittings,
                      len(rehearsal.units))
+        ledger.watch = rehearsal.watch
     session = Session(paper, args, corpus, corpora, ledger, ResultsStore(ctx, out, paper.flaws), tuned,
                       {t: f"tuning:{args.from_tuning}" for t in tuned}, rehearsal=rehearsal)
     prepare_started = time.monotonic()
@@ -212,6 +213,7 @@ def run(paper: Paper, argv: list[str] | None = None) -> int:
     if profile_searches(session, data):  # the units now depend on the points the searches found
         session.ledger = ledger = Ledger(out, ledger_config(paper, args, corpora, session.tuned),
                                          fresh=ledger.fresh)
+        ledger.watch = rehearsal.watch if rehearsal is not None else None
     for experiment in paper.experiments:
         ledger.take_touched()
         rows = list(experiment.run(session, data) or ())

@@ -7,7 +7,8 @@ final tables are computed from the payloads, so a resumed run produces the same 
 Provenance: the configuration hash includes a fingerprint of the code that computes the units (the
 paper's folder and ``common/``), so after a code change every unit is computed again; a reused unit is
 therefore always the output of byte-identical code, and rows name the commits that computed their units
-(``Ledger.touched``). ``fresh=True`` recomputes every unit.
+(``Ledger.touched``). ``fresh=True`` recomputes every unit. ``watch`` (set by ``--rehearse``) wraps the computing
+and storing of every unit, so the rehearsal can time the units that train no Keras model.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import logging
 import re
 import zipfile
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +86,8 @@ class Ledger:
         self.reused = 0
         self.touched: set[str] = set()
         self._this_run: set[Path] = set()
+        #: called with a unit's key around its computing and storing (not around a reused unit)
+        self.watch: Callable[[tuple], AbstractContextManager[None]] | None = None
 
     def path(self, key: tuple) -> Path:
         return self.root / f"{_unit_name(key)}.npz"
@@ -104,8 +108,9 @@ class Ledger:
                 self.reused += 1
                 self.touched.add(str(payload.get(COMMIT_KEY, "unknown")))
                 return payload
-        payload = {**compute(), COMMIT_KEY: git_commit()}
-        _save(path, payload)
+        with self.watch(key) if self.watch is not None else nullcontext():
+            payload = {**compute(), COMMIT_KEY: git_commit()}
+            _save(path, payload)
         self._this_run.add(path)
         self.computed += 1
         self.touched.add(payload[COMMIT_KEY])

@@ -17,6 +17,7 @@ from common.cli import Profile
 from common.engine import Experiment, Paper, Row, Search, Session, run
 from common.engine.rehearsal import EPOCHS, STEPS, Rehearsal, UnitTiming
 from common.results import RunContext
+from common.training import Ledger
 
 
 def test_a_search_trial_stands_for_all_planned_trials() -> None:
@@ -179,3 +180,30 @@ def test_an_interrupted_rehearsal_run_resumes_from_its_finished_units(tmp_path: 
     assert units["seconds_per_step"].gt(0).all() and units.loc["search/0.1", "repeats"] == 2
     assert run(RESUMABLE, argv) == 0 and trained[4:] == trained[:3] + ["table1/fold2"]  # a finished one starts over
     assert json.loads((tmp_path / "rehearsal.json").read_text())["sittings"] == 1
+
+
+def test_a_ledger_unit_that_trains_no_keras_model_is_timed_whole_and_kept(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    rehearsal = Rehearsal(state_path=state, commits=["abc1234"])
+    ledger = Ledger(tmp_path, {"paper": "toy"})
+    ledger.watch = rehearsal.watch
+
+    def keras_unit() -> dict:
+        _train(rehearsal, ("table4", "ldnn"))
+        return {"ua": 0.5}
+
+    def svm_unit() -> dict:  # an SVM on functionals: no fit_budget call; it computes another unit inside
+        time.sleep(0.2)
+        ledger.unit(("features", "is09"), lambda: {"n": 3})
+        return {"ua": 0.4}
+
+    ledger.unit(("table4", "ldnn"), keras_unit)
+    time.sleep(0.1)  # the LDNN's evaluation: its time outside training, up to the SVM unit's start
+    ledger.unit(("table3", "svm"), svm_unit)
+    svm, ldnn = rehearsal.units["table3/svm"], rehearsal.units["table4/ldnn"]
+    assert "features/is09" not in rehearsal.units  # the outer unit stands for the one it computed
+    assert svm.planned_epochs == 0 and 0.2 <= svm.outside_seconds < 2 and 0.2 / 3600 <= svm.projected_hours
+    assert 0.1 <= ldnn.outside_seconds < 0.2 + 0.1  # closed when the SVM unit started
+    saved = json.loads(state.read_text())  # saved when the SVM unit was stored: a resumed sitting keeps it
+    assert [u["unit"] for u in saved["units"]] == ["table4/ldnn", "table3/svm"]
+    assert Rehearsal.resume(state, "def5678").units["table3/svm"].outside_seconds == svm.outside_seconds
