@@ -120,9 +120,12 @@ class Session:
         from common.training.curves import undertraining
 
         for reason in undertraining(curve_set, monitor, mode):
-            message = f"{'/'.join(map(str, unit))}: {reason}"
-            log.warning("possibly undertrained: %s", message)
-            self.warnings.append(message)
+            self.warn(f"{'/'.join(map(str, unit))}: {reason}")
+
+    def warn(self, message: str) -> None:
+        """Log ``message`` and list it on the run's ``training-warnings.md`` (a model that looks undertrained)."""
+        log.warning("possibly undertrained: %s", message)
+        self.warnings.append(message)
 
     # -- outputs -------------------------------------------------------------------------------------
     def save_figure(self, fig: Any, name: str, **savefig: Any) -> Path:

@@ -30,7 +30,7 @@ from reproductions.khorram2017.search_space import (
     parse_target,
     target,
 )
-from reproductions.khorram2017.smoothness import power_share_below, relative_first_difference_power
+from reproductions.khorram2017.smoothness import power_share_below, relative_first_difference_power, varies
 from reproductions.khorram2017.training import MONITOR, fit_model, predict
 
 TABLES = {"arousal": "Table 1", "valence": "Table 2"}  # §6.2
@@ -274,7 +274,13 @@ def smoothness(session: Session, data: dict) -> Iterator[Row]:
         summary[dim] = {"gold standard": (label_share, 1.0)}
         for name, runs in by_model.items():
             _, hp_source = model_config(session, name, dim, FAITHFUL)
-            shares = [100 * power_share_below(list(p), LABEL_RATE_HZ, LOW_BAND_HZ) for p in runs]
+            flat = sum(not varies(list(p)) for p in runs)
+            if flat:  # a collapsed run has no spectrum: said on the results page, left out of the power share
+                session.warn(f"Fig. 5, {LABELS[name]} ({dim}): {flat} of {len(runs)} runs output a constant on the "
+                             "dev set; their power share below 1 Hz is undefined and left out")
+            shares = [100 * power_share_below(list(p), LABEL_RATE_HZ, LOW_BAND_HZ) for p in runs if varies(list(p))]
+            if not shares:
+                continue
             rough = [float(np.mean([relative_first_difference_power(pi, ti) for pi, ti in zip(p, truth, strict=True)]))
                      for p in runs]
             yield Row("Fig. 5", LABELS[name], dim, "power share below 1 Hz", shares, note=note, hp_source=hp_source)

@@ -31,6 +31,16 @@ def power_spectrum(x: np.ndarray, fs: float, remove_mean: bool = True) -> tuple[
     return periodogram(_series(x), fs=fs, detrend="constant" if remove_mean else False, scaling="spectrum")
 
 
+def _items(series: np.ndarray | Sequence[np.ndarray]) -> list[np.ndarray]:
+    return [series] if isinstance(series, np.ndarray) and np.ndim(series) == 1 else list(series)
+
+
+def varies(series: np.ndarray | Sequence[np.ndarray]) -> bool:
+    """Whether a series (or any of a list) changes over time: a constant one, such as the output of a model that
+    collapsed to one value, has no power to share out over frequencies."""
+    return any(np.ptp(_series(x)) > 0 for x in _items(series))
+
+
 def power_share_below(series: np.ndarray | Sequence[np.ndarray], fs: float, cutoff_hz: float = 1.0,
                       remove_mean: bool = True) -> float:
     """Fraction in [0, 1] of the total power that lies strictly below ``cutoff_hz``.
@@ -38,9 +48,8 @@ def power_share_below(series: np.ndarray | Sequence[np.ndarray], fs: float, cuto
     A list of series (one per recording) pools the power of all of them, each spectrum computed on its own
     recording so that no jump between recordings leaks into high frequencies.
     """
-    items = [series] if isinstance(series, np.ndarray) and np.ndim(series) == 1 else list(series)
     low = total = 0.0
-    for x in items:
+    for x in _items(series):
         freqs, power = power_spectrum(x, fs, remove_mean)
         low += float(power[freqs < cutoff_hz].sum())
         total += float(power.sum())

@@ -7,6 +7,7 @@ from reproductions.khorram2017.smoothness import (
     first_difference_power,
     power_share_below,
     relative_first_difference_power,
+    varies,
 )
 
 FS = 25.0
@@ -48,3 +49,8 @@ def test_bad_input_is_named() -> None:
         first_difference_power(np.zeros((3, 2)))
     with pytest.raises(ValueError, match="no power"):
         power_share_below(np.ones(100), FS)
+
+
+def test_varies_tells_a_constant_series_from_a_moving_one() -> None:
+    assert varies(_sine(0.2)) and varies([np.ones(100), _sine(0.2)])
+    assert not varies(np.ones(100)) and not varies([np.ones(100), np.zeros(100)])
