@@ -43,9 +43,10 @@ def seven_class(tmp_path_factory):
 
 
 def _warnings(payload) -> list[str]:
-    fake = SimpleNamespace(warnings=[])
+    warnings: list[str] = []
+    fake = SimpleNamespace(warnings=warnings, warn=warnings.append)
     Session.check_training(fake, ("unit",), read_curves(payload), MONITOR, "max")
-    return fake.warnings
+    return warnings
 
 
 def test_1d_network_beats_chance_on_held_out_speakers_and_keeps_its_curves(three_class):
