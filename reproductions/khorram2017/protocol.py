@@ -279,14 +279,16 @@ def smoothness(session: Session, data: dict) -> Iterator[Row]:
                 session.warn(f"Fig. 5, {LABELS[name]} ({dim}): {flat} of {len(runs)} runs output a constant on the "
                              "dev set; their power share below 1 Hz is undefined and left out")
             shares = [100 * power_share_below(list(p), LABEL_RATE_HZ, LOW_BAND_HZ) for p in runs if varies(list(p))]
-            if not shares:
-                continue
             rough = [float(np.mean([relative_first_difference_power(pi, ti) for pi, ti in zip(p, truth, strict=True)]))
                      for p in runs]
-            yield Row("Fig. 5", LABELS[name], dim, "power share below 1 Hz", shares, note=note, hp_source=hp_source)
+            if shares:
+                yield Row("Fig. 5", LABELS[name], dim, "power share below 1 Hz", shares, note=note,
+                          hp_source=hp_source)
             yield Row("Fig. 5", LABELS[name], dim, "first-difference power / labels", rough, note=note,
                       hp_source=hp_source)
-            summary[dim][LABELS[name]] = (float(np.mean(shares)), float(np.mean(rough)))
+            mean_rough = float(np.mean(rough))  # 0 when every run is constant: no bar on the log axis
+            summary[dim][LABELS[name]] = (float(np.mean(shares)) if shares else float("nan"),
+                                          mean_rough if mean_rough > 0 else float("nan"))
     session.save_figure(plots.plot_smoothness(summary, f"smoothness of dev outputs, {session.data} data"),
                         "fig5_smoothness.png")
     n = min(int(FIG5_SECONDS * LABEL_RATE_HZ), lengths[0])

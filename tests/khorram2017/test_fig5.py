@@ -18,14 +18,16 @@ def test_a_run_that_outputs_a_constant_is_left_out_of_the_power_share(tmp_path: 
            for i in range(2)]
     varying = [np.sin(0.3 * t) + 0.1 * rng.standard_normal(1500) for _ in dev]
     constant = [np.full(1500, 0.25) for _ in dev]
-    runs = {dim: {"dilated": [varying, constant, varying]} for dim in ("arousal", "valence")}
+    runs = {"arousal": {"dilated": [varying, constant, varying]}, "valence": {"dilated": [constant, constant]}}
     fused = {dim: {"dilated": np.concatenate(varying)} for dim in runs}
     warnings: list[str] = []
     session = SimpleNamespace(state={"tables": {"run_dev": runs, "fused_dev": fused}}, synthetic=True,
                               data="synthetic", config=lambda target, default: default,
                               hp_source=lambda target: "paper", warn=warnings.append,
                               save_figure=lambda fig, name: tmp_path / name)
-    rows = list(smoothness(session, {"dev": dev}))
+    rows = list(smoothness(session, {"dev": dev}))  # the smoothness plot is drawn with a model missing in valence
     shares = [r for r in rows if r.row != "Gold standard" and r.metric == "power share below 1 Hz"]
-    assert [len(r.values) for r in shares] == [2, 2]  # the constant run is out
-    assert len(warnings) == 2 and all("1 of 3 runs output a constant" in w for w in warnings)
+    assert [(r.column, len(r.values)) for r in shares] == [("arousal", 2)]  # constant runs are out
+    rough = [r for r in rows if r.metric == "first-difference power / labels"]
+    assert [(r.column, len(r.values)) for r in rough] == [("arousal", 3), ("valence", 2)]
+    assert ["1 of 3 runs" in warnings[0], "2 of 2 runs" in warnings[1]] == [True, True]
