@@ -36,12 +36,12 @@ def rehearsal_rows() -> list[Row]:
         rows.append(Row("projection", name, "full-size twins on disk", "GB", _one(disk / 1e9), backend="numpy",
                         note="16-bit audio of every corpus the paper reads, at the real corpora's counts"))
         paths = sorted((RESULTS_ROOT / name).glob("rehearsal*.json"))
+        infos = [json.loads(path.read_text()) for path in paths]
+        corpora = {info["corpus"] for info in infos}
         if not paths:
             rows.append(Row("projection", name, "status", "", Summary.of([math.nan]),
                             note="not rehearsed yet: " + REHEARSE.format(paper=name)))
-        for path in paths:
-            info = json.loads(path.read_text())
-            corpora = {json.loads(p.read_text())["corpus"] for p in paths}
+        for info in infos:
             gpu = info["hardware"].split(" + ", 1)[1] if " + " in info["hardware"] else ""
             on = ", ".join(filter(None, [info["corpus"] if len(corpora) > 1 else "", f"on {gpu}" if gpu else ""]))
             on = f" ({on})" if on else ""

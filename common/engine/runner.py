@@ -211,9 +211,10 @@ def run(paper: Paper, argv: list[str] | None = None) -> int:
         tune(session, data, paper.searches[args.target])
         return 0
     if profile_searches(session, data):  # the units now depend on the points the searches found
+        watch = ledger.watch
         session.ledger = ledger = Ledger(out, ledger_config(paper, args, corpora, session.tuned),
                                          fresh=ledger.fresh)
-        ledger.watch = rehearsal.watch if rehearsal is not None else None
+        ledger.watch = watch
     for experiment in paper.experiments:
         ledger.take_touched()
         rows = list(experiment.run(session, data) or ())

@@ -274,11 +274,11 @@ def smoothness(session: Session, data: dict) -> Iterator[Row]:
         summary[dim] = {"gold standard": (label_share, 1.0)}
         for name, runs in by_model.items():
             _, hp_source = model_config(session, name, dim, FAITHFUL)
-            flat = sum(not varies(list(p)) for p in runs)
-            if flat:  # a collapsed run has no spectrum: said on the results page, left out of the power share
-                session.warn(f"Fig. 5, {LABELS[name]} ({dim}): {flat} of {len(runs)} runs output a constant on the "
-                             "dev set; their power share below 1 Hz is undefined and left out")
-            shares = [100 * power_share_below(list(p), LABEL_RATE_HZ, LOW_BAND_HZ) for p in runs if varies(list(p))]
+            moving = [list(p) for p in runs if varies(list(p))]
+            if len(moving) < len(runs):  # a collapsed run has no spectrum: said on the results page, left out
+                session.warn(f"Fig. 5, {LABELS[name]} ({dim}): {len(runs) - len(moving)} of {len(runs)} runs output "
+                             "a constant on the dev set; their power share below 1 Hz is undefined and left out")
+            shares = [100 * power_share_below(p, LABEL_RATE_HZ, LOW_BAND_HZ) for p in moving]
             rough = [float(np.mean([relative_first_difference_power(pi, ti) for pi, ti in zip(p, truth, strict=True)]))
                      for p in runs]
             if shares:
