@@ -8,6 +8,10 @@ does not verify is reported with a ``CorruptCacheWarning`` and recomputed.
 Entries hold plain arrays only (numbers, fixed-width strings; ragged data as flat values + offsets) and are
 read with ``allow_pickle=False``: a cache directory shared by a team, or set by ``$SEREPROD_CACHE``, can hand
 back wrong numbers at worst, never run code. An entry that needs unpickling is refused as corrupt.
+
+Frames of a long list of items that would not fit in memory at once (a noisy set of tens of thousands of
+copies) go to a :class:`FrameStore` instead: one raw float32 file read memory-mapped, with its offsets, written
+item by item as they are computed (``<key>.f32``, ``<key>.offsets.npy``, then ``<key>.json`` last).
 """
 
 from __future__ import annotations
@@ -17,13 +21,16 @@ import json
 import logging
 import os
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from common.atomic import atomic_path, atomic_write_text
 from common.corpora import cache_dir
+from common.errors import FeatureError
 
 log = logging.getLogger("common.cache")
 
@@ -55,6 +62,28 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+#: items computed per chunk while a frame store is written (bounds the memory the writer holds).
+FRAME_CHUNK = 256
+
+
+class FrameStore:
+    """Per-item float32 frames ``(T_i, M)`` of ``len(offsets) - 1`` items, memory-mapped: item ``i`` is
+    ``values[offsets[i]:offsets[i + 1]]``. Reading an item touches its pages only."""
+
+    def __init__(self, values: np.ndarray, offsets: np.ndarray) -> None:
+        self.values, self.offsets = values, offsets
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i: int) -> np.ndarray:
+        return self.values[self.offsets[i]:self.offsets[i + 1]]
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.values.nbytes)
+
+
 class FeatureCache:
     """``get_or_compute`` returns cached arrays for the same corpus files and configuration."""
 
@@ -80,10 +109,7 @@ class FeatureCache:
                 why = "array names differ from the index"
         except (OSError, ValueError, KeyError, EOFError) as e:
             why = f"{type(e).__name__}: {e}"
-        msg = f"feature cache entry {npz} is corrupt ({why}); recomputing"
-        log.warning(msg)
-        warnings.warn(msg, CorruptCacheWarning, stacklevel=3)
-        return None
+        return _corrupt(f"feature cache entry {npz}", why)
 
     def get_or_compute(self, name: str, config: Mapping, files: list, compute: Callable[[], dict[str, np.ndarray]]
                        ) -> dict[str, np.ndarray]:
@@ -107,3 +133,84 @@ class FeatureCache:
         atomic_write_text(meta, json.dumps(info, indent=1))
         log.info("feature cache stored: %s/%s", name, key)
         return arrays
+
+    def frames(self, name: str, config: Mapping, files: list, items: Sequence[Any],
+               compute: Callable[[Any], np.ndarray], workers: int | None = None) -> FrameStore:
+        """A :class:`FrameStore` of ``compute(item)`` (float32 ``(T_i, M)``, the same ``M`` for all) for every
+        item, from disk when already computed. ``config`` must identify the items (hash their list into it).
+        Items are computed in ``workers`` threads (default: one per core), in order, and streamed to disk."""
+        key = self.key(config, files)
+        folder = self.root / name
+        raw, offsets_path, meta = folder / f"{key}.f32", folder / f"{key}.offsets.npy", folder / f"{key}.json"
+        cached = self._open_frames(raw, offsets_path, meta, len(items))
+        if cached is not None:
+            log.info("frame cache hit: %s/%s (%.2f GB)", name, key, cached.nbytes / 1e9)
+            return cached
+        lengths, h, n_bands = [], hashlib.sha256(), None
+        with atomic_path(raw) as tmp, open(tmp, "wb") as f, ThreadPoolExecutor(workers or os.cpu_count()) as pool:
+            for lo in range(0, len(items), FRAME_CHUNK):
+                chunk = items[lo:lo + FRAME_CHUNK]
+                for i, x in enumerate(pool.map(compute, chunk), start=lo):
+                    x = np.ascontiguousarray(x, dtype=np.float32)
+                    if x.ndim != 2 or (n_bands is not None and x.shape[1] != n_bands):
+                        raise FeatureError(f"frame cache {name}: item {i} ({items[i]!r}) has frames of shape "
+                                           f"{x.shape}; expected (T, {n_bands or 'M'}) like the items before it")
+                    n_bands = x.shape[1]
+                    data = x.tobytes()
+                    f.write(data)
+                    h.update(data)
+                    lengths.append(x.shape[0])
+            f.flush()
+            os.fsync(f.fileno())
+        offsets = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
+        with atomic_path(offsets_path) as tmp:
+            np.save(tmp, offsets)
+        info = {"name": name, "config": json.loads(json.dumps(config, sort_keys=True, default=str)),
+                "n_files": len(files), "n_items": len(items), "n_bands": int(n_bands or 0),
+                "n_frames": int(offsets[-1]), "sha256": h.hexdigest(), "offsets_sha256": _sha256(offsets_path)}
+        atomic_write_text(meta, json.dumps(info, indent=1))
+        log.info("frame cache stored: %s/%s (%.2f GB)", name, key, offsets[-1] * (n_bands or 0) * 4 / 1e9)
+        return self._map(raw, offsets, int(n_bands or 0))
+
+    @staticmethod
+    def _map(raw: Path, offsets: np.ndarray, n_bands: int) -> FrameStore:
+        if offsets[-1] == 0:
+            return FrameStore(np.zeros((0, n_bands), np.float32), offsets)
+        return FrameStore(np.memmap(raw, dtype=np.float32, mode="r", shape=(int(offsets[-1]), n_bands)), offsets)
+
+    def _open_frames(self, raw: Path, offsets_path: Path, meta: Path, n_items: int) -> FrameStore | None:
+        if not meta.exists():
+            return None
+        why = ""
+        try:
+            info = json.loads(meta.read_text(encoding="utf-8"))
+            if info.get("offsets_sha256") != _sha256(offsets_path) or info.get("sha256") != _verified_sha256(raw):
+                why = "checksum mismatch"
+            else:
+                offsets = np.load(offsets_path, allow_pickle=False)
+                if len(offsets) != n_items + 1 or int(offsets[-1]) != info.get("n_frames"):
+                    why = f"{len(offsets) - 1} items indexed, {n_items} expected"
+                else:
+                    return self._map(raw, offsets, int(info["n_bands"]))
+        except (OSError, ValueError, KeyError, EOFError) as e:
+            why = f"{type(e).__name__}: {e}"
+        return _corrupt(f"frame cache entry {raw}", why)
+
+
+def _corrupt(entry: str, why: str) -> None:
+    """Report an entry that failed verification (it is recomputed)."""
+    msg = f"{entry} is corrupt ({why}); recomputing"
+    log.warning(msg)
+    warnings.warn(msg, CorruptCacheWarning, stacklevel=4)
+
+
+_VERIFIED: dict[tuple[str, int, int], str] = {}
+
+
+def _verified_sha256(path: Path) -> str:
+    """SHA-256 of a large file, computed once per process for its (path, size, mtime)."""
+    st = path.stat()
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _VERIFIED:
+        _VERIFIED[key] = _sha256(path)
+    return _VERIFIED[key]

@@ -2,7 +2,8 @@
 
 For each clean utterance: 20 MUSAN noise clips drawn uniformly without replacement and 3 SNRs drawn
 uniformly from [-10, 15] dB; the 60 (clip, SNR) combinations plus the clean utterance make the x61 set.
-The plan of (utterance, noise clip, SNR, offset seed) rows is seeded; no mixture is ever written to disk.
+The plan of (utterance, noise clip, SNR, offset seed) rows is seeded; no mixture is ever written to disk (their
+Kaldi frames are, once, in the frame cache: see ``data``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from common.audio import load_audio
+from common.cache import FrameStore
 from common.corpora import mix_at_snr
 from common.training.batches import ShuffledBatches
 
@@ -102,15 +104,23 @@ class MixedBatches(ShuffledBatches):
 
     ``featurize(wave) -> (T, M, 16)``. With ``shuffle`` the order is redrawn (seeded) after every epoch.
     Only the plan and the clean waves are held; every mixture is rendered when its batch is asked for, so
-    memory does not grow with the noise factor (the x61 set is never materialised).
+    memory does not grow with the noise factor (the x61 set is never materialised). With ``frames`` (the
+    plan's Kaldi frames, row by row, from the frame cache) a batch is ``finish(frames[i]) -> (T, M, 16)``
+    (normalisation and splicing) instead: the same numbers without mixing or featurising again.
     """
 
     def __init__(self, plan: pd.DataFrame, waves: dict[str, np.ndarray], labels: dict[str, int],
                  noise: NoiseBank, featurize: Callable[[np.ndarray], np.ndarray], batch_size: int = BATCH_SIZE,
-                 shuffle: bool = False, seed: int = 0, speakers: dict[str, str] | None = None) -> None:
+                 shuffle: bool = False, seed: int = 0, speakers: dict[str, str] | None = None,
+                 frames: FrameStore | None = None, finish: Callable[[np.ndarray], np.ndarray] | None = None) -> None:
         super().__init__(len(plan), batch_size, shuffle, seed)
+        if frames is not None and len(frames) != len(plan):
+            raise ValueError(f"frames of {len(frames)} rows given for a plan of {len(plan)} rows")
+        if frames is not None and finish is None:
+            raise ValueError("batches read from frames need the finish function (normalisation and splicing)")
         self.plan = plan.reset_index(drop=True)
         self.waves, self.labels, self.noise, self.featurize = waves, labels, noise, featurize
+        self.frames, self.finish = frames, finish
         self.speaker_of = speakers or {}
 
     @property
@@ -124,8 +134,12 @@ class MixedBatches(ShuffledBatches):
         return np.array([str(self.speaker_of.get(u, "")) for u in self.plan["utt"]], dtype=str)
 
     def __getitem__(self, index: int):
-        rows = self.plan.iloc[self.items(index)]
-        feats = [self.featurize(render(r, self.waves, self.noise)) for r in rows.itertuples()]
+        positions = self.items(index)
+        rows = self.plan.iloc[positions]
+        if self.frames is not None:
+            feats = [self.finish(self.frames[i]) for i in positions]
+        else:
+            feats = [self.featurize(render(r, self.waves, self.noise)) for r in rows.itertuples()]
         x, mask = pad_batch(feats)
         y = np.array([self.labels[u] for u in rows["utt"]], dtype=np.int64)
         return (x, mask), y

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from sklearn.svm import SVC
 
 from common.audio import TARGET_SR, load_audio
@@ -114,38 +115,41 @@ def tvt_svm(x: np.ndarray, y: np.ndarray, speakers: np.ndarray, part: Any) -> di
     return out
 
 
+def _loso_fold(x: np.ndarray, y: np.ndarray, speakers: np.ndarray, fold: Fold, table: pd.DataFrame,
+               seed: int) -> tuple[np.ndarray, np.ndarray, dict[str, dict[str, np.ndarray]], dict[str, np.ndarray]]:
+    """One held-out speaker: (y_true, group, {norm: {kernel: predictions}}, {norm: predictions of the kernel
+    chosen on inner validation speakers})."""
+    idx = fold.indices(table)
+    inner = carve_validation(fold, table, frac=0.1, seed=seed, by_speaker=True).indices(table)
+    preds, chosen = {}, {}
+    for norm in NORMS:
+        z = normalised(x, speakers, idx.train, norm)
+        test = kernel_predictions(z[idx.train], y[idx.train], {"test": z[idx.test]})
+        zi = normalised(x, speakers, inner.train, norm)
+        val_preds = kernel_predictions(zi[inner.train], y[inner.train], {"val": zi[inner.val]})
+        best = max(KERNELS, key=lambda k: unweighted_accuracy(y[inner.val], val_preds[k]["val"]))
+        preds[norm] = {k: test[k]["test"] for k in KERNELS}
+        chosen[norm] = test[best]["test"]
+    return y[idx.test], speakers[idx.test], preds, chosen
+
+
 def loso_svm(x: np.ndarray, y: np.ndarray, speakers: np.ndarray, folds: list[Fold], table: pd.DataFrame,
-             seed: int) -> dict[str, dict[str, Any]]:
+             seed: int, n_jobs: int = -1) -> dict[str, dict[str, Any]]:
     """LOSO, predictions pooled over folds, for both normalisations and both kernel choices.
 
     The faithful kernel is the one whose pooled test UA is best; the validation choice carves validation
     speakers from each fold's training speakers, picks the kernel there (normalised with the inner training
     speakers' statistics under ``train-stats``) and scores that kernel's full-training model on the held-out
-    speaker. -> {variant: {"kernel", "ua", "y_pred" (pooled, fold order)}} plus "y_true" and "group".
+    speaker. The folds run in ``n_jobs`` processes (joblib; -1: one per core), pooled in fold order.
+    -> {variant: {"kernel", "ua", "y_pred" (pooled, fold order)}} plus "y_true" and "group".
     """
-    y_true, groups = [], []
-    pooled = {n: {k: [] for k in KERNELS} for n in NORMS}
-    chosen = {n: [] for n in NORMS}
-    for fold in folds:
-        idx = fold.indices(table)
-        inner = carve_validation(fold, table, frac=0.1, seed=seed, by_speaker=True).indices(table)
-        y_true.append(y[idx.test])
-        groups.append(speakers[idx.test])
-        for norm in NORMS:
-            z = normalised(x, speakers, idx.train, norm)
-            preds = kernel_predictions(z[idx.train], y[idx.train], {"test": z[idx.test]})
-            zi = normalised(x, speakers, inner.train, norm)
-            val_preds = kernel_predictions(zi[inner.train], y[inner.train], {"val": zi[inner.val]})
-            best = max(KERNELS, key=lambda k: unweighted_accuracy(y[inner.val], val_preds[k]["val"]))
-            for k in KERNELS:
-                pooled[norm][k].append(preds[k]["test"])
-            chosen[norm].append(preds[best]["test"])
-    y_all = np.concatenate(y_true)
-    out: dict[str, Any] = {"y_true": y_all, "group": np.concatenate(groups)}
+    done = Parallel(n_jobs=n_jobs)(delayed(_loso_fold)(x, y, speakers, fold, table, seed) for fold in folds)
+    y_all = np.concatenate([d[0] for d in done])
+    out: dict[str, Any] = {"y_true": y_all, "group": np.concatenate([d[1] for d in done])}
     for norm in NORMS:
-        all_preds = {k: np.concatenate(v) for k, v in pooled[norm].items()}
+        all_preds = {k: np.concatenate([d[2][norm][k] for d in done]) for k in KERNELS}
         best = max(KERNELS, key=lambda k: unweighted_accuracy(y_all, all_preds[k]))
-        val_pred = np.concatenate(chosen[norm])
+        val_pred = np.concatenate([d[3][norm] for d in done])
         out[VARIANTS[(norm, "test")]] = {"kernel": best, "ua": unweighted_accuracy(y_all, all_preds[best]),
                                          "y_pred": all_preds[best]}
         out[VARIANTS[(norm, "val")]] = {"kernel": "per fold", "ua": unweighted_accuracy(y_all, val_pred),

@@ -78,7 +78,8 @@ def train(session: Session, model_name: str, cond: ConditionData, values: dict[s
         model = build(model_name, cond, values)
     val_ua = ValidationUA(cond.val)
     fit_kw, budget = session.fit_budget(unit, session.epochs, len(cond.train))
-    history = model.fit(varying_length(cond.train), **fit_kw, verbose=session.verbose,
+    # The batches redraw their own order after every epoch (seeded); Keras is not asked to shuffle them again.
+    history = model.fit(varying_length(cond.train), **fit_kw, shuffle=False, verbose=session.verbose,
                         callbacks=[val_ua, *standard_callbacks(MONITOR, "max", PATIENCE), *budget])
     payload: dict[str, Any] = {"values": dict(values), **val_ua.best(), **curves(history)}
     for c, batches in cond.test.items():

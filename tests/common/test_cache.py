@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from common.cache import CorruptCacheWarning, FeatureCache
+from common.errors import FeatureError
 
 
 @pytest.fixture
@@ -116,3 +117,49 @@ def test_object_arrays_are_refused_when_stored(tmp_path, files):
     ragged[:] = [np.zeros(2), np.zeros(3)]
     with pytest.raises(TypeError, match="flat values"):
         FeatureCache(tmp_path / "cache").get_or_compute("f", {"a": 1}, files, lambda: {"r": ragged})
+
+
+def _frames_of(item: int) -> np.ndarray:
+    return np.full((item + 1, 4), item, dtype=np.float32)  # item i: i + 1 frames of 4 bands
+
+
+def test_frame_store_round_trip_is_memory_mapped_and_read_again(tmp_path, files):
+    calls = []
+
+    def compute(item):
+        calls.append(item)
+        return _frames_of(item)
+
+    cache = FeatureCache(tmp_path / "cache")
+    store = cache.frames("noisy", {"plan": "p"}, files, list(range(600)), compute, workers=2)  # > one chunk
+    again = FeatureCache(tmp_path / "cache").frames("noisy", {"plan": "p"}, files, list(range(600)), compute)
+    assert len(calls) == 600 and len(store) == len(again) == 600
+    assert isinstance(again.values, np.memmap)
+    for i in (0, 1, 255, 256, 599):
+        np.testing.assert_array_equal(store[i], _frames_of(i))
+        np.testing.assert_array_equal(again[i], _frames_of(i))
+    assert again.nbytes == sum(range(1, 601)) * 4 * 4
+    FeatureCache(tmp_path / "cache").frames("noisy", {"plan": "q"}, files, list(range(3)), compute)
+    assert len(calls) == 603  # another plan is another entry
+
+
+def test_damaged_frame_store_is_recomputed_with_a_warning(tmp_path, files):
+    cache = FeatureCache(tmp_path / "cache")
+    cache.frames("noisy", {"plan": "p"}, files, list(range(5)), _frames_of)
+    (raw,) = (tmp_path / "cache" / "noisy").glob("*.f32")
+    data = bytearray(raw.read_bytes())
+    data[0] ^= 0xFF
+    raw.write_bytes(bytes(data))
+    os.utime(raw, ns=(1, 1))  # a new mtime: the once-per-process checksum is taken again
+    with pytest.warns(CorruptCacheWarning, match="checksum"):
+        store = FeatureCache(tmp_path / "cache").frames("noisy", {"plan": "p"}, files, list(range(5)), _frames_of)
+    np.testing.assert_array_equal(store[0], _frames_of(0))
+
+
+def test_frames_of_another_width_name_the_item(tmp_path, files):
+    def compute(item):
+        return np.zeros((3, 5 if item == "c" else 4), np.float32)
+
+    with pytest.raises(FeatureError, match=r"item 2 \('c'\).*\(3, 5\)"):
+        FeatureCache(tmp_path / "cache").frames("noisy", {}, files, ["a", "b", "c"], compute)
+    assert not list((tmp_path / "cache" / "noisy").glob("*.json"))

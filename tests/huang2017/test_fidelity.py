@@ -10,7 +10,7 @@ import pytest
 from common.engine import run
 from common.errors import ConfigError
 from common.features.functionals import opensmile_feature_sets, opensmile_functionals_batch
-from common.splits import FoldIndices
+from common.splits import FoldIndices, leave_one_speaker_out
 from reproductions.huang2017.module_analysis import cluster_views
 from reproductions.huang2017.paper import PAPER
 from reproductions.huang2017.protocol import read_gender_csv
@@ -18,6 +18,7 @@ from reproductions.huang2017.svm_baselines import (
     PUBLISHED_DIMS,
     TABLE3_SETS,
     VARIANTS,
+    loso_svm,
     opensmile_set,
     standardise,
     standardise_train,
@@ -145,3 +146,20 @@ def test_table5_probe_reports_every_variant_with_its_test_predictions():
     for r in out["Raw"].values():
         assert len(r["y_pred"]) == len(y["test"])
         assert r["ua"] == pytest.approx(unweighted_accuracy(y["test"], r["y_pred"]))
+
+
+def test_loso_folds_in_worker_processes_pool_like_folds_in_order():
+    rng = np.random.default_rng(3)
+    speakers = np.array([f"s{i}" for i in range(5) for _ in range(12)])
+    y = np.tile(np.arange(3), 20)
+    x = (rng.normal(size=(60, 8)) + y[:, None]).astype(np.float32)
+    table = pd.DataFrame({"id": [f"u{i}" for i in range(60)], "speaker": speakers})
+    folds = leave_one_speaker_out(table)
+    one = loso_svm(x, y, speakers, folds, table, seed=0, n_jobs=1)
+    two = loso_svm(x, y, speakers, folds, table, seed=0, n_jobs=2)
+    assert list(one["group"]) == [s for f in folds for s in speakers[f.indices(table).test]]
+    for key in ("y_true", "group"):
+        assert np.array_equal(one[key], two[key])
+    for variant in VARIANTS.values():
+        assert one[variant]["kernel"] == two[variant]["kernel"] and one[variant]["ua"] == two[variant]["ua"]
+        assert np.array_equal(one[variant]["y_pred"], two[variant]["y_pred"])

@@ -50,3 +50,26 @@ def test_pad_batch_mask():
     assert x.shape == (2, FRAME_BUCKET, 13, 16, 1) and mask.sum(axis=1).tolist() == [3, 5]
     assert not x[0, 3:].any() and not x[1, 5:].any()
     assert pad_batch([np.ones((FRAME_BUCKET + 1, 13, 16))])[0].shape[1] == 2 * FRAME_BUCKET  # one shape per bucket
+
+
+def test_batches_read_from_the_frame_cache_equal_batches_mixed_on_the_fly(enterface_twin, musan_twin, tmp_path,
+                                                                        monkeypatch):
+    from common.splits import subject_tvt
+    from reproductions.huang2017.data import ConditionData, Partitioned
+    from reproductions.huang2017.noisy_set import MixedBatches
+    from reproductions.huang2017.protocol import TVT_RATIOS
+
+    monkeypatch.setenv("SEREPROD_CACHE", str(tmp_path))
+    part = Partitioned.load(enterface_twin, musan_twin, subject_tvt(enterface_twin.table, TVT_RATIOS, seed=0))
+    cond = ConditionData.build(part, "log-Mels", noise_factor=0.05, seed=0)
+    for batches in (cond.train, cond.val["noisy"], cond.test["clean"], cond.clean(part.fold.val)):
+        assert batches.frames is not None and len(batches.frames) == len(batches.plan)
+        live = MixedBatches(batches.plan, part.waves, part.labels, part.noise, cond.featurize)
+        live.order = batches.order  # the training batches are shuffled
+        for i in range(len(live)):
+            (x, mask), y = batches[i]
+            (x_live, mask_live), y_live = live[i]
+            np.testing.assert_array_equal(x, x_live)
+            np.testing.assert_array_equal(mask, mask_live)
+            np.testing.assert_array_equal(y, y_live)
+    assert len(list((tmp_path / "features" / "huang2017-noisy-frames").glob("*.f32"))) == 5
