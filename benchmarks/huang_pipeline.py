@@ -42,6 +42,7 @@ def noisy_pipeline(n_batches: int, reps: int, smoke: bool) -> list[Row]:
     from common.corpora import open_corpus
     from common.splits import subject_tvt
     from common.training import set_seed
+    from common.training.batches import varying_length
     from reproductions.huang2017.benchmark import FILTERS as HUANG_FILTERS
     from reproductions.huang2017.data import Partitioned, normalised_splice, spliced
     from reproductions.huang2017.models import N_MELS, build_cldnn
@@ -62,8 +63,10 @@ def noisy_pipeline(n_batches: int, reps: int, smoke: bool) -> list[Row]:
     set_seed(0)
     # One model for both feeds: the batches are identical, so both share one traced train function.
     model = build_cldnn(CONV_TYPE, N_MELS, len(part.classes), **HUANG_FILTERS[CONV_TYPE])
-    live_t, cached_t = _alternate(lambda: model.fit(live, epochs=1, verbose=0),
-                                  lambda: model.fit(cached, epochs=1, verbose=0), reps, warm_up=not smoke)
+    # Sampled copies differ in length from batch to batch: both feeds go through the suite's varying-length path.
+    live_t, cached_t = _alternate(lambda: model.fit(varying_length(live), epochs=1, shuffle=False, verbose=0),
+                                  lambda: model.fit(varying_length(cached), epochs=1, shuffle=False, verbose=0),
+                                  reps, warm_up=not smoke)
     steps = len(live)
     live_batch, cache_batch = _alternate(lambda: [live[i] for i in range(steps)],
                                          lambda: [from_cache[i] for i in range(steps)], reps, warm_up=not smoke)
