@@ -169,6 +169,7 @@ class FeatureCache:
                 "n_files": len(files), "n_items": len(items), "n_bands": int(n_bands or 0),
                 "n_frames": int(offsets[-1]), "sha256": h.hexdigest(), "offsets_sha256": _sha256(offsets_path)}
         atomic_write_text(meta, json.dumps(info, indent=1))
+        _VERIFIED[_identity(raw)] = info["sha256"]  # written here: no need to read it back to verify it
         log.info("frame cache stored: %s/%s (%.2f GB)", name, key, offsets[-1] * (n_bands or 0) * 4 / 1e9)
         return self._map(raw, offsets, int(n_bands or 0))
 
@@ -207,10 +208,14 @@ def _corrupt(entry: str, why: str) -> None:
 _VERIFIED: dict[tuple[str, int, int], str] = {}
 
 
+def _identity(path: Path) -> tuple[str, int, int]:
+    st = path.stat()
+    return str(path.resolve()), st.st_size, st.st_mtime_ns
+
+
 def _verified_sha256(path: Path) -> str:
     """SHA-256 of a large file, computed once per process for its (path, size, mtime)."""
-    st = path.stat()
-    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    key = _identity(path)
     if key not in _VERIFIED:
         _VERIFIED[key] = _sha256(path)
     return _VERIFIED[key]
