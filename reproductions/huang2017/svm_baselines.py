@@ -140,10 +140,13 @@ def loso_svm(x: np.ndarray, y: np.ndarray, speakers: np.ndarray, folds: list[Fol
     The faithful kernel is the one whose pooled test UA is best; the validation choice carves validation
     speakers from each fold's training speakers, picks the kernel there (normalised with the inner training
     speakers' statistics under ``train-stats``) and scores that kernel's full-training model on the held-out
-    speaker. The folds run in ``n_jobs`` processes (joblib; -1: one per core), pooled in fold order.
+    speaker. The folds run in ``n_jobs`` threads (joblib; -1: one per core; libsvm releases the GIL while it fits
+    and predicts, and threads share ``x`` instead of copying it and the suite's imports into worker processes),
+    pooled in fold order.
     -> {variant: {"kernel", "ua", "y_pred" (pooled, fold order)}} plus "y_true" and "group".
     """
-    done = Parallel(n_jobs=n_jobs)(delayed(_loso_fold)(x, y, speakers, fold, table, seed) for fold in folds)
+    done = Parallel(n_jobs=n_jobs, prefer="threads")(
+        delayed(_loso_fold)(x, y, speakers, fold, table, seed) for fold in folds)
     y_all = np.concatenate([d[0] for d in done])
     out: dict[str, Any] = {"y_true": y_all, "group": np.concatenate([d[1] for d in done])}
     for norm in NORMS:

@@ -148,7 +148,7 @@ def test_table5_probe_reports_every_variant_with_its_test_predictions():
         assert r["ua"] == pytest.approx(unweighted_accuracy(y["test"], r["y_pred"]))
 
 
-def test_loso_folds_in_worker_processes_pool_like_folds_in_order():
+def test_loso_folds_in_threads_pool_like_folds_in_order():
     rng = np.random.default_rng(3)
     speakers = np.array([f"s{i}" for i in range(5) for _ in range(12)])
     y = np.tile(np.arange(3), 20)
