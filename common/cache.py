@@ -162,16 +162,18 @@ class FeatureCache:
                     lengths.append(x.shape[0])
             f.flush()
             os.fsync(f.fileno())
+        n_bands = int(n_bands or 0)  # 0 for an empty list of items
         offsets = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
         with atomic_path(offsets_path) as tmp:
             np.save(tmp, offsets)
         info = {"name": name, "config": json.loads(json.dumps(config, sort_keys=True, default=str)),
-                "n_files": len(files), "n_items": len(items), "n_bands": int(n_bands or 0),
+                "n_files": len(files), "n_items": len(items), "n_bands": n_bands,
                 "n_frames": int(offsets[-1]), "sha256": h.hexdigest(), "offsets_sha256": _sha256(offsets_path)}
         atomic_write_text(meta, json.dumps(info, indent=1))
         _VERIFIED[_identity(raw)] = info["sha256"]  # written here: no need to read it back to verify it
-        log.info("frame cache stored: %s/%s (%.2f GB)", name, key, offsets[-1] * (n_bands or 0) * 4 / 1e9)
-        return self._map(raw, offsets, int(n_bands or 0))
+        store = self._map(raw, offsets, n_bands)
+        log.info("frame cache stored: %s/%s (%.2f GB)", name, key, store.nbytes / 1e9)
+        return store
 
     @staticmethod
     def _map(raw: Path, offsets: np.ndarray, n_bands: int) -> FrameStore:
