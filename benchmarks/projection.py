@@ -5,7 +5,8 @@ steps at full input shapes and writes ``results/<paper>/rehearsal.json`` (units,
 from the measured seconds per step and the protocol's own epoch and unit counts, peak host memory, and peak
 accelerator memory where it ran on one; a GPU rehearsal lives beside the CPU one as ``rehearsal-gpu.json``).
 Nothing here counts trainings by hand: the unit list is the protocol's. Disk is the full-size twin's audio
-(``common.synth``).
+(``common.synth``) and, where the rehearsal recorded it, the feature-cache entries it read or wrote (the real run's
+own, at the same shapes).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def _one(value: float) -> Summary:
 
 
 def rehearsal_rows() -> list[Row]:
-    """Per registered paper: projected hours, peak memory, units and twin disk, or how to measure them."""
+    """Per registered paper: projected hours, peak memory, units, twin and feature disk, or how to measure them."""
     import reproductions
     from common.synth import estimated_bytes
 
@@ -57,6 +58,10 @@ def rehearsal_rows() -> list[Row]:
                             _one(info["projected_hours"]), backend=info["backend"], note=note))
             rows.append(Row("projection", name, f"peak host memory{on} (rehearsal)", "GiB", _one(info["peak_rss_gib"]),
                             backend=info["backend"], target="<= 24", note=note))
+            if "feature_cache_gb" in info:
+                rows.append(Row("projection", name, f"feature cache on disk{on} (rehearsal)", "GB",
+                                _one(info["feature_cache_gb"]), backend=info["backend"],
+                                note=f"{info['feature_cache_entries']} entries; " + note))
             if math.isfinite(info.get("peak_device_gib", math.nan)):
                 rows.append(Row("projection", name, f"peak accelerator memory{on} (rehearsal)", "GiB",
                                 _one(info["peak_device_gib"]), backend=info["backend"], note=note))

@@ -120,6 +120,7 @@ class FeatureCache:
         cached = self._load(npz, meta)
         if cached is not None:
             log.info("feature cache hit: %s/%s", name, key)
+            _note_use(meta, npz)
             return cached
         arrays = {k: np.asarray(v) for k, v in compute().items()}
         ragged = sorted(k for k, v in arrays.items() if v.dtype.hasobject)
@@ -131,6 +132,7 @@ class FeatureCache:
         info = {"name": name, "config": json.loads(json.dumps(config, sort_keys=True, default=str)),
                 "n_files": len(files), "arrays": sorted(arrays), "sha256": _sha256(npz)}
         atomic_write_text(meta, json.dumps(info, indent=1))
+        _note_use(meta, npz)
         log.info("feature cache stored: %s/%s", name, key)
         return arrays
 
@@ -145,6 +147,7 @@ class FeatureCache:
         cached = self._open_frames(raw, offsets_path, meta, len(items))
         if cached is not None:
             log.info("frame cache hit: %s/%s (%.2f GB)", name, key, cached.nbytes / 1e9)
+            _note_use(meta, raw, offsets_path)
             return cached
         lengths, h, n_bands = [], hashlib.sha256(), None
         with atomic_path(raw) as tmp, open(tmp, "wb") as f, ThreadPoolExecutor(workers or os.cpu_count()) as pool:
@@ -171,6 +174,7 @@ class FeatureCache:
                 "n_frames": int(offsets[-1]), "sha256": h.hexdigest(), "offsets_sha256": _sha256(offsets_path)}
         atomic_write_text(meta, json.dumps(info, indent=1))
         _VERIFIED[_identity(raw)] = info["sha256"]  # written here: no need to read it back to verify it
+        _note_use(meta, raw, offsets_path)
         store = self._map(raw, offsets, n_bands)
         log.info("frame cache stored: %s/%s (%.2f GB)", name, key, store.nbytes / 1e9)
         return store
@@ -208,6 +212,18 @@ def _corrupt(entry: str, why: str) -> None:
 
 
 _VERIFIED: dict[tuple[str, int, int], str] = {}
+
+#: the entries this process read or wrote: the entry's index file -> bytes of all its files on disk
+_USED: dict[str, int] = {}
+
+
+def _note_use(index: Path, *data: Path) -> None:
+    _USED[str(index.resolve())] = sum(p.stat().st_size for p in (index, *data))
+
+
+def entries_used() -> dict[str, int]:
+    """Every cache entry this process read or wrote (its index file) and its size on disk, bytes."""
+    return dict(_USED)
 
 
 def _identity(path: Path) -> tuple[str, int, int]:

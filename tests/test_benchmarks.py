@@ -65,6 +65,11 @@ def test_projection_rows_come_from_each_papers_rehearsal_and_say_how_it_ran(tmp_
     hours = next(r for r in rows if r.unit == "h")
     assert hours.summary.median == 12.0 and "first 7 units only" in hours.metric
     assert "INCOMPLETE" in hours.note and "2 sittings" in hours.note and "aaaaaaa, bbbbbbb" in hours.note
+    assert not any("feature cache" in r.metric for r in rows)  # a page from before the cache was recorded
+    (tmp_path / "latif2017" / "rehearsal.json").write_text(json.dumps(
+        {**base, "feature_cache_gb": 4.5, "feature_cache_entries": 3}))
+    disk = next(r for r in projection.rehearsal_rows() if r.name == "latif2017" and "feature cache" in r.metric)
+    assert disk.summary.median == 4.5 and disk.unit == "GB" and disk.note.startswith("3 entries")
     others = [r for r in projection.rehearsal_rows() if r.name == "wieser2018"]
     assert any("not rehearsed yet" in r.note for r in others)
 

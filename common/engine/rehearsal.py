@@ -11,8 +11,9 @@ leaves the first step out of the seconds per step. A search runs its first trial
 planned trials (``repeats``). The engine then writes ``rehearsal.md``: every unit with its planned epochs and steps,
 seconds per step, the projected wall time of the real run (repeats x (planned epochs x steps x seconds per step +
 the first epoch's rest + (planned epochs - 1) x a later epoch's rest + time outside training): an upper bound, early
-stopping only shortens it), and the peak host memory of the rehearsal (and of the accelerator, where the backend
-computes on one). A unit of the run's ledger that trains no Keras model (an SVM, a feature pass) is timed whole,
+stopping only shortens it), the peak host memory of the rehearsal with its child processes (and of the
+accelerator, where the backend computes on one; ``common.engine.memory``), and the disk its feature-cache entries
+take. A unit of the run's ledger that trains no Keras model (an SVM, a feature pass) is timed whole,
 as a unit of its own with no epochs: the real run pays the same.
 
 A rehearsal resumes like a run: the engine keeps its timings beside the ledger of finished units
@@ -24,8 +25,6 @@ wall time and peak memory then cover every sitting.
 from __future__ import annotations
 
 import json
-import resource
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,6 +36,8 @@ import keras
 import numpy as np
 
 from common.atomic import atomic_write_text
+from common.cache import entries_used
+from common.engine.memory import SAMPLE_SECONDS, peak_device_gib, peak_rss_gib, sample_process_tree
 
 #: steps per epoch and epochs a rehearsed unit trains for
 STEPS = 3
@@ -124,36 +125,6 @@ class StepTimer(keras.callbacks.Callback):
             self.on_end()
 
 
-def peak_rss_gib() -> float:
-    """Peak resident memory of this process and its finished children, GiB (``getrusage``)."""
-    scale = 1 if sys.platform == "darwin" else 1024
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale
-    return max(own, children) / 2**30
-
-
-def peak_device_gib() -> float:
-    """Peak memory in use on the accelerators the Keras backend computes on, GiB, from the backend's own allocator
-    (NaN on a CPU-only machine)."""
-    backend = keras.backend.backend()
-    peaks: list[int] = []
-    if backend == "jax":
-        import jax
-
-        peaks = [(d.memory_stats() or {}).get("peak_bytes_in_use", 0) for d in jax.local_devices()
-                 if d.platform != "cpu"]
-    elif backend == "tensorflow":
-        import tensorflow as tf
-
-        peaks = [tf.config.experimental.get_memory_info(f"GPU:{i}")["peak"]
-                 for i in range(len(tf.config.list_logical_devices("GPU")))]
-    elif backend == "torch":
-        import torch
-
-        peaks = [torch.cuda.max_memory_allocated(i) for i in range(torch.cuda.device_count())]
-    return max(peaks) / 2**30 if peaks else float("nan")
-
-
 @dataclass
 class Rehearsal:
     """Timings of every unit a rehearsal ran, and the report."""
@@ -173,9 +144,14 @@ class Rehearsal:
     earlier_peak_gib: float = 0.0
     commits: list[str] = field(default_factory=list)
     sittings: int = 1
+    #: feature-cache entries earlier sittings read or wrote, and their bytes on disk
+    earlier_cache: dict[str, int] = field(default_factory=dict)
     _this_sitting: set[str] = field(default_factory=set)
     _last_budget: float = float("-inf")  # perf_counter of the last budget call
     _depth: int = 0  # ledger units being computed (one may compute another)
+
+    def __post_init__(self) -> None:
+        sample_process_tree()
 
     @classmethod
     def resume(cls, state_path: Path, commit: str,
@@ -190,7 +166,8 @@ class Rehearsal:
         units = {u["unit"]: UnitTiming(**{**u, "train_end": float("nan")}) for u in state["units"]}
         return cls(units=units, prepare_seconds=state["prepare_s"], checkpoint=checkpoint, state_path=state_path,
                    earlier_seconds=state["wall_s"], earlier_peak_gib=state["peak_rss_gib"],
-                   commits=list(dict.fromkeys([*state["commits"], commit])), sittings=state["sittings"] + 1)
+                   commits=list(dict.fromkeys([*state["commits"], commit])), sittings=state["sittings"] + 1,
+                   earlier_cache=state.get("cache_entries", {}))
 
     def budget(self, unit: tuple, epochs: int, steps_per_epoch: int) -> tuple[dict[str, Any], list]:
         self._last_budget = time.perf_counter()
@@ -242,6 +219,11 @@ class Rehearsal:
         return max(self.earlier_peak_gib, peak_rss_gib())
 
     @property
+    def cache_entries(self) -> dict[str, int]:
+        """The feature-cache entries of every sitting and their bytes on disk."""
+        return {**self.earlier_cache, **entries_used()}
+
+    @property
     def peak_device_gib(self) -> float:
         """The accelerator's peak over the units (NaN where none was used)."""
         peaks = [t.peak_device_gib for t in self.units.values() if np.isfinite(t.peak_device_gib)]
@@ -253,7 +235,7 @@ class Rehearsal:
             return
         state = {"complete": complete, "units": [asdict(t) for t in self.units.values()],
                  "prepare_s": self.prepare_seconds, "wall_s": self.wall_seconds, "peak_rss_gib": self.peak_gib,
-                 "commits": self.commits, "sittings": self.sittings}
+                 "commits": self.commits, "sittings": self.sittings, "cache_entries": self.cache_entries}
         atomic_write_text(self.state_path, json.dumps(state))
 
     def summary(self, corpus: str, ctx: Any, complete: bool = True) -> dict[str, Any]:
@@ -266,6 +248,8 @@ class Rehearsal:
                 "sittings": self.sittings, "commits": self.commits or [ctx.commit],
                 "prepare_s": round(self.prepare_seconds, 1), "peak_rss_gib": round(self.peak_gib, 3),
                 "peak_device_gib": round(self.peak_device_gib, 3),
+                "feature_cache_gb": round(sum(self.cache_entries.values()) / 1e9, 3),
+                "feature_cache_entries": len(self.cache_entries),
                 "projected_hours": round(sum(t.projected_hours for t in rows if np.isfinite(t.projected_hours)), 6)}
 
     def report(self, corpus: str, ctx: Any, folder: Path, name: Callable[[str], str], complete: bool = True) -> Path:
@@ -291,10 +275,13 @@ class Rehearsal:
                  *([] if self.sittings == 1 else [
                      f"- sittings: {self.sittings} (stopped and resumed from its finished units; wall time and "
                      f"peak memory cover them all; commits {', '.join(info['commits'])}, same code)"]),
-                 f"- peak host memory (RSS): {info['peak_rss_gib']:.2f} GiB",
+                 f"- peak host memory (RSS of the run and its child processes together, sampled every "
+                 f"{SAMPLE_SECONDS:g} s): {info['peak_rss_gib']:.2f} GiB",
                  *([] if not np.isfinite(info["peak_device_gib"]) else [
                      "- peak accelerator memory (in use, from the backend's allocator): "
                      f"{info['peak_device_gib']:.2f} GiB"]),
+                 f"- feature cache on disk: {info['feature_cache_gb']:.2f} GB ({info['feature_cache_entries']} "
+                 "entries read or written under the cache folder; the real run uses the same ones)",
                  f"- projected wall time of the real {profile} profile on this hardware: {total:.1f} h "
                  "(repeats x (planned epochs x steps per epoch x measured seconds per step + the first epoch's "
                  "measured validation and callbacks, tracing included + (planned epochs - 1) x a later epoch's + the "

@@ -7,7 +7,8 @@ import os
 import numpy as np
 import pytest
 
-from common.cache import CorruptCacheWarning, FeatureCache
+from common import cache as cache_module
+from common.cache import CorruptCacheWarning, FeatureCache, entries_used
 from common.errors import FeatureError
 
 
@@ -40,6 +41,23 @@ def test_second_run_reads_the_cache(tmp_path, files):
     assert len(calls) == 1
     np.testing.assert_array_equal(a["x"], b["x"])
     assert b["ids"].tolist() == ["a", "b"]
+
+
+def test_entries_read_or_written_are_listed_with_their_size_on_disk(tmp_path, files, monkeypatch):
+    root = tmp_path / "cache"
+    monkeypatch.setattr(cache_module, "_USED", {})  # this process so far: none
+    FeatureCache(root).get_or_compute("fbank", {"bins": 40}, files, _counting()[1])
+    FeatureCache(root).frames("noisy", {"plan": "p"}, files, list(range(5)), _frames_of)
+    (entry,) = (root / "fbank").glob("*.json")
+    (frames,) = (root / "noisy").glob("*.json")
+    used = entries_used()
+    assert len(used) == 2
+    assert used[str(entry.resolve())] == entry.stat().st_size + entry.with_suffix(".npz").stat().st_size
+    assert used[str(frames.resolve())] == sum(f.stat().st_size for f in (root / "noisy").iterdir())
+    monkeypatch.setattr(cache_module, "_USED", {})  # another process, reading what this one wrote
+    FeatureCache(root).get_or_compute("fbank", {"bins": 40}, files, _counting()[1])
+    FeatureCache(root).frames("noisy", {"plan": "p"}, files, list(range(5)), _frames_of)
+    assert entries_used() == used
 
 
 def test_changed_config_or_corpus_misses(tmp_path, files):

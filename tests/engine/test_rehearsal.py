@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from common import cache as cache_module
 from common.cli import Profile
 from common.engine import Experiment, Paper, Row, Search, Session, run
 from common.engine.rehearsal import EPOCHS, STEPS, Rehearsal, UnitTiming
@@ -116,6 +117,22 @@ def test_a_stopped_rehearsal_resumes_with_the_timings_of_its_finished_units(tmp_
     assert info["peak_rss_gib"] >= round(saved["peak_rss_gib"], 3) - 1e-3
     assert "sittings: 2" in (tmp_path / "rehearsal.md").read_text()
     assert Rehearsal.resume(state, "def5678") is None  # a finished rehearsal starts over when run again
+
+
+def test_the_feature_cache_of_every_sitting_is_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache_module, "_USED", {"/cache/a.json": 2_000_000_000})
+    state = tmp_path / "state.json"
+    first = Rehearsal(state_path=state, commits=["abc1234"])
+    _train(first, ("table1", "fold0"))
+    monkeypatch.setattr(cache_module, "_USED", {"/cache/b.json": 500_000_000})  # the next sitting's process
+    second = Rehearsal.resume(state, "abc1234")
+    _train(second, ("table1", "fold1"))
+    ctx = RunContext(paper="toy", data="synthetic", corpus="emodb", profile="paper-rehearsal", backend="tensorflow",
+                     hardware="cpu", seeds=(0,), commit="abc1234")
+    second.report("emodb", ctx, tmp_path, lambda suffix: f"rehearsal{suffix}")
+    info = json.loads((tmp_path / "rehearsal.json").read_text())
+    assert info["feature_cache_gb"] == 2.5 and info["feature_cache_entries"] == 2
+    assert "feature cache on disk: 2.50 GB (2 entries" in (tmp_path / "rehearsal.md").read_text()
 
 
 def test_nothing_to_resume_without_a_state(tmp_path: Path) -> None:
