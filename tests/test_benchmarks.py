@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pandas as pd
+import pytest
 
 import reproductions
 from benchmarks.__main__ import main
@@ -123,3 +125,29 @@ def test_gpu_rows_merge_beside_the_cpu_rows_of_the_same_backend(tmp_path) -> Non
     page = report.render(df, [], "")
     assert "| jax on NVIDIA H200 | training throughput | 200.0 samples/s" in page
     assert "| jax | training throughput | 30.0 samples/s" in page
+
+
+def test_memory_per_unit_is_the_resident_growth_after_the_warm_up(monkeypatch) -> None:
+    from benchmarks import memory_per_unit
+
+    trained: list[int] = []
+    monkeypatch.setattr(memory_per_unit, "train_unit", lambda x, y, seed: trained.append(seed))
+    resident = iter([100.0, 110.0, 120.0, 150.0, 180.0])  # MiB after each unit: +30 per unit after 3 warm-up units
+
+    class Process:
+        def memory_info(self):
+            return type("info", (), {"rss": next(resident) * 2**20})()
+
+    monkeypatch.setattr(memory_per_unit.psutil, "Process", Process)
+    per_unit, seen = memory_per_unit.growth_per_unit(5, frames=128)
+    assert trained == [0, 1, 2, 3, 4] and seen == [100.0, 110.0, 120.0, 150.0, 180.0] and per_unit == 30.0
+    with pytest.raises(ValueError, match="warm-up"):
+        memory_per_unit.growth_per_unit(memory_per_unit.WARM_UP + 1, frames=128)
+
+
+def test_a_memory_unit_trains_the_paper_network_end_to_end() -> None:
+    from benchmarks import memory_per_unit
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(48, 128, 128, 1)).astype("float32"), rng.integers(0, 4, 48)
+    assert memory_per_unit.train_unit(x, y, seed=0).shape == (48, memory_per_unit.N_CLASSES)
