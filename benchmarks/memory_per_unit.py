@@ -1,11 +1,12 @@
 """``[KERAS_BACKEND=jax] python -m benchmarks.memory_per_unit [--units N] [--frames T]``: host memory a process keeps
 per trained unit.
 
-A paper profile trains up to hundreds of units in one process. Each unit here is what a Zhao (2019) unit does at a
-smaller input: build the 2D network, fit it through ``ArrayBatches`` for two epochs of three steps with validation,
-and predict every utterance. Resident memory is read after each unit (garbage collected); the figure is its growth per
-unit after the first ``WARM_UP`` units (tracing, allocator pools). Under TensorFlow on a CPU it grows by tens of MiB per
-unit (reproductions/zhao2019/README.md, "Memory over many units"); under JAX it stays flat.
+A paper profile trains up to hundreds of units in one process. Each unit here is a Zhao (2019) unit at a smaller
+input: ``protocol.fit_unit`` on the 2D network (batch-norm recalibration, early stopping and the prediction of every
+utterance included), cut by a budget to two epochs of three steps. Resident memory is read after each unit (garbage
+collected); the figure is its growth per unit after the first ``WARM_UP`` units (tracing, allocator pools). Under
+TensorFlow on a CPU it grows by tens of MiB per unit (reproductions/zhao2019/README.md, "Memory over many units");
+under JAX it stays flat.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import psutil  # noqa: E402
 
-from common.training.batches import ArrayBatches, releasing  # noqa: E402
-from reproductions.zhao2019.models import TrainConfig, build_network  # noqa: E402
+from common.splits import Fold  # noqa: E402
+from reproductions.zhao2019.models import TrainConfig  # noqa: E402
+from reproductions.zhao2019.protocol import Unit, fit_unit  # noqa: E402
 
 #: units left out of the growth: the first ones trace functions and fill allocator pools
 WARM_UP = 3
@@ -30,15 +32,13 @@ N_MELS, N_CLASSES, N_UTTERANCES, BATCH = 128, 4, 120, 16
 
 
 def train_unit(x: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
-    """One unit: build, fit two epochs of three steps with validation; the predictions for all utterances."""
-    keras.utils.set_random_seed(seed)
-    model = build_network("2d", N_CLASSES, x.shape[1:-1], TrainConfig(batch_size=BATCH))
+    """One Zhao unit (70 % train, 15 % validation, 15 % test), two epochs of three steps; its predicted classes."""
     n_train, n_val = int(0.7 * len(x)), int(0.85 * len(x))
-    with releasing(ArrayBatches(x, np.arange(n_train), y, BATCH, shuffle=True, seed=seed),
-                   ArrayBatches(x, np.arange(n_train, n_val), y, BATCH),
-                   ArrayBatches(x, np.arange(len(x)), batch_size=BATCH)) as (train, val, every):
-        model.fit(train, validation_data=val, epochs=2, steps_per_epoch=3, verbose=0)
-        return model.predict(every, verbose=0)
+    unit = Unit("speaker-dependent", "faithful", Fold("memory", []), 0, np.arange(n_train),
+                np.arange(n_train, n_val), np.arange(n_val, len(x)))
+    payload = fit_unit(unit, "2d", x, y, N_CLASSES, TrainConfig(batch_size=BATCH), epochs=2, seed=seed,
+                       budget=lambda epochs, steps: ({"epochs": epochs, "steps_per_epoch": min(steps, 3)}, []))
+    return payload["y_pred"]
 
 
 def growth_per_unit(units: int, frames: int) -> tuple[float, list[float]]:
@@ -46,7 +46,7 @@ def growth_per_unit(units: int, frames: int) -> tuple[float, list[float]]:
     if units <= WARM_UP + 1:
         raise ValueError(f"--units must exceed {WARM_UP + 1} (the first {WARM_UP} are warm-up)")
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(N_UTTERANCES, N_MELS, frames, 1)).astype("float32")
+    x = rng.normal(size=(N_UTTERANCES, N_MELS, frames)).astype("float32")
     y = rng.integers(0, N_CLASSES, N_UTTERANCES)
     me, resident = psutil.Process(), []
     for seed in range(units):

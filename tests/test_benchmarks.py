@@ -149,5 +149,6 @@ def test_a_memory_unit_trains_the_paper_network_end_to_end() -> None:
     from benchmarks import memory_per_unit
 
     rng = np.random.default_rng(0)
-    x, y = rng.normal(size=(48, 128, 128, 1)).astype("float32"), rng.integers(0, 4, 48)
-    assert memory_per_unit.train_unit(x, y, seed=0).shape == (48, memory_per_unit.N_CLASSES)
+    x, y = rng.normal(size=(48, 128, 128)).astype("float32"), rng.integers(0, 4, 48)
+    predicted = memory_per_unit.train_unit(x, y, seed=0)
+    assert predicted.shape == (48,) and set(predicted) <= set(range(memory_per_unit.N_CLASSES))
