@@ -84,6 +84,11 @@ def build_parser(paper: Any) -> argparse.ArgumentParser:
                              "to <out>/rehearsal/); a stopped rehearsal resumes from its finished units")
     parser.add_argument("--fresh", action="store_true",
                         help="recompute every unit instead of resuming finished ones from the ledger")
+    parser.add_argument("--units-per-process", type=int, default=None, metavar="N",
+                        help="compute at most N units in one process, then go on in a fresh one that reuses the "
+                             "finished units (TensorFlow keeps memory from every trained unit); each search of the "
+                             "profile also gets its own process; 0: all in one (default: 20 for the paper profile "
+                             "under TensorFlow, else 0)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv: Keras progress)")
     tuning = parser.add_argument_group("hyperparameter search (keras-tuner)")
     tuning.add_argument("--tune", action="store_true", help="run a keras-tuner search instead of the protocol")
@@ -143,10 +148,17 @@ def parse_args(parser: argparse.ArgumentParser, profiles: Mapping[str, Profile],
 
 
 def main_guard(main: Callable[[list[str]], int | None]) -> None:
-    """Run ``main(sys.argv[1:])``: suite errors print one clear line (exit 2), Ctrl-C says how to resume."""
+    """Run ``main(sys.argv[1:])``: suite errors print one clear line (exit 2), Ctrl-C says how to resume, and a
+    process that computed its ``--units-per-process`` share hands the run to a fresh one."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from common.training.ledger import SittingFull
+
     try:
         code = main(sys.argv[1:])
+    except SittingFull as full:
+        from common.engine.sittings import continue_in_fresh_process
+
+        continue_in_fresh_process(str(full))
     except SereprodError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)

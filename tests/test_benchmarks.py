@@ -131,14 +131,9 @@ def test_memory_per_unit_is_the_resident_growth_after_the_warm_up(monkeypatch) -
     from benchmarks import memory_per_unit
 
     trained: list[int] = []
-    monkeypatch.setattr(memory_per_unit, "train_unit", lambda x, y, seed: trained.append(seed))
+    monkeypatch.setattr(memory_per_unit, "train_unit", lambda x, y, seed, epochs: trained.append(seed))
     resident = iter([100.0, 110.0, 120.0, 150.0, 180.0])  # MiB after each unit: +30 per unit after 3 warm-up units
-
-    class Process:
-        def memory_info(self):
-            return type("info", (), {"rss": next(resident) * 2**20})()
-
-    monkeypatch.setattr(memory_per_unit.psutil, "Process", Process)
+    monkeypatch.setattr(memory_per_unit, "resident_gib", lambda: next(resident) / 1024)
     per_unit, seen = memory_per_unit.growth_per_unit(5, frames=128)
     assert trained == [0, 1, 2, 3, 4] and seen == [100.0, 110.0, 120.0, 150.0, 180.0] and per_unit == 30.0
     with pytest.raises(ValueError, match="warm-up"):

@@ -64,6 +64,11 @@ def peak_rss_gib() -> float:
     return max(own, children, _peak_tree_bytes) / 2**30
 
 
+def resident_gib() -> float:
+    """Resident memory of this process and its child processes now, GiB."""
+    return tree_rss_bytes(psutil.Process()) / 2**30
+
+
 def peak_device_gib() -> float:
     """Peak memory in use on the accelerators the Keras backend computes on, GiB, from the backend's own allocator
     (NaN on a CPU-only machine)."""

@@ -19,7 +19,9 @@ as a unit of its own with no epochs: the real run pays the same.
 A rehearsal resumes like a run: the engine keeps its timings beside the ledger of finished units
 (``rehearsal-state.json``, saved whenever a unit's training ends and before each new unit), so a rehearsal stopped
 part-way and started again with the same code and flags skips the units it finished and keeps their figures; its
-wall time and peak memory then cover every sitting.
+wall time and peak memory then cover every sitting. A run in sittings (``--units-per-process``,
+:mod:`common.engine.sittings`) hands over the same way: its wall time leaves out only each fresh interpreter's
+start (importing the backend and opening the corpus, seconds).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ import numpy as np
 
 from common.atomic import atomic_write_text
 from common.cache import entries_used
-from common.engine.memory import SAMPLE_SECONDS, peak_device_gib, peak_rss_gib, sample_process_tree
+from common.engine.memory import SAMPLE_SECONDS, peak_device_gib, peak_rss_gib, resident_gib, sample_process_tree
 
 #: steps per epoch and epochs a rehearsed unit trains for
 STEPS = 3
@@ -60,6 +62,7 @@ class UnitTiming:
     peak_device_gib: float = float("nan")  # the accelerator's peak so far then (NaN: no accelerator)
     train_end: float = float("nan")  # perf_counter when its training ended
     outside_seconds: float = 0.0  # from the end of its training to the start of the next unit's (or the report)
+    resident_gib: float = float("nan")  # the run's resident memory then: what the unit left behind
 
     @property
     def seconds_per_step(self) -> float:
@@ -86,10 +89,12 @@ class UnitTiming:
         return self.repeats * (steps + rest + self.outside_seconds) / 3600
 
     def close(self, now: float) -> None:
-        """Count the time since its training ended as the unit's work outside training."""
+        """Count the time since its training ended as the unit's work outside training, and the resident memory
+        the run holds now (the unit's evaluation done, the next one not begun)."""
         if np.isfinite(self.train_end):
             self.outside_seconds += max(0.0, now - self.train_end)
             self.train_end = float("nan")
+            self.resident_gib = resident_gib()
 
 
 class StepTimer(keras.callbacks.Callback):
@@ -210,6 +215,15 @@ class Rehearsal:
                 self.checkpoint(self)
         self.save(complete=False)
 
+    def end_sitting(self) -> None:
+        """Before a fresh process takes over (``common.engine.sittings``): the last unit's time outside training
+        ends here, and the timings are kept for the next sitting."""
+        if self.current is not None:
+            self.current.close(time.perf_counter())
+        if self.checkpoint is not None:
+            self.checkpoint(self)
+        self.save(complete=False)
+
     @property
     def wall_seconds(self) -> float:
         return self.earlier_seconds + time.monotonic() - self.started
@@ -273,8 +287,10 @@ class Rehearsal:
                  f"- rehearsal wall time: {info['wall_s']:.0f} s (corpus reading and feature extraction: "
                  f"{info['prepare_s']:.0f} s)",
                  *([] if self.sittings == 1 else [
-                     f"- sittings: {self.sittings} (stopped and resumed from its finished units; wall time and "
-                     f"peak memory cover them all; commits {', '.join(info['commits'])}, same code)"]),
+                     f"- sittings: {self.sittings} (processes that ran it in turn, each resuming from the finished "
+                     "units: a fresh one every --units-per-process units or after a search, or a stop and a "
+                     f"restart; wall time and peak memory cover them all; commits {', '.join(info['commits'])}, "
+                     "same code)"]),
                  f"- peak host memory (RSS of the run and its child processes together, sampled every "
                  f"{SAMPLE_SECONDS:g} s): {info['peak_rss_gib']:.2f} GiB",
                  *([] if not np.isfinite(info["peak_device_gib"]) else [
@@ -288,22 +304,25 @@ class Rehearsal:
                  "unit's measured time outside training), summed over units; early stopping only shortens it; "
                  "corpus reading and feature extraction before the first unit not included)", "",
                  "Time outside training: from the end of a unit's training to the start of the next unit's (its "
-                 "full evaluation, table and file writing, and the next unit's set-up, feature work included).", "",
+                 "full evaluation, table and file writing, and the next unit's set-up, feature work included). Peak "
+                 "RSS: the process's peak so far when the unit's training ended. Resident after: the run's resident "
+                 "memory (with its child processes) when the unit was done; rising from unit to unit within a sitting, "
+                 "it is memory the units leave behind.", "",
                  "| unit | repeats | planned epochs | steps / epoch | s / step | other s, first epoch "
-                 "| other s / later epoch | s outside training | projected h | peak RSS GiB |",
-                 "|---|---|---|---|---|---|---|---|---|---|"]
+                 "| other s / later epoch | s outside training | projected h | peak RSS GiB | resident GiB after |",
+                 "|---|---|---|---|---|---|---|---|---|---|---|"]
         lines += [f"| {t.unit} | {t.repeats} | {t.planned_epochs} | {t.planned_steps} | {t.seconds_per_step:.3f} | "
                   f"{t.first_epoch_overhead:.2f} | {t.epoch_overhead:.2f} | {t.outside_seconds:.1f} | "
                   f"{t.projected_hours:.2f} | "
-                  f"{t.peak_rss_gib:.2f} |" for t in rows]
+                  f"{t.peak_rss_gib:.2f} | {t.resident_gib:.2f} |" for t in rows]
         atomic_write_text(folder / name(".md"), "\n".join(lines) + "\n")
         csv = ["unit,repeats,planned_epochs,steps_per_epoch,seconds_per_step,first_epoch_overhead_s,epoch_overhead_s,"
                "outside_training_s,"
-               "projected_hours,peak_rss_gib,peak_device_gib"]
+               "projected_hours,peak_rss_gib,peak_device_gib,resident_gib"]
         csv += [f"{t.unit},{t.repeats},{t.planned_epochs},{t.planned_steps},{t.seconds_per_step:.6g},"
                 f"{t.first_epoch_overhead:.6g},{t.epoch_overhead:.6g},{t.outside_seconds:.6g},"
                 f"{t.projected_hours:.6g},{t.peak_rss_gib:.4g},"
-                f"{t.peak_device_gib:.4g}"
+                f"{t.peak_device_gib:.4g},{t.resident_gib:.4g}"
                 for t in rows]
         atomic_write_text(folder / name(".csv"), "\n".join(csv) + "\n")
         atomic_write_text(folder / name(".json"), json.dumps(info, indent=1))

@@ -23,10 +23,11 @@ from common.corpora import Corpus, open_corpus
 from common.engine.contract import Paper, Search
 from common.engine.rehearsal import STATE_FILE, Rehearsal
 from common.engine.session import Session
+from common.engine.sittings import default_units_per_process, sitting
 from common.errors import ConfigError
 from common.paths import REPO_ROOT
 from common.results import ResultsStore, RunContext, write_markdown
-from common.training import Ledger, code_fingerprint, configure_threads
+from common.training import Ledger, SittingFull, code_fingerprint, configure_threads
 
 log = logging.getLogger("sereprod")
 
@@ -57,6 +58,14 @@ def parse(paper: Paper, argv: list[str] | None) -> argparse.Namespace:
     args.extra_dirs = extra_dirs
     if args.tune and not paper.searches:
         raise ConfigError(f"{paper.name} declares no search: --tune has nothing to search")
+    if args.units_per_process is None:
+        from common.provenance import keras_backend
+
+        args.units_per_process = default_units_per_process(args.profile, keras_backend())
+    if args.units_per_process < 0:
+        raise ConfigError(f"--units-per-process {args.units_per_process}: must be >= 0 (0: all in one process)")
+    if sitting() > 1:  # a later sitting of the same run resumes what the earlier ones finished
+        args.fresh = False
     return args
 
 
@@ -138,7 +147,9 @@ def tune(session: Session, data: Any, search: Search, name: str | None = None) -
 
 def profile_searches(session: Session, data: Any) -> bool:
     """The searches this profile runs before the protocol (``Search.in_profile``), unless ``--no-search`` or
-    ``--from-tuning`` already set the target; each best point is applied to its own target only. True if any ran."""
+    ``--from-tuning`` already set the target; each best point is applied to its own target only. True if any ran.
+    With ``--units-per-process``, a process that trained a search hands over before the next one
+    (:mod:`common.engine.sittings`)."""
     from common.tuning import best_hyperparameters, config_of
 
     args = session.args
@@ -146,12 +157,20 @@ def profile_searches(session: Session, data: Any) -> bool:
     for search in session.paper.searches.values():
         if args.no_search or args.profile not in search.in_profile or search.target in session.tuned:
             continue
+        hand_over_after_training(session, "a search")
         name = tune(session, data, search, name=f"profile-{slug(search.target)}-{args.profile}")
         values = best_hyperparameters(session.paper.name, name, session.out)
         session.tuned[search.target] = config_of(lambda hp, s=search: s.declare(hp, args), values)
         session.tuned_source[search.target] = f"search:{name}"
         ran = True
     return ran
+
+
+def hand_over_after_training(session: Session, what: str) -> None:
+    """Raise :class:`SittingFull` when this process trained something and runs in sittings: ``what`` (a search, the
+    protocol) starts in a fresh process."""
+    if session.args.units_per_process and session.trainings:
+        raise SittingFull(f"this process trained {session.trainings} models before {what}")
 
 
 def write_warnings(session: Session, path: Path) -> None:
@@ -163,6 +182,28 @@ def write_warnings(session: Session, path: Path) -> None:
              "Checked per unit by common.training.curves.undertraining (best epoch among the first few, training "
              "metric at the kept epoch far below its final value, validation swings wider than the set width).", ""]
     atomic_write_text(path, "\n".join([*lines, *(f"- {w}" for w in session.warnings)]) + "\n")
+
+
+def run_protocol(session: Session, data: Any) -> None:
+    """The profile's searches, then every experiment in order, each writing the tables when it ends."""
+    paper, args, ledger = session.paper, session.args, session.ledger
+    if profile_searches(session, data):  # the units now depend on the points the searches found
+        watch = ledger.watch
+        session.ledger = ledger = Ledger(session.out, ledger_config(paper, args, session.corpora, session.tuned),
+                                         fresh=ledger.fresh)
+        ledger.watch = watch
+    hand_over_after_training(session, "the protocol")
+    ledger.limit = args.units_per_process
+    for experiment in paper.experiments:
+        ledger.take_touched()
+        rows = list(experiment.run(session, data) or ())
+        computed_by = ledger.take_touched()
+        for r in rows:
+            session.store.add(r.table, r.row, r.column, r.metric, r.values, variant=r.variant, split=r.split,
+                              note=r.note, hp_source=r.hp_source, computed_by=computed_by,
+                              evidence=r.evidence)
+        session.store.write()
+        log.info("%s: %s done (%d rows)", paper.name, experiment.name, len(rows))
 
 
 def run(paper: Paper, argv: list[str] | None = None) -> int:
@@ -210,21 +251,12 @@ def run(paper: Paper, argv: list[str] | None = None) -> int:
     if args.tune:
         tune(session, data, paper.searches[args.target])
         return 0
-    if profile_searches(session, data):  # the units now depend on the points the searches found
-        watch = ledger.watch
-        session.ledger = ledger = Ledger(out, ledger_config(paper, args, corpora, session.tuned),
-                                         fresh=ledger.fresh)
-        ledger.watch = watch
-    for experiment in paper.experiments:
-        ledger.take_touched()
-        rows = list(experiment.run(session, data) or ())
-        computed_by = ledger.take_touched()
-        for r in rows:
-            session.store.add(r.table, r.row, r.column, r.metric, r.values, variant=r.variant, split=r.split,
-                              note=r.note, hp_source=r.hp_source, computed_by=computed_by,
-                              evidence=r.evidence)
-        session.store.write()
-        log.info("%s: %s done (%d rows)", paper.name, experiment.name, len(rows))
+    try:
+        run_protocol(session, data)
+    except SittingFull:
+        if session.rehearsal is not None:
+            session.rehearsal.end_sitting()
+        raise
     write_warnings(session, out / paper.report_name("training-warnings", args.corpus))
     write_markdown(paper.name, out)  # the page shows the warnings of this run
     if session.rehearsal is not None:
@@ -232,6 +264,6 @@ def run(paper: Paper, argv: list[str] | None = None) -> int:
         log.info("rehearsal: %d units, peak RSS %.2f GiB; %s", len(session.rehearsal.units),
                  session.rehearsal.peak_gib, path)
     log.info("%s %s profile on %s %s data: %d units computed, %d reused, %.0f s; results in %s", paper.name,
-             args.profile, session.data, "+".join(corpora), ledger.computed, ledger.reused,
+             args.profile, session.data, "+".join(corpora), session.ledger.computed, session.ledger.reused,
              time.monotonic() - started, out / "results.md")
     return 0

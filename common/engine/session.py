@@ -41,6 +41,7 @@ class Session:
     state: dict[str, Any] = field(default_factory=dict)
     rehearsal: Rehearsal | None = None
     warnings: list[str] = field(default_factory=list)
+    trainings: int = 0  # fit budgets handed out by this process (common.engine.sittings)
 
     # -- flags ---------------------------------------------------------------------------------------
     @property
@@ -111,6 +112,7 @@ class Session:
         steps of one epoch and timed; ``steps_per_epoch`` is what the real run would take per epoch
         (``ceil(n_train / batch)``), from which the rehearsal projects the real run's time.
         """
+        self.trainings += 1
         if self.rehearsal is None:
             return {"epochs": int(epochs)}, []
         return self.rehearsal.budget(unit, epochs, steps_per_epoch)

@@ -7,7 +7,7 @@ import pytest
 
 from common.cli import Profile, build_parser, parse_args
 from common.errors import ConfigError
-from common.training import Ledger, config_hash, get_strategy, set_seed, standard_callbacks
+from common.training import Ledger, SittingFull, config_hash, get_strategy, set_seed, standard_callbacks
 
 PROFILES = {"smoke": Profile(runs=1, epochs=2, settings={"lengths": [2, 4], "width": 32}),
             "paper": Profile(runs=5, epochs=100, settings={"lengths": [2, 4, 8], "width": 32})}
@@ -40,6 +40,23 @@ def test_ledger_recomputes_a_corrupt_entry(tmp_path, caplog) -> None:
     ledger.path(("u",)).write_bytes(b"not a zip")
     assert ledger.unit(("u",), lambda: {"x": 2})["x"] == 2
     assert "unreadable" in caplog.text
+
+
+def test_a_ledger_with_a_limit_computes_that_many_outermost_units_per_process(tmp_path) -> None:
+    ledger = Ledger(tmp_path, {"paper": "toy"})
+    ledger.unit(("done",), lambda: {"v": 0})
+    ledger = Ledger(tmp_path, {"paper": "toy"})  # the next process
+    ledger.limit = 2
+
+    def outer(i: int) -> dict:
+        return {"v": ledger.unit(("inner", i), lambda: {"v": i})["v"]}  # a unit computing another counts once
+
+    assert ledger.unit(("done",), lambda: {"v": 9})["v"] == 0  # reused: not counted
+    assert [ledger.unit(("outer", i), lambda i=i: outer(i))["v"] for i in range(2)] == [0, 1]
+    assert ledger.unit(("outer", 0), lambda: {"v": 9})["v"] == 0  # a finished one is still returned
+    with pytest.raises(SittingFull, match="computed 2 units"):
+        ledger.unit(("outer", 2), lambda: outer(2))
+    assert not ledger.path(("outer", 2)).exists() and ledger.computed == 4
 
 
 def test_config_hash_is_order_independent() -> None:

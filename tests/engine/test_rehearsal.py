@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import keras
-import keras_tuner as kt
 import numpy as np
 import pandas as pd
 import pytest
 
 from common import cache as cache_module
-from common.cli import Profile
-from common.engine import Experiment, Paper, Row, Search, Session, run
+from common.engine import Experiment, Row, Session, run
 from common.engine.rehearsal import EPOCHS, STEPS, Rehearsal, UnitTiming
 from common.results import RunContext
 from common.training import Ledger
+from tests.engine.sitting_toy import PAPER as SITTING_TOY
 
 
 def test_a_search_trial_stands_for_all_planned_trials() -> None:
@@ -171,17 +171,13 @@ def _folds(session: Session, data: dict):
     yield Row("Table 1", "toy", "EmoDB", "loss", losses)
 
 
-RESUMABLE = Paper(name="toyfit", title="Toy", citation="", corpora=("emodb",),
-                  profiles={"smoke": Profile(runs=1, epochs=1), "paper": Profile(runs=1, epochs=40)},
-                  split="none", prepare=_prepare, experiments=(Experiment("Table 1", _folds),),
-                  searches={"toy": Search("toy", lambda hp, args: {"lr": hp.Choice("lr", [0.1, 0.01])},
-                                          kt.Objective("loss", "min"), lambda s, d: None, {"lr": 0.1}, tuner="grid",
-                                          trials={"paper": 2}, in_profile=("paper",))},
-                  train_and_score=_score)
+#: the sittings toy (a grid search of two trials in the paper profile) with these folds, one of which may stop
+RESUMABLE = replace(SITTING_TOY, name="toyfit", prepare=_prepare, experiments=(Experiment("Table 1", _folds),),
+                    train_and_score=_score)
 
 
 def test_an_interrupted_rehearsal_run_resumes_from_its_finished_units(tmp_path: Path) -> None:
-    argv = ["--profile", "paper", "--rehearse", "--out", str(tmp_path)]
+    argv = ["--profile", "paper", "--rehearse", "--units-per-process", "0", "--out", str(tmp_path)]
     trained.clear()
     stop_before[:] = [2]
     with pytest.raises(KeyboardInterrupt):
