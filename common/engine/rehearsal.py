@@ -20,8 +20,9 @@ A rehearsal resumes like a run: the engine keeps its timings beside the ledger o
 (``rehearsal-state.json``, saved whenever a unit's training ends and before each new unit), so a rehearsal stopped
 part-way and started again with the same code and flags skips the units it finished and keeps their figures; its
 wall time and peak memory then cover every sitting. A run in sittings (``--units-per-process``,
-:mod:`common.engine.sittings`) hands over the same way: its wall time leaves out only each fresh interpreter's
-start (importing the backend and opening the corpus, seconds).
+:mod:`common.engine.sittings`) hands over the same way; the time from one sitting's end to the next one's first unit
+(a fresh interpreter, the corpus opened and its features read again) is measured and added to the projection, since
+the real run has the same sittings (a stop and a manual restart is not counted).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ import numpy as np
 from common.atomic import atomic_write_text
 from common.cache import entries_used
 from common.engine.memory import SAMPLE_SECONDS, peak_device_gib, peak_rss_gib, resident_gib, sample_process_tree
+from common.engine.sittings import sitting
 
 #: steps per epoch and epochs a rehearsed unit trains for
 STEPS = 3
@@ -151,6 +153,9 @@ class Rehearsal:
     sittings: int = 1
     #: feature-cache entries earlier sittings read or wrote, and their bytes on disk
     earlier_cache: dict[str, int] = field(default_factory=dict)
+    #: seconds between sittings handed over by the engine (``end_sitting`` to the next sitting's first unit)
+    handover_seconds: float = 0.0
+    handed_over_at: float | None = None  # time.time() of the last hand-over, until the next sitting's first unit
     _this_sitting: set[str] = field(default_factory=set)
     _last_budget: float = float("-inf")  # perf_counter of the last budget call
     _depth: int = 0  # ledger units being computed (one may compute another)
@@ -169,13 +174,22 @@ class Rehearsal:
         if state.get("complete", True):
             return None
         units = {u["unit"]: UnitTiming(**{**u, "train_end": float("nan")}) for u in state["units"]}
+        handed_over = state.get("handed_over_at") if sitting() > 1 else None  # not a stop and a manual restart
         return cls(units=units, prepare_seconds=state["prepare_s"], checkpoint=checkpoint, state_path=state_path,
                    earlier_seconds=state["wall_s"], earlier_peak_gib=state["peak_rss_gib"],
                    commits=list(dict.fromkeys([*state["commits"], commit])), sittings=state["sittings"] + 1,
-                   earlier_cache=state.get("cache_entries", {}))
+                   earlier_cache=state.get("cache_entries", {}), handover_seconds=state.get("handover_s", 0.0),
+                   handed_over_at=handed_over)
+
+    def _first_unit_of_sitting(self) -> None:
+        """Close the hand-over that started this sitting, if the engine handed over to it."""
+        if not self._this_sitting and self.handed_over_at is not None:
+            self.handover_seconds += max(0.0, time.time() - self.handed_over_at)
+            self.handed_over_at = None
 
     def budget(self, unit: tuple, epochs: int, steps_per_epoch: int) -> tuple[dict[str, Any], list]:
         self._last_budget = time.perf_counter()
+        self._first_unit_of_sitting()
         name = "/".join(map(str, unit))
         if name not in self._this_sitting:  # a new unit; one timed in an earlier sitting and redone is replaced
             if self.current is not None:
@@ -194,6 +208,7 @@ class Rehearsal:
         """Around one ledger unit's computing and storing (``Ledger.watch``): an outermost unit that trained no Keras
         model becomes a timed unit of its own; every finished unit's state is saved, so a resumed sitting keeps it."""
         started = time.perf_counter()
+        self._first_unit_of_sitting()
         self._depth += 1
         try:
             yield
@@ -220,6 +235,7 @@ class Rehearsal:
         ends here, and the timings are kept for the next sitting."""
         if self.current is not None:
             self.current.close(time.perf_counter())
+        self.handed_over_at = time.time()
         if self.checkpoint is not None:
             self.checkpoint(self)
         self.save(complete=False)
@@ -249,7 +265,8 @@ class Rehearsal:
             return
         state = {"complete": complete, "units": [asdict(t) for t in self.units.values()],
                  "prepare_s": self.prepare_seconds, "wall_s": self.wall_seconds, "peak_rss_gib": self.peak_gib,
-                 "commits": self.commits, "sittings": self.sittings, "cache_entries": self.cache_entries}
+                 "commits": self.commits, "sittings": self.sittings, "cache_entries": self.cache_entries,
+                 "handover_s": self.handover_seconds, "handed_over_at": self.handed_over_at}
         atomic_write_text(self.state_path, json.dumps(state))
 
     def summary(self, corpus: str, ctx: Any, complete: bool = True) -> dict[str, Any]:
@@ -264,7 +281,9 @@ class Rehearsal:
                 "peak_device_gib": round(self.peak_device_gib, 3),
                 "feature_cache_gb": round(sum(self.cache_entries.values()) / 1e9, 3),
                 "feature_cache_entries": len(self.cache_entries),
-                "projected_hours": round(sum(t.projected_hours for t in rows if np.isfinite(t.projected_hours)), 6)}
+                "handover_s": round(self.handover_seconds, 1),
+                "projected_hours": round(sum(t.projected_hours for t in rows if np.isfinite(t.projected_hours))
+                                         + self.handover_seconds / 3600, 6)}
 
     def report(self, corpus: str, ctx: Any, folder: Path, name: Callable[[str], str], complete: bool = True) -> Path:
         """Write the page (``name(".md")``), one row per unit (``name(".csv")``) and the summary (``name(".json")``);
@@ -291,6 +310,10 @@ class Rehearsal:
                      "units: a fresh one every --units-per-process units or after a search, or a stop and a "
                      f"restart; wall time and peak memory cover them all; commits {', '.join(info['commits'])}, "
                      "same code)"]),
+                 *([] if not self.handover_seconds else [
+                     f"- handing over between sittings: {info['handover_s']:.0f} s in all (a fresh interpreter, the "
+                     "corpus opened and its features read again; in the projection, since the real run has the same "
+                     "sittings)"]),
                  f"- peak host memory (RSS of the run and its child processes together, sampled every "
                  f"{SAMPLE_SECONDS:g} s): {info['peak_rss_gib']:.2f} GiB",
                  *([] if not np.isfinite(info["peak_device_gib"]) else [
@@ -301,7 +324,8 @@ class Rehearsal:
                  f"- projected wall time of the real {profile} profile on this hardware: {total:.1f} h "
                  "(repeats x (planned epochs x steps per epoch x measured seconds per step + the first epoch's "
                  "measured validation and callbacks, tracing included + (planned epochs - 1) x a later epoch's + the "
-                 "unit's measured time outside training), summed over units; early stopping only shortens it; "
+                 "unit's measured time outside training), summed over units, plus the hand-overs between sittings; "
+                 "early stopping only shortens it; "
                  "corpus reading and feature extraction before the first unit not included)", "",
                  "Time outside training: from the end of a unit's training to the start of the next unit's (its "
                  "full evaluation, table and file writing, and the next unit's set-up, feature work included). Peak "

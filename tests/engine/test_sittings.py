@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from common.engine import run
+from common.engine.rehearsal import Rehearsal
 from common.engine.runner import parse
 from common.engine.sittings import SITTING_ENV, UNITS_PER_PROCESS
 from common.errors import ConfigError
@@ -57,6 +58,19 @@ def test_a_rehearsal_in_sittings_times_every_unit_once(tmp_path: Path, monkeypat
     assert "- sittings: 3 (processes that ran it in turn" in (tmp_path / "rehearsal.md").read_text()
     units = pd.read_csv(tmp_path / "rehearsal.csv")
     assert len(units) == UNITS + 1 and units["resident_gib"].between(0.05, 64).all()  # what each unit left behind
+    assert 0 < info["handover_s"] < info["wall_s"]  # two hand-overs: the corpus opened and prepared again
+    assert info["projected_hours"] == pytest.approx(units["projected_hours"].sum() + info["handover_s"] / 3600, abs=3e-5)
+    assert "- handing over between sittings:" in (tmp_path / "rehearsal.md").read_text()
+
+
+def test_a_stop_and_a_manual_restart_is_no_hand_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    state = tmp_path / "state.json"
+    rehearsal = Rehearsal(state_path=state)
+    rehearsal.end_sitting()
+    monkeypatch.delenv(SITTING_ENV, raising=False)  # the user started the same command again
+    assert Rehearsal.resume(state, "abc1234").handed_over_at is None
+    monkeypatch.setenv(SITTING_ENV, "2")  # the engine handed over
+    assert Rehearsal.resume(state, "abc1234").handed_over_at == rehearsal.handed_over_at
 
 
 def test_the_script_replaces_itself_with_a_fresh_interpreter(tmp_path: Path) -> None:
