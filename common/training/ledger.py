@@ -38,7 +38,11 @@ Payload = dict[str, Any]
 
 
 class SittingFull(Exception):
-    """This process computed its ``Ledger.limit`` units (or trained its searches): a fresh one takes over."""
+    """This process computed its ``Ledger.limit`` units (or trained its searches): a fresh one takes over.
+
+    ``python run.py`` (``common.cli.main_guard``) continues in a fresh process itself; code calling
+    ``common.engine.run`` in its own process runs it again (the finished units are reused) or passes
+    ``--units-per-process 0``."""
 
 
 def config_hash(config: dict[str, Any]) -> str:
