@@ -107,8 +107,9 @@ def is_worker() -> bool:
 
 def run_search(paper: str, name: str, declare: Declare, score: Score, objective: kt.Objective, *, kind: str,
                max_trials: int, out: Path, seed: int, epochs: int, executions_per_trial: int = 1,
-               meta: Mapping[str, Any] | None = None, verbose: int = 0) -> kt.Tuner:
-    """Run (or resume) one search and write its summary table and plot.
+               meta: Mapping[str, Any] | None = None, verbose: int = 0) -> None:
+    """Run (or resume) one search and write its summary table and plot. A search whose ``max_trials`` trials all
+    finished earlier is left as it is (a resumed run, or a later sitting of one, does not reload keras-tuner).
 
     ``meta`` (target, corpus, data, profile) is stored in ``search.json`` beside keras-tuner's state; it is
     what ``--from-tuning`` reads to know which network the search tuned.
@@ -116,6 +117,10 @@ def run_search(paper: str, name: str, declare: Declare, score: Score, objective:
     from common.tuning.summary import write_summary
 
     directory = Path(out) / "tuning"
+    finished = len(completed_trials(directory / name))
+    if kind != "hyperband" and not is_worker() and finished >= max_trials and (directory / name / SEARCH_FILE).exists():
+        log.info("search %s: its %d trials finished earlier (state in %s)", name, finished, directory / name)
+        return
     tuner = make_tuner(kind, declare, score, objective, directory, name, max_trials, executions_per_trial, seed,
                        max_epochs=epochs)
     if not is_worker():
@@ -130,11 +135,16 @@ def run_search(paper: str, name: str, declare: Declare, score: Score, objective:
         if len(table):
             log.info("best trial of %s: %s; train the full protocol with it: --from-tuning %s", name,
                      table.iloc[0].to_dict(), name)
-    return tuner
 
 
 def _read_json(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text())
+
+
+def completed_trials(root: Path) -> list[dict[str, Any]]:
+    """keras-tuner's ``trial.json`` of every completed trial of the search kept in ``root``."""
+    trials = [_read_json(path) for path in sorted(root.glob("trial_*/trial.json"))]
+    return [trial for trial in trials if trial.get("status") == "COMPLETED"]
 
 
 def search_meta(paper: str, name: str, out_root: str | Path | None = None) -> dict[str, Any]:
@@ -152,10 +162,9 @@ def best_hyperparameters(paper: str, name: str, out_root: str | Path | None = No
     meta = search_meta(paper, name, out_root)
     sign = 1.0 if meta["direction"] == "max" else -1.0
     best: tuple[float, dict[str, Any]] | None = None
-    for trial_file in sorted(root.glob("trial_*/trial.json")):
-        trial = _read_json(trial_file)
+    for trial in completed_trials(root):
         score = trial.get("score")
-        if trial.get("status") != "COMPLETED" or score is None or math.isnan(score):
+        if score is None or math.isnan(score):
             continue
         if best is None or sign * score > sign * best[0]:
             best = (score, trial["hyperparameters"]["values"])

@@ -26,7 +26,8 @@ def _fits(out: Path, tuner_id: str = "tuner0") -> int:
     return len(path.read_text().splitlines()) if path.exists() else 0
 
 
-def test_interrupted_search_resumes_without_redoing_finished_trials(tmp_path: Path) -> None:
+def test_interrupted_search_resumes_without_redoing_finished_trials(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
     with pytest.raises(KeyboardInterrupt):
         toy.search(tmp_path, 3, interrupt_after=1)
     assert _fits(tmp_path) == 1
@@ -45,8 +46,17 @@ def test_interrupted_search_resumes_without_redoing_finished_trials(tmp_path: Pa
     assert best == table.iloc[0][["units", "lr"]].to_dict()
     assert table.iloc[0]["val_accuracy"] == table["val_accuracy"].max()
 
-    toy.search(tmp_path, 3)  # finished: nothing more to run
+    capsys.readouterr()
+    caplog.clear()
+    with caplog.at_level("INFO", logger="common.tuning.search"):
+        toy.search(tmp_path, 3)  # finished: nothing more to run, and keras-tuner is not reloaded
     assert _fits(tmp_path) == 3
+    assert "Reloading Tuner" not in capsys.readouterr().out
+    assert [r.getMessage() for r in caplog.records if r.name == "common.tuning.search"] == [
+        f"search toy-search: its 3 trials finished earlier (state in {tmp_path / 'tuning' / 'toy-search'})"]
+
+    toy.search(tmp_path, 4)  # one more trial asked for: keras-tuner resumes the search
+    assert _fits(tmp_path) == 4
 
 
 def _free_port() -> int:
