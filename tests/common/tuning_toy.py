@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from common.tuning import best_hyperparameters, run_search  # noqa: E402
+from common.tuning import best_hyperparameters, completed_trials, run_search  # noqa: E402
 
 PAPER = "toy"
 NAME = "toy-search"
@@ -51,8 +51,8 @@ def scorer(out: Path, interrupt_after: int | None = None):
     return score
 
 
-def search(out: Path, trials: int, interrupt_after: int | None = None, kind: str = "random") -> kt.Tuner:
-    return run_search(PAPER, NAME, declare, scorer(out, interrupt_after), OBJECTIVE, kind=kind, max_trials=trials,
+def search(out: Path, trials: int, interrupt_after: int | None = None, kind: str = "random") -> None:
+    run_search(PAPER, NAME, declare, scorer(out, interrupt_after), OBJECTIVE, kind=kind, max_trials=trials,
                       out=out, seed=1, epochs=1, meta={"target": "toy"})
 
 
@@ -60,8 +60,7 @@ def wait_for_completed(out: Path, name: str, n: int, timeout: float = 120.0) -> 
     """Block until the shared search directory holds ``n`` completed trials (the other workers' too)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        statuses = [json.loads(p.read_text()).get("status") for p in (out / "tuning" / name).glob("trial_*/trial.json")]
-        if statuses.count("COMPLETED") >= n:
+        if len(completed_trials(out / "tuning" / name)) >= n:
             return
         time.sleep(0.5)
     raise TimeoutError(f"fewer than {n} completed trials after {timeout} s")
