@@ -53,7 +53,7 @@ def scorer(out: Path, interrupt_after: int | None = None):
 
 def search(out: Path, trials: int, interrupt_after: int | None = None, kind: str = "random") -> None:
     run_search(PAPER, NAME, declare, scorer(out, interrupt_after), OBJECTIVE, kind=kind, max_trials=trials,
-                      out=out, seed=1, epochs=1, meta={"target": "toy"})
+               out=out, seed=1, epochs=1, meta={"target": "toy"})
 
 
 def wait_for_completed(out: Path, name: str, n: int, timeout: float = 120.0) -> None:
