@@ -62,7 +62,7 @@ def rehearsal_rows() -> list[Row]:
                 rows.append(Row("projection", name, f"feature cache on disk{on} (rehearsal)", "GB",
                                 _one(info["feature_cache_gb"]), backend=info["backend"],
                                 note=f"{info['feature_cache_entries']} entries; " + note))
-            if math.isfinite(info.get("peak_device_gib", math.nan)):
+            if info.get("peak_device_gib") is not None:
                 rows.append(Row("projection", name, f"peak accelerator memory{on} (rehearsal)", "GiB",
                                 _one(info["peak_device_gib"]), backend=info["backend"], note=note))
     return rows

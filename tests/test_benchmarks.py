@@ -82,7 +82,7 @@ def test_a_gpu_rehearsal_gets_rows_of_its_own_with_its_accelerator_memory(tmp_pa
     base = {"corpus": "recola", "profile": "paper", "data": "synthetic", "backend": "jax", "commit": "ccccccc",
             "units": 9, "wall_s": 60.0, "peak_rss_gib": 3.0, "complete": True}
     (tmp_path / "khorram2017").mkdir()
-    for name, hardware, hours, device in (("rehearsal", "EPYC x2", 20.0, math.nan),
+    for name, hardware, hours, device in (("rehearsal", "EPYC x2", 20.0, None),
                                           ("rehearsal-gpu", "EPYC x16 + NVIDIA H200", 2.0, 1.5)):
         (tmp_path / "khorram2017" / f"{name}.json").write_text(json.dumps(
             {**base, "hardware": hardware, "projected_hours": hours, "peak_device_gib": device}))

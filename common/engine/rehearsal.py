@@ -50,6 +50,11 @@ EPOCHS = 2  # the second shows an epoch's rest without the first one's tracing a
 STATE_FILE = "rehearsal-state.json"
 
 
+def _rounded(value: float, digits: int) -> float | None:
+    """A summary figure for ``rehearsal.json``: None (JSON null) where it was not measured (NaN)."""
+    return round(value, digits) if np.isfinite(value) else None
+
+
 @dataclass
 class UnitTiming:
     """One rehearsed unit: what the real run would do and what the rehearsal measured."""
@@ -277,8 +282,8 @@ class Rehearsal:
                 "data": ctx.data, "hardware": ctx.hardware, "backend": ctx.backend, "commit": ctx.commit,
                 "complete": complete, "units": len(rows), "wall_s": round(self.wall_seconds, 1),
                 "sittings": self.sittings, "commits": self.commits or [ctx.commit],
-                "prepare_s": round(self.prepare_seconds, 1), "peak_rss_gib": round(self.peak_gib, 3),
-                "peak_device_gib": round(self.peak_device_gib, 3),
+                "prepare_s": _rounded(self.prepare_seconds, 1), "peak_rss_gib": round(self.peak_gib, 3),
+                "peak_device_gib": _rounded(self.peak_device_gib, 3),  # null: no accelerator
                 "feature_cache_gb": round(sum(self.cache_entries.values()) / 1e9, 3),
                 "feature_cache_entries": len(self.cache_entries),
                 "handover_s": round(self.handover_seconds, 1),
@@ -304,7 +309,7 @@ class Rehearsal:
                                         "only.**", ""]),
                  f"- units: {len(rows)}",
                  f"- rehearsal wall time: {info['wall_s']:.0f} s (corpus reading and feature extraction: "
-                 f"{info['prepare_s']:.0f} s)",
+                 + ("not measured)" if info["prepare_s"] is None else f"{info['prepare_s']:.0f} s)"),
                  *([] if self.sittings == 1 else [
                      f"- sittings: {self.sittings} (processes that ran it in turn, each resuming from the finished "
                      "units: a fresh one every --units-per-process units or after a search, or a stop and a "
@@ -316,7 +321,7 @@ class Rehearsal:
                      "sittings)"]),
                  f"- peak host memory (RSS of the run and its child processes together, sampled every "
                  f"{SAMPLE_SECONDS:g} s): {info['peak_rss_gib']:.2f} GiB",
-                 *([] if not np.isfinite(info["peak_device_gib"]) else [
+                 *([] if info["peak_device_gib"] is None else [
                      "- peak accelerator memory (in use, from the backend's allocator): "
                      f"{info['peak_device_gib']:.2f} GiB"]),
                  f"- feature cache on disk: {info['feature_cache_gb']:.2f} GB ({info['feature_cache_entries']} "
@@ -349,5 +354,5 @@ class Rehearsal:
                 f"{t.peak_device_gib:.4g},{t.resident_gib:.4g}"
                 for t in rows]
         atomic_write_text(folder / name(".csv"), "\n".join(csv) + "\n")
-        atomic_write_text(folder / name(".json"), json.dumps(info, indent=1))
+        atomic_write_text(folder / name(".json"), json.dumps(info, indent=1, allow_nan=False))
         return folder / name(".md")

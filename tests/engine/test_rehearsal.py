@@ -65,7 +65,7 @@ def test_budget_cuts_training_and_the_projection_sums_the_units(tmp_path: Path) 
     assert info["units"] == 2 and np.isclose(info["projected_hours"], expected, rtol=1e-2, atol=1e-6)
     assert info["peak_rss_gib"] > 0.05 and info["profile"] == "paper" and info["commit"] == "abc1234"
     assert all(0.05 < t.peak_rss_gib <= info["peak_rss_gib"] + 1e-3 for t in timings)  # json rounds to MiB
-    assert np.isnan(info["peak_device_gib"]) and "accelerator" not in (tmp_path / "rehearsal.md").read_text()  # CPU
+    assert info["peak_device_gib"] is None and "accelerator" not in (tmp_path / "rehearsal.md").read_text()  # CPU
     assert "table1/fold0/0 | 1 | 50 | 8" in (tmp_path / "rehearsal.md").read_text()
     assert len((tmp_path / "rehearsal.csv").read_text().splitlines()) == 3
 
