@@ -21,7 +21,15 @@ from common.errors import ConfigError
 from common.features import check_finite, kaldi_fbank, kaldi_mfcc, splice
 from common.splits import Fold
 from reproductions.huang2017.models import N_MELS, N_MFCC, SPLICE_LEFT, SPLICE_RIGHT
-from reproductions.huang2017.noisy_set import MixedBatches, NoiseBank, clean_plan, make_plan, render
+from reproductions.huang2017.noisy_set import (
+    BATCH_SIZE,
+    PREDICT_BATCH_SIZE,
+    MixedBatches,
+    NoiseBank,
+    clean_plan,
+    make_plan,
+    render,
+)
 
 FEATURES = ("log-Mels", "MFCCs")
 N_BANDS = {"log-Mels": N_MELS, "MFCCs": N_MFCC}
@@ -115,8 +123,8 @@ class ConditionData:
     def clean(self, ids: list[str]) -> MixedBatches:
         """Clean-condition batches of ``ids`` in order (module analysis, §7.5)."""
         p, plan = self.part, clean_plan(ids)
-        return MixedBatches(plan, p.waves, p.labels, p.noise, self.featurize, speakers=p.speakers,
-                            frames=p.frames(plan, self.feature), finish=self.finish)
+        return MixedBatches(plan, p.waves, p.labels, p.noise, self.featurize, PREDICT_BATCH_SIZE,
+                            speakers=p.speakers, frames=p.frames(plan, self.feature), finish=self.finish)
 
     @classmethod
     def build(cls, part: Partitioned, feature: str, noise_factor: float, seed: int) -> ConditionData:
@@ -125,7 +133,9 @@ class ConditionData:
         finish = partial(normalised_splice, mean=mean, std=std)
 
         def batches(plan: pd.DataFrame, shuffle: bool = False) -> MixedBatches:
-            return MixedBatches(plan, part.waves, part.labels, part.noise, featurize, shuffle=shuffle, seed=seed,
+            """Training batches (shuffled, §6.2's 10) or prediction batches (in plan order)."""
+            return MixedBatches(plan, part.waves, part.labels, part.noise, featurize,
+                                BATCH_SIZE if shuffle else PREDICT_BATCH_SIZE, shuffle=shuffle, seed=seed,
                                 speakers=part.speakers, frames=part.frames(plan, feature), finish=finish)
 
         def noisy(ids: list[str], offset: int) -> pd.DataFrame:

@@ -64,7 +64,7 @@ def test_batches_read_from_the_frame_cache_equal_batches_mixed_on_the_fly(enterf
     cond = ConditionData.build(part, "log-Mels", noise_factor=0.05, seed=0)
     for batches in (cond.train, cond.val["noisy"], cond.test["clean"], cond.clean(part.fold.val)):
         assert batches.frames is not None and len(batches.frames) == len(batches.plan)
-        live = MixedBatches(batches.plan, part.waves, part.labels, part.noise, cond.featurize)
+        live = MixedBatches(batches.plan, part.waves, part.labels, part.noise, cond.featurize, batches.batch_size)
         live.order = batches.order  # the training batches are shuffled
         for i in range(len(live)):
             (x, mask), y = batches[i]

@@ -14,7 +14,7 @@ from common.splits import Fold
 from common.training.batches import varying_length
 from common.training.curves import read_curves
 from reproductions.huang2017.data import ConditionData, Partitioned
-from reproductions.huang2017.noisy_set import MixedBatches, clean_plan
+from reproductions.huang2017.noisy_set import BATCH_SIZE, PREDICT_BATCH_SIZE, MixedBatches, clean_plan
 from reproductions.huang2017.paper import PAPER
 from reproductions.huang2017.training import METRICS, build, predictions, train, train_and_score
 
@@ -92,3 +92,23 @@ def test_utterances_longer_than_the_first_two_batches_train_and_predict(cond):
     model = build("LDNN (MFCCs)", cond, {})
     model.fit(varying_length(batches), epochs=1, verbose=0)
     assert predictions(model, batches).shape == (30,)
+
+
+def test_predictions_do_not_depend_on_the_prediction_batch(cond):
+    """Training reads §6.2's batches of 10; validation and test predict an utterance's 61 copies at a time. The
+    padding is masked, so clips of two lengths give the same posteriors alone or padded in one batch of 30."""
+    assert cond.train.batch_size == BATCH_SIZE == 10 and PREDICT_BATCH_SIZE == 61
+    assert all(b.batch_size == PREDICT_BATCH_SIZE for b in (*cond.val.values(), *cond.test.values()))
+    rng = np.random.default_rng(2)
+    ids = [f"w{i}" for i in range(30)]
+    waves = {u: (0.1 * rng.normal(size=4000 if i % 3 else 9000)).astype(np.float32) for i, u in enumerate(ids)}
+    labels = {u: i % 2 for i, u in enumerate(ids)}
+
+    def posteriors(model, batch_size):
+        batches = MixedBatches(clean_plan(ids), waves, labels, cond.part.noise, cond.featurize, batch_size)
+        return model.predict(varying_length(batches), verbose=0)
+
+    for name, values in (("LDNN (MFCCs)", {}), ("T-CLDNN (MFCCs)", {"w1": 3, "w2": 2})):
+        model = build(name, cond, values)
+        np.testing.assert_allclose(posteriors(model, 1), posteriors(model, PREDICT_BATCH_SIZE), rtol=1e-4,
+                                   atol=1e-6)
