@@ -70,14 +70,21 @@ class FrameStore:
     """Per-item float32 frames ``(T_i, M)`` of ``len(offsets) - 1`` items, memory-mapped: item ``i`` is
     ``values[offsets[i]:offsets[i + 1]]``. Reading an item touches its pages only."""
 
-    def __init__(self, values: np.ndarray, offsets: np.ndarray) -> None:
+    def __init__(self, values: np.ndarray, offsets: np.ndarray, rows: np.ndarray | None = None) -> None:
         self.values, self.offsets = values, offsets
+        self.rows = rows  # the stored items this store shows, in its order (None: every one)
 
     def __len__(self) -> int:
-        return len(self.offsets) - 1
+        return len(self.offsets) - 1 if self.rows is None else len(self.rows)
 
     def __getitem__(self, i: int) -> np.ndarray:
-        return self.values[self.offsets[i]:self.offsets[i + 1]]
+        j = i if self.rows is None else int(self.rows[i])
+        return self.values[self.offsets[j]:self.offsets[j + 1]]
+
+    def take(self, positions: np.ndarray) -> FrameStore:
+        """Items ``positions`` of this store, in that order, without a copy."""
+        rows = np.arange(len(self)) if self.rows is None else self.rows
+        return FrameStore(self.values, self.offsets, rows[np.asarray(positions, dtype=np.int64)])
 
     @property
     def nbytes(self) -> int:

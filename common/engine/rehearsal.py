@@ -16,6 +16,13 @@ accelerator, where the backend computes on one; ``common.engine.memory``), and t
 take. A unit of the run's ledger that trains no Keras model (an SVM, a feature pass) is timed whole,
 as a unit of its own with no epochs: the real run pays the same.
 
+A paper whose prediction passes are too large to run whole in every unit of a rehearsal (tens of thousands of
+items per pass, hundreds of passes) may sample them: :func:`sample_batches` picks the costliest batch (the pass's
+memory peak) and ones spread evenly over the pass, :class:`PredictTimer` times the batches run, and
+:meth:`Rehearsal.unrun` adds the projected seconds of the batches left out (:func:`unrun_seconds`: their cost at the
+measured seconds per unit of cost) to the unit's epoch (while training) or to its time outside training; the page
+shows them in a column of their own.
+
 A rehearsal resumes like a run: the engine keeps its timings beside the ledger of finished units
 (``rehearsal-state.json``, saved whenever a unit's training ends and before each new unit), so a rehearsal stopped
 part-way and started again with the same code and flags skips the units it finished and keeps their figures; its
@@ -46,6 +53,8 @@ from common.engine.sittings import sitting
 #: steps per epoch and epochs a rehearsed unit trains for
 STEPS = 3
 EPOCHS = 2  # the second shows an epoch's rest without the first one's tracing and compilation
+#: batches a sampled prediction pass runs at most (:func:`sample_batches`)
+PREDICT_SAMPLE = 5
 #: the rehearsal's own record of its units, kept in the ledger folder of the run configuration
 STATE_FILE = "rehearsal-state.json"
 
@@ -70,6 +79,10 @@ class UnitTiming:
     train_end: float = float("nan")  # perf_counter when its training ended
     outside_seconds: float = 0.0  # from the end of its training to the start of the next unit's (or the report)
     resident_gib: float = float("nan")  # the run's resident memory then: what the unit left behind
+    #: projected seconds of the batches sampled prediction passes left out (counted in the figures above)
+    unrun_seconds: float = 0.0
+    training: bool = False  # between the start and the end of its training
+    epoch_unrun: float = 0.0  # projected seconds left out in the epoch under way, not yet in ``epoch_overheads``
 
     @property
     def seconds_per_step(self) -> float:
@@ -95,6 +108,15 @@ class UnitTiming:
         rest = self.first_epoch_overhead + max(0, self.planned_epochs - 1) * self.epoch_overhead
         return self.repeats * (steps + rest + self.outside_seconds) / 3600
 
+    def add_unrun(self, seconds: float) -> None:
+        """Projected seconds of prediction left out: in the current epoch's rest while training, else in the time
+        outside training."""
+        self.unrun_seconds += seconds
+        if self.training:
+            self.epoch_unrun += seconds
+        else:
+            self.outside_seconds += seconds
+
     def close(self, now: float) -> None:
         """Count the time since its training ended as the unit's work outside training, and the resident memory
         the run holds now (the unit's evaluation done, the next one not begun)."""
@@ -115,6 +137,9 @@ class StepTimer(keras.callbacks.Callback):
         self._epoch = 0.0
         self._steps = 0.0
 
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self.timing.training = True
+
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self._epoch, self._steps = time.perf_counter(), 0.0
 
@@ -127,14 +152,55 @@ class StepTimer(keras.callbacks.Callback):
         self._steps += seconds
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        self.timing.epoch_overheads.append(max(0.0, time.perf_counter() - self._epoch - self._steps))
+        rest = max(0.0, time.perf_counter() - self._epoch - self._steps) + self.timing.epoch_unrun
+        self.timing.epoch_overheads.append(rest)
+        self.timing.epoch_unrun = 0.0
 
     def on_train_end(self, logs: dict | None = None) -> None:
+        self.timing.training = False
         self.timing.peak_rss_gib = peak_rss_gib()
         self.timing.peak_device_gib = peak_device_gib()
         self.timing.train_end = time.perf_counter()
         if self.on_end is not None:
             self.on_end()
+
+
+class PredictTimer(keras.callbacks.Callback):
+    """Seconds of every batch of a ``predict`` (``callbacks=[timer]``), for :func:`unrun_seconds`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seconds: list[float] = []
+        self._start = 0.0
+
+    def on_predict_batch_begin(self, batch: int, logs: dict | None = None) -> None:
+        self._start = time.perf_counter()
+
+    def on_predict_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        self.seconds.append(time.perf_counter() - self._start)
+
+
+def sample_batches(costs: np.ndarray, k: int = PREDICT_SAMPLE) -> np.ndarray:
+    """Ascending indices of ``k`` batches of a prediction pass whose batches cost ``costs`` (any unit proportional to
+    the work, e.g. items x padded length): ``k`` spread evenly over the pass, the costliest in place of the nearest
+    of them; every batch when there are no more than ``k``."""
+    costs = np.asarray(costs, dtype=float)
+    if len(costs) <= k:
+        return np.arange(len(costs))
+    spread = np.linspace(0, len(costs) - 1, k).round().astype(int)
+    top = int(np.argmax(costs))
+    if top not in spread:
+        spread[np.argmin(np.abs(spread - top))] = top
+    return np.sort(spread)
+
+
+def unrun_seconds(batch_seconds: list[float], batch_costs: np.ndarray, unrun_cost: float) -> float:
+    """Seconds the batches a sampled pass left out (``unrun_cost`` in all) would take: the median seconds per unit
+    of cost of the batches run, the first (tracing) left out when there are more."""
+    if unrun_cost <= 0:
+        return 0.0
+    rates = np.asarray(batch_seconds, dtype=float) / np.asarray(batch_costs, dtype=float)
+    return float(np.median(rates[1:] if len(rates) > 1 else rates)) * float(unrun_cost)
 
 
 @dataclass
@@ -178,7 +244,8 @@ class Rehearsal:
             return None
         if state.get("complete", True):
             return None
-        units = {u["unit"]: UnitTiming(**{**u, "train_end": float("nan")}) for u in state["units"]}
+        units = {u["unit"]: UnitTiming(**{**u, "train_end": float("nan"), "training": False, "epoch_unrun": 0.0})
+                 for u in state["units"]}
         handed_over = state.get("handed_over_at") if sitting() > 1 else None  # not a stop and a manual restart
         return cls(units=units, prepare_seconds=state["prepare_s"], checkpoint=checkpoint, state_path=state_path,
                    earlier_seconds=state["wall_s"], earlier_peak_gib=state["peak_rss_gib"],
@@ -235,6 +302,11 @@ class Rehearsal:
                 self.checkpoint(self)
         self.save(complete=False)
 
+    def unrun(self, seconds: float) -> None:
+        """Count ``seconds`` of prediction a sampled pass left out (:func:`unrun_seconds`) for the current unit."""
+        if self.current is not None:
+            self.current.add_unrun(seconds)
+
     def end_sitting(self) -> None:
         """Before a fresh process takes over (``common.engine.sittings``): the last unit's time outside training
         ends here, and the timings are kept for the next sitting."""
@@ -287,6 +359,7 @@ class Rehearsal:
                 "feature_cache_gb": round(sum(self.cache_entries.values()) / 1e9, 3),
                 "feature_cache_entries": len(self.cache_entries),
                 "handover_s": round(self.handover_seconds, 1),
+                "unrun_s": round(sum(t.unrun_seconds for t in rows), 1),
                 "projected_hours": round(sum(t.projected_hours for t in rows if np.isfinite(t.projected_hours))
                                          + self.handover_seconds / 3600, 6)}
 
@@ -302,8 +375,13 @@ class Rehearsal:
         total, profile = info["projected_hours"], info["profile"]
         lines = [f"# {ctx.paper} on {corpus}: rehearsal of the {profile} profile", "",
                  f"Hardware: {ctx.hardware}; backend {ctx.backend}; data {ctx.data}; commit {ctx.commit}. Every unit "
-                 f"ran {EPOCHS} epoch(s) of at most {STEPS} steps at full input shapes, then its full evaluation and "
-                 "table writing.", "",
+                 f"ran {EPOCHS} epoch(s) of at most {STEPS} steps at full input shapes, then its "
+                 + ("full evaluation and table writing." if not info["unrun_s"] else
+                    "evaluation and table writing. Prediction passes too large to run whole in every unit ran at "
+                    f"most {PREDICT_SAMPLE} of their batches (the costliest, which is the pass's memory peak, and ones "
+                    "spread over the pass); the time of the batches left out is projected from the measured seconds "
+                    "per unit of batch cost and counted in the figures (column 'projected s not run', already "
+                    "included in the columns before it)."), "",
                  *([] if complete else [f"**Incomplete: the rehearsal had finished {len(rows)} units when this was "
                                         "written (stopped or still running); the projection covers those units "
                                         "only.**", ""]),
@@ -324,6 +402,8 @@ class Rehearsal:
                  *([] if info["peak_device_gib"] is None else [
                      "- peak accelerator memory (in use, from the backend's allocator): "
                      f"{info['peak_device_gib']:.2f} GiB"]),
+                 *([] if not info["unrun_s"] else [
+                     f"- prediction batches sampled passes left out: {info['unrun_s']:.0f} s projected in all"]),
                  f"- feature cache on disk: {info['feature_cache_gb']:.2f} GB ({info['feature_cache_entries']} "
                  "entries read or written under the cache folder; the real run uses the same ones)",
                  f"- projected wall time of the real {profile} profile on this hardware: {total:.1f} h "
@@ -338,18 +418,19 @@ class Rehearsal:
                  "memory (with its child processes) when the unit was done; rising from unit to unit within a sitting, "
                  "it is memory the units leave behind.", "",
                  "| unit | repeats | planned epochs | steps / epoch | s / step | other s, first epoch "
-                 "| other s / later epoch | s outside training | projected h | peak RSS GiB | resident GiB after |",
-                 "|---|---|---|---|---|---|---|---|---|---|---|"]
+                 "| other s / later epoch | s outside training | projected s not run | projected h | peak RSS GiB "
+                 "| resident GiB after |",
+                 "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         lines += [f"| {t.unit} | {t.repeats} | {t.planned_epochs} | {t.planned_steps} | {t.seconds_per_step:.3f} | "
                   f"{t.first_epoch_overhead:.2f} | {t.epoch_overhead:.2f} | {t.outside_seconds:.1f} | "
-                  f"{t.projected_hours:.2f} | "
+                  f"{t.unrun_seconds:.1f} | {t.projected_hours:.2f} | "
                   f"{t.peak_rss_gib:.2f} | {t.resident_gib:.2f} |" for t in rows]
         atomic_write_text(folder / name(".md"), "\n".join(lines) + "\n")
         csv = ["unit,repeats,planned_epochs,steps_per_epoch,seconds_per_step,first_epoch_overhead_s,epoch_overhead_s,"
-               "outside_training_s,"
+               "outside_training_s,unrun_s,"
                "projected_hours,peak_rss_gib,peak_device_gib,resident_gib"]
         csv += [f"{t.unit},{t.repeats},{t.planned_epochs},{t.planned_steps},{t.seconds_per_step:.6g},"
-                f"{t.first_epoch_overhead:.6g},{t.epoch_overhead:.6g},{t.outside_seconds:.6g},"
+                f"{t.first_epoch_overhead:.6g},{t.epoch_overhead:.6g},{t.outside_seconds:.6g},{t.unrun_seconds:.6g},"
                 f"{t.projected_hours:.6g},{t.peak_rss_gib:.4g},"
                 f"{t.peak_device_gib:.4g},{t.resident_gib:.4g}"
                 for t in rows]

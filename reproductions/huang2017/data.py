@@ -100,6 +100,13 @@ class Partitioned:
         return FeatureCache().frames("huang2017-noisy-frames", config, self.files, rows,
                                      lambda row: checked_frames(render(row, self.waves, self.noise), feature))
 
+    def batches(self, plan: pd.DataFrame, feature: str, featurize: partial, finish: partial, shuffle: bool = False,
+                seed: int = 0) -> MixedBatches:
+        """Training batches of ``plan`` (shuffled, §6.2's 10) or prediction batches (in plan order, 61 at a time)."""
+        return MixedBatches(plan, self.waves, self.labels, self.noise, featurize,
+                            BATCH_SIZE if shuffle else PREDICT_BATCH_SIZE, shuffle=shuffle, seed=seed,
+                            speakers=self.speakers, frames=self.frames(plan, feature), finish=finish)
+
     def norm_stats(self, feature: str) -> tuple[np.ndarray, np.ndarray]:
         """Per-band mean / std over every frame of the clean training partition."""
         frames = np.concatenate([frame_features(self.waves[u], feature) for u in self.fold.train])
@@ -122,9 +129,7 @@ class ConditionData:
 
     def clean(self, ids: list[str]) -> MixedBatches:
         """Clean-condition batches of ``ids`` in order (module analysis, §7.5)."""
-        p, plan = self.part, clean_plan(ids)
-        return MixedBatches(plan, p.waves, p.labels, p.noise, self.featurize, PREDICT_BATCH_SIZE,
-                            speakers=p.speakers, frames=p.frames(plan, self.feature), finish=self.finish)
+        return self.part.batches(clean_plan(ids), self.feature, self.featurize, self.finish)
 
     @classmethod
     def build(cls, part: Partitioned, feature: str, noise_factor: float, seed: int) -> ConditionData:
@@ -132,11 +137,7 @@ class ConditionData:
         featurize = partial(spliced, feature=feature, mean=mean, std=std)
         finish = partial(normalised_splice, mean=mean, std=std)
 
-        def batches(plan: pd.DataFrame, shuffle: bool = False) -> MixedBatches:
-            """Training batches (shuffled, §6.2's 10) or prediction batches (in plan order)."""
-            return MixedBatches(plan, part.waves, part.labels, part.noise, featurize,
-                                BATCH_SIZE if shuffle else PREDICT_BATCH_SIZE, shuffle=shuffle, seed=seed,
-                                speakers=part.speakers, frames=part.frames(plan, feature), finish=finish)
+        batches = partial(part.batches, feature=feature, featurize=featurize, finish=finish, seed=seed)
 
         def noisy(ids: list[str], offset: int) -> pd.DataFrame:
             return make_plan(ids, part.noise_ids, seed + offset, noise_factor)

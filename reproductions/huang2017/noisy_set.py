@@ -18,6 +18,7 @@ import pandas as pd
 from common.audio import load_audio
 from common.cache import FrameStore
 from common.corpora import mix_at_snr
+from common.engine.rehearsal import sample_batches
 from common.training.batches import ShuffledBatches
 
 # §5.2: "20 noise samples are uniformly selected ... 3 levels of the SNR uniformly chosen from [-10, 15]".
@@ -137,6 +138,19 @@ class MixedBatches(ShuffledBatches):
         """The subject of every item in plan order (fixed-width strings; the bootstrap's unit of independence)."""
         return np.array([str(self.speaker_of.get(u, "")) for u in self.plan["utt"]], dtype=str)
 
+    def batch_costs(self) -> np.ndarray:
+        """Items x the longest utterance's samples, per batch in order: what predicting each costs, up to a factor
+        (a mixture is as long as its utterance)."""
+        lengths = np.array([len(self.waves[u]) for u in self.plan["utt"]], dtype=np.int64)
+        return np.array([len(p) * lengths[p].max() for p in map(self.items, range(len(self)))], dtype=np.float64)
+
+    def sample(self, k: int, report: Callable[[float], None]) -> SampledBatches:
+        """``k`` of these batches for a rehearsal (``common.engine.rehearsal.sample_batches``); ``report`` receives
+        the projected seconds of the others after each prediction of the sample."""
+        if self.shuffle:
+            raise ValueError("only prediction batches (in plan order) are sampled")
+        return SampledBatches(self, sample_batches(self.batch_costs(), k), report)
+
     def __getitem__(self, index: int):
         positions = self.items(index)
         rows = self.plan.iloc[positions]
@@ -147,3 +161,19 @@ class MixedBatches(ShuffledBatches):
         x, mask = pad_batch(feats)
         y = np.array([self.labels[u] for u in rows["utt"]], dtype=np.int64)
         return (x, mask), y
+
+
+class SampledBatches(MixedBatches):
+    """Some batches of an unshuffled :class:`MixedBatches`, in order: a rehearsal's sampled prediction pass.
+
+    ``costs`` are the sampled batches' costs and ``unrun_cost`` the others' (``MixedBatches.batch_costs``);
+    ``report`` receives the projected seconds of the batches left out (``common.engine.rehearsal.unrun_seconds``).
+    """
+
+    def __init__(self, source: MixedBatches, batches: np.ndarray, report: Callable[[float], None]) -> None:
+        positions = np.concatenate([source.items(i) for i in batches])
+        super().__init__(source.plan.iloc[positions], source.waves, source.labels, source.noise, source.featurize,
+                         source.batch_size, speakers=source.speaker_of,
+                         frames=None if source.frames is None else source.frames.take(positions), finish=source.finish)
+        costs = source.batch_costs()
+        self.costs, self.unrun_cost, self.report = costs[batches], float(costs.sum() - costs[batches].sum()), report

@@ -14,13 +14,14 @@ import keras
 import numpy as np
 
 from common.engine import Session
+from common.engine.rehearsal import PREDICT_SAMPLE, PredictTimer, unrun_seconds
 from common.metrics import unweighted_accuracy
 from common.training import set_seed, standard_callbacks
 from common.training.batches import varying_length
 from common.training.curves import curves, read_curves
 from reproductions.huang2017.data import ConditionData
 from reproductions.huang2017.models import build_cldnn, build_ldnn
-from reproductions.huang2017.noisy_set import MixedBatches
+from reproductions.huang2017.noisy_set import MixedBatches, SampledBatches
 from reproductions.huang2017.search_space import MODELS, PATIENCE, kernel_args, point_tag, slug
 
 CONDITIONS = ("noisy", "clean")
@@ -29,8 +30,21 @@ METRICS = ("val_ua_noisy", "val_ua_clean", "test_ua_noisy", "test_ua_clean")
 
 
 def predictions(model: keras.Model, batches: MixedBatches) -> np.ndarray:
-    """Predicted class of every item of ``batches``, in plan order."""
-    return np.argmax(model.predict(varying_length(batches), verbose=0), axis=1).astype(np.int64)
+    """Predicted class of every item of ``batches``, in plan order (a sample reports its left-out batches' time)."""
+    if not isinstance(batches, SampledBatches):
+        return np.argmax(model.predict(varying_length(batches), verbose=0), axis=1).astype(np.int64)
+    timer = PredictTimer()
+    scores = model.predict(varying_length(batches), verbose=0, callbacks=[timer])
+    batches.report(unrun_seconds(timer.seconds, batches.costs, batches.unrun_cost))
+    return np.argmax(scores, axis=1).astype(np.int64)
+
+
+def evaluated(session: Session, sets: dict[str, MixedBatches]) -> dict[str, MixedBatches]:
+    """The batches a training predicts: every one, or in a rehearsal a sample of the noisy (x61) ones, whose
+    passes of tens of thousands of mixtures every epoch and unit are the bulk of the protocol's evaluation."""
+    if session.rehearsal is None:
+        return sets
+    return {c: b.sample(PREDICT_SAMPLE, session.rehearsal.unrun) if c == "noisy" else b for c, b in sets.items()}
 
 
 def predict_ua(model: keras.Model, batches: MixedBatches) -> float:
@@ -76,13 +90,13 @@ def train(session: Session, model_name: str, cond: ConditionData, values: dict[s
     set_seed(seed)
     with session.scope():
         model = build(model_name, cond, values)
-    val_ua = ValidationUA(cond.val)
+    val_ua = ValidationUA(evaluated(session, cond.val))
     fit_kw, budget = session.fit_budget(unit, session.epochs, len(cond.train))
     # The batches redraw their own order after every epoch (seeded); Keras is not asked to shuffle them again.
     history = model.fit(varying_length(cond.train), **fit_kw, shuffle=False, verbose=session.verbose,
                         callbacks=[val_ua, *standard_callbacks(MONITOR, "max", PATIENCE), *budget])
     payload: dict[str, Any] = {"values": dict(values), **val_ua.best(), **curves(history)}
-    for c, batches in cond.test.items():
+    for c, batches in evaluated(session, cond.test).items():
         y_pred = predictions(model, batches)
         payload[f"test_ua_{c}"] = unweighted_accuracy(batches.y, y_pred)
         payload[f"y_true:{c}"] = batches.y

@@ -15,7 +15,15 @@ import pytest
 
 from common import cache as cache_module
 from common.engine import Experiment, Row, Session, run
-from common.engine.rehearsal import EPOCHS, STEPS, Rehearsal, UnitTiming
+from common.engine.rehearsal import (
+    EPOCHS,
+    STEPS,
+    PredictTimer,
+    Rehearsal,
+    UnitTiming,
+    sample_batches,
+    unrun_seconds,
+)
 from common.results import RunContext
 from common.training import Ledger
 from tests.engine.sitting_toy import PAPER as SITTING_TOY
@@ -68,6 +76,49 @@ def test_budget_cuts_training_and_the_projection_sums_the_units(tmp_path: Path) 
     assert info["peak_device_gib"] is None and "accelerator" not in (tmp_path / "rehearsal.md").read_text()  # CPU
     assert "table1/fold0/0 | 1 | 50 | 8" in (tmp_path / "rehearsal.md").read_text()
     assert len((tmp_path / "rehearsal.csv").read_text().splitlines()) == 3
+
+
+def test_a_sampled_pass_keeps_its_costliest_batch_and_spreads_the_others() -> None:
+    costs = np.ones(40)
+    costs[17] = 9.0
+    picked = sample_batches(costs, k=5)
+    assert list(picked) == [0, 10, 17, 29, 39]  # five spread evenly, the costliest (17) in place of 20
+    assert list(sample_batches(costs[:4], k=5)) == [0, 1, 2, 3]  # a pass of no more than k batches runs whole
+
+
+def test_the_batches_left_out_cost_the_measured_rate_the_first_batch_left_out() -> None:
+    # the first batch carries the tracing; the others ran at 0.5 s per unit of cost
+    assert unrun_seconds([10.0, 1.0, 2.0, 1.0], np.array([2.0, 2.0, 4.0, 2.0]), unrun_cost=100.0) == 50.0
+    assert unrun_seconds([3.0], np.array([2.0]), unrun_cost=4.0) == 6.0
+    assert unrun_seconds([3.0, 1.0], np.array([2.0, 2.0]), unrun_cost=0.0) == 0.0
+
+
+def test_left_out_prediction_counts_in_its_epoch_while_training_and_outside_after(tmp_path: Path) -> None:
+    rehearsal = Rehearsal()
+    x, y = np.random.default_rng(0).normal(size=(32, 3)).astype("float32"), np.zeros(32)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+
+    class SampledValidation(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+            rehearsal.unrun(100.0)  # a sampled validation pass, before the step timer closes the epoch
+
+    kw, cbs = rehearsal.budget(("table1",), epochs=10, steps_per_epoch=4)
+    model.fit(x, y, batch_size=8, verbose=0, callbacks=[SampledValidation(), *cbs], **kw)
+    timer = PredictTimer()
+    model.predict(x, batch_size=8, verbose=0, callbacks=[timer])
+    rehearsal.unrun(30.0)  # a sampled test pass
+    timing = rehearsal.units["table1"]
+    assert len(timer.seconds) == 4 and all(s > 0 for s in timer.seconds)
+    assert all(100.0 <= rest < 105.0 for rest in timing.epoch_overheads) and timing.epoch_unrun == 0.0
+    assert timing.outside_seconds == 30.0 and timing.unrun_seconds == EPOCHS * 100.0 + 30.0
+    assert timing.projected_hours * 3600 > 10 * 100.0 + 30.0  # every planned epoch pays its left-out validation
+    ctx = RunContext(paper="toy", data="synthetic", corpus="emodb", profile="paper-rehearsal", backend="tensorflow",
+                     hardware="cpu", seeds=(0,), commit="abc1234")
+    rehearsal.report("emodb", ctx, tmp_path, lambda suffix: f"rehearsal{suffix}")
+    page = (tmp_path / "rehearsal.md").read_text()
+    assert "ran at most 5 of their batches" in page and "| 230.0 |" in page
+    assert json.loads((tmp_path / "rehearsal.json").read_text())["unrun_s"] == 230.0
 
 
 def test_a_rehearsal_stopped_part_way_leaves_the_finished_units_marked_incomplete(tmp_path: Path) -> None:

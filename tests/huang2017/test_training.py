@@ -2,6 +2,7 @@
 metrics, and the rehearsal budget (a few steps of the real number of steps per epoch)."""
 
 from argparse import Namespace
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,7 @@ from common.metrics import unweighted_accuracy
 from common.splits import Fold
 from common.training.batches import varying_length
 from common.training.curves import read_curves
+from reproductions.huang2017 import training
 from reproductions.huang2017.data import ConditionData, Partitioned
 from reproductions.huang2017.noisy_set import BATCH_SIZE, PREDICT_BATCH_SIZE, MixedBatches, clean_plan
 from reproductions.huang2017.paper import PAPER
@@ -78,6 +80,38 @@ def test_rehearsal_cuts_training_to_a_few_timed_steps_of_the_real_epoch(cond):
     assert timing.planned_epochs == 50 and timing.planned_steps == len(cond.train)
     assert 1 <= len(timing.step_seconds) <= EPOCHS * STEPS and STEPS < len(cond.train)
     assert len(timing.epoch_overheads) == EPOCHS
+
+
+def test_a_sampled_pass_predicts_the_same_batches_and_reports_the_others(cond):
+    rng = np.random.default_rng(3)
+    ids = [f"s{i}" for i in range(12)]
+    waves = {u: (0.1 * rng.normal(size=9000 if i == 7 else 4000)).astype(np.float32) for i, u in enumerate(ids)}
+    labels = {u: i % 2 for i, u in enumerate(ids)}
+    batches = MixedBatches(clean_plan(ids), waves, labels, cond.part.noise, cond.featurize, batch_size=2)
+    reported = []
+    sample = batches.sample(3, reported.append)
+    assert len(sample) == 3 and list(sample.plan["utt"]) == ["s0", "s1", "s6", "s7", "s10", "s11"]  # s7: longest
+    for i, source in enumerate((0, 3, 5)):  # batch 3 (s6, s7) in place of batch 2 (s4, s5)
+        np.testing.assert_array_equal(sample[i][0][0], batches[source][0][0])
+    assert sample.unrun_cost == batches.batch_costs().sum() - sample.costs.sum() == 3 * 2 * 4000
+    model = build("LDNN (MFCCs)", cond, {})
+    assert predictions(model, sample).shape == (6,) and len(reported) == 1 and reported[0] > 0
+    with pytest.raises(ValueError, match="only prediction batches"):
+        cond.train.sample(3, reported.append)
+
+
+def test_a_rehearsal_samples_the_noisy_passes_and_projects_the_rest(cond, monkeypatch):
+    rng = np.random.default_rng(4)
+    clips = {f"n{i}": rng.normal(size=6000).astype(np.float32) for i in range(20)}
+    part = replace(cond.part, noise=Bank(clips), noise_ids=list(clips))
+    x61 = ConditionData.build(part, "MFCCs", 1.0, seed=0)  # 4 validation and 4 test utterances x 61
+    monkeypatch.setattr(training, "PREDICT_SAMPLE", 2)
+    rehearsal = Rehearsal()
+    payload = train(_session(rehearsal, epochs=50), "LDNN (MFCCs)", x61, {}, 0, ("t", "sampled"))
+    assert len(payload["y_pred:noisy"]) == 2 * PREDICT_BATCH_SIZE  # 2 of the 4 test utterances' batches
+    assert len(payload["y_pred:clean"]) == len(x61.test["clean"].plan)  # the clean passes run whole
+    timing = rehearsal.units["t/sampled"]
+    assert timing.unrun_seconds > 0 and len(timing.epoch_overheads) == EPOCHS
 
 
 def test_utterances_longer_than_the_first_two_batches_train_and_predict(cond):
