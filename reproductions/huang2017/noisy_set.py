@@ -149,7 +149,8 @@ class MixedBatches(ShuffledBatches):
         the projected seconds of the others after each prediction of the sample."""
         if self.shuffle:
             raise ValueError("only prediction batches (in plan order) are sampled")
-        return SampledBatches(self, sample_batches(self.batch_costs(), k), report)
+        costs = self.batch_costs()
+        return SampledBatches(self, sample_batches(costs, k), costs, report)
 
     def __getitem__(self, index: int):
         positions = self.items(index)
@@ -166,14 +167,16 @@ class MixedBatches(ShuffledBatches):
 class SampledBatches(MixedBatches):
     """Some batches of an unshuffled :class:`MixedBatches`, in order: a rehearsal's sampled prediction pass.
 
-    ``costs`` are the sampled batches' costs and ``unrun_cost`` the others' (``MixedBatches.batch_costs``);
-    ``report`` receives the projected seconds of the batches left out (``common.engine.rehearsal.unrun_seconds``).
+    ``source_costs`` are the costs of every batch of ``source`` (``MixedBatches.batch_costs``); ``costs`` keeps the
+    sampled batches' and ``unrun_cost`` the others' sum. ``report`` receives the projected seconds of the batches left
+    out (``common.engine.rehearsal.unrun_seconds``).
     """
 
-    def __init__(self, source: MixedBatches, batches: np.ndarray, report: Callable[[float], None]) -> None:
+    def __init__(self, source: MixedBatches, batches: np.ndarray, source_costs: np.ndarray,
+                 report: Callable[[float], None]) -> None:
         positions = np.concatenate([source.items(i) for i in batches])
         super().__init__(source.plan.iloc[positions], source.waves, source.labels, source.noise, source.featurize,
                          source.batch_size, speakers=source.speaker_of,
                          frames=None if source.frames is None else source.frames.take(positions), finish=source.finish)
-        costs = source.batch_costs()
-        self.costs, self.unrun_cost, self.report = costs[batches], float(costs.sum() - costs[batches].sum()), report
+        self.costs, self.report = source_costs[batches], report
+        self.unrun_cost = float(source_costs.sum() - self.costs.sum())

@@ -31,11 +31,10 @@ METRICS = ("val_ua_noisy", "val_ua_clean", "test_ua_noisy", "test_ua_clean")
 
 def predictions(model: keras.Model, batches: MixedBatches) -> np.ndarray:
     """Predicted class of every item of ``batches``, in plan order (a sample reports its left-out batches' time)."""
-    if not isinstance(batches, SampledBatches):
-        return np.argmax(model.predict(varying_length(batches), verbose=0), axis=1).astype(np.int64)
-    timer = PredictTimer()
-    scores = model.predict(varying_length(batches), verbose=0, callbacks=[timer])
-    batches.report(unrun_seconds(timer.seconds, batches.costs, batches.unrun_cost))
+    sampled, timer = isinstance(batches, SampledBatches), PredictTimer()
+    scores = model.predict(varying_length(batches), verbose=0, callbacks=[timer] if sampled else None)
+    if sampled:
+        batches.report(unrun_seconds(timer.seconds, batches.costs, batches.unrun_cost))
     return np.argmax(scores, axis=1).astype(np.int64)
 
 
