@@ -82,6 +82,10 @@ def build_parser(paper: Any) -> argparse.ArgumentParser:
                         help="run every unit of the profile for a few steps at full shapes, timed; writes "
                              "rehearsal.md with the projected time and peak memory of the real run (tables go "
                              "to <out>/rehearsal/); a stopped rehearsal resumes from its finished units")
+    parser.add_argument("--whole-passes", action="store_true",
+                        help="with --rehearse: run every prediction pass whole instead of sampling the passes a "
+                             "paper marks as too large for every unit (Huang's noisy x61 sets); for a GPU, or "
+                             "hours more on a CPU")
     parser.add_argument("--fresh", action="store_true",
                         help="recompute every unit instead of resuming finished ones from the ledger")
     parser.add_argument("--units-per-process", type=int, default=None, metavar="N",

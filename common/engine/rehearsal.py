@@ -21,7 +21,7 @@ items per pass, hundreds of passes) may sample them: :func:`sample_batches` pick
 memory peak) and ones spread evenly over the pass, :class:`PredictTimer` times the batches run, and
 :meth:`Rehearsal.unrun` adds the projected seconds of the batches left out (:func:`unrun_seconds`: their cost at the
 measured seconds per unit of cost) to the unit's epoch (while training) or to its time outside training; the page
-shows them in a column of their own.
+shows them in a column of their own. ``--whole-passes`` (``Rehearsal.predict_sample = None``) runs every pass whole.
 
 A rehearsal resumes like a run: the engine keeps its timings beside the ledger of finished units
 (``rehearsal-state.json``, saved whenever a unit's training ends and before each new unit), so a rehearsal stopped
@@ -211,6 +211,8 @@ class Rehearsal:
     started: float = field(default_factory=time.monotonic)
     prepare_seconds: float = float("nan")
     repeats: int = 1  # set while a search's first trial stands for all its planned trials
+    #: batches a sampled prediction pass runs (:func:`sample_batches`); None: every pass runs whole (``--whole-passes``)
+    predict_sample: int | None = PREDICT_SAMPLE
     #: called with this rehearsal before each new unit starts (the engine writes the report so far, so a
     #: rehearsal stopped part-way still leaves every finished unit's figures)
     checkpoint: Callable[[Rehearsal], None] | None = None
@@ -378,10 +380,10 @@ class Rehearsal:
                  f"ran {EPOCHS} epoch(s) of at most {STEPS} steps at full input shapes, then its "
                  + ("full evaluation and table writing." if not info["unrun_s"] else
                     "evaluation and table writing. Prediction passes too large to run whole in every unit ran at "
-                    f"most {PREDICT_SAMPLE} of their batches (the costliest, which is the pass's memory peak, and ones "
-                    "spread over the pass); the time of the batches left out is projected from the measured seconds "
-                    "per unit of batch cost and counted in the figures (column 'projected s not run', already "
-                    "included in the columns before it)."), "",
+                    f"most {self.predict_sample} of their batches (the costliest, which is the pass's memory peak, "
+                    "and ones spread over the pass); the time of the batches left out is projected from the "
+                    "measured seconds per unit of batch cost and counted in the figures (column 'projected s not "
+                    "run', already included in the columns before it; --whole-passes runs them all)."), "",
                  *([] if complete else [f"**Incomplete: the rehearsal had finished {len(rows)} units when this was "
                                         "written (stopped or still running); the projection covers those units "
                                         "only.**", ""]),
@@ -413,7 +415,8 @@ class Rehearsal:
                  "early stopping only shortens it; "
                  "corpus reading and feature extraction before the first unit not included)", "",
                  "Time outside training: from the end of a unit's training to the start of the next unit's (its "
-                 "full evaluation, table and file writing, and the next unit's set-up, feature work included). Peak "
+                 f"{'' if info['unrun_s'] else 'full '}evaluation, table and file writing, and the next unit's "
+                 "set-up, feature work included). Peak "
                  "RSS: the process's peak so far when the unit's training ended. Resident after: the run's resident "
                  "memory (with its child processes) when the unit was done; rising from unit to unit within a sitting, "
                  "it is memory the units leave behind.", "",

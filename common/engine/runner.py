@@ -21,7 +21,7 @@ from common.atomic import atomic_write_text
 from common.cli import build_parser, parse_args
 from common.corpora import Corpus, open_corpus
 from common.engine.contract import Paper, Search
-from common.engine.rehearsal import STATE_FILE, Rehearsal
+from common.engine.rehearsal import PREDICT_SAMPLE, STATE_FILE, Rehearsal
 from common.engine.session import Session
 from common.engine.sittings import default_units_per_process, sitting
 from common.errors import ConfigError
@@ -56,6 +56,9 @@ def parse(paper: Paper, argv: list[str] | None) -> argparse.Namespace:
         if not extra_dirs[e.name].exists():
             raise ConfigError(f"{e.flag} {extra_dirs[e.name]}: no such directory")
     args.extra_dirs = extra_dirs
+    if args.whole_passes and not args.rehearse:
+        raise ConfigError("--whole-passes applies to a rehearsal only: give it with --rehearse (a run predicts "
+                          "every pass whole)")
     if args.tune and not paper.searches:
         raise ConfigError(f"{paper.name} declares no search: --tune has nothing to search")
     if args.units_per_process is None:
@@ -84,6 +87,7 @@ def ledger_config(paper: Paper, args: argparse.Namespace, corpora: dict[str, Cor
     return {"paper": paper.name, "data": {n: c.data for n, c in corpora.items()},
             "roots": {n: str(c.root) for n, c in corpora.items()}, "profile": args.profile, "epochs": args.epochs,
             "seed": args.seed, "settings": args.settings, "tuned": tuned, "no_search": args.no_search,
+            "whole_passes": args.whole_passes,
             "code": code_fingerprint([REPO_ROOT / "common", paper.folder])}
 
 
@@ -241,6 +245,7 @@ def run(paper: Paper, argv: list[str] | None = None) -> int:
         else:
             log.info("rehearsal: resuming (sitting %d); %d units timed before", rehearsal.sittings,
                      len(rehearsal.units))
+        rehearsal.predict_sample = None if args.whole_passes else PREDICT_SAMPLE
         ledger.watch = rehearsal.watch
     session = Session(paper, args, corpus, corpora, ledger, ResultsStore(ctx, out, paper.flaws), tuned,
                       {t: f"tuning:{args.from_tuning}" for t in tuned}, rehearsal=rehearsal)

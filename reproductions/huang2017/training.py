@@ -14,7 +14,7 @@ import keras
 import numpy as np
 
 from common.engine import Session
-from common.engine.rehearsal import PREDICT_SAMPLE, PredictTimer, unrun_seconds
+from common.engine.rehearsal import PredictTimer, unrun_seconds
 from common.metrics import unweighted_accuracy
 from common.training import set_seed, standard_callbacks
 from common.training.batches import varying_length
@@ -40,10 +40,12 @@ def predictions(model: keras.Model, batches: MixedBatches) -> np.ndarray:
 
 def evaluated(session: Session, sets: dict[str, MixedBatches]) -> dict[str, MixedBatches]:
     """The batches a training predicts: every one, or in a rehearsal a sample of the noisy (x61) ones, whose
-    passes of tens of thousands of mixtures every epoch and unit are the bulk of the protocol's evaluation."""
-    if session.rehearsal is None:
+    passes of tens of thousands of mixtures every epoch and unit are the bulk of the protocol's evaluation
+    (every one again under ``--whole-passes``)."""
+    rehearsal = session.rehearsal
+    if rehearsal is None or rehearsal.predict_sample is None:
         return sets
-    return {c: b.sample(PREDICT_SAMPLE, session.rehearsal.unrun) if c == "noisy" else b for c, b in sets.items()}
+    return {c: b.sample(rehearsal.predict_sample, rehearsal.unrun) if c == "noisy" else b for c, b in sets.items()}
 
 
 def predict_ua(model: keras.Model, batches: MixedBatches) -> float:

@@ -69,6 +69,11 @@ def test_strategy_a_paper_cannot_use_is_refused(toy: Path, tmp_path: Path) -> No
         run(reproductions.get("toy2026"), ["--out", str(tmp_path), "--strategy", "mirrored"])
 
 
+def test_whole_passes_without_a_rehearsal_is_refused(toy: Path, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="--whole-passes applies to a rehearsal only"):
+        run(reproductions.get("toy2026"), ["--out", str(tmp_path), "--whole-passes"])
+
+
 def test_unknown_paper_is_a_clear_error() -> None:
     with pytest.raises(ConfigError, match="unknown paper 'nope'"):
         reproductions.get("nope")

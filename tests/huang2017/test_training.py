@@ -14,7 +14,6 @@ from common.metrics import unweighted_accuracy
 from common.splits import Fold
 from common.training.batches import varying_length
 from common.training.curves import read_curves
-from reproductions.huang2017 import training
 from reproductions.huang2017.data import ConditionData, Partitioned
 from reproductions.huang2017.noisy_set import BATCH_SIZE, PREDICT_BATCH_SIZE, MixedBatches, clean_plan
 from reproductions.huang2017.paper import PAPER
@@ -100,18 +99,21 @@ def test_a_sampled_pass_predicts_the_same_batches_and_reports_the_others(cond):
         cond.train.sample(3, reported.append)
 
 
-def test_a_rehearsal_samples_the_noisy_passes_and_projects_the_rest(cond, monkeypatch):
+def test_a_rehearsal_samples_the_noisy_passes_and_projects_the_rest(cond):
     rng = np.random.default_rng(4)
     clips = {f"n{i}": rng.normal(size=6000).astype(np.float32) for i in range(20)}
     part = replace(cond.part, noise=Bank(clips), noise_ids=list(clips))
     x61 = ConditionData.build(part, "MFCCs", 1.0, seed=0)  # 4 validation and 4 test utterances x 61
-    monkeypatch.setattr(training, "PREDICT_SAMPLE", 2)
-    rehearsal = Rehearsal()
+    rehearsal = Rehearsal(predict_sample=2)
     payload = train(_session(rehearsal, epochs=50), "LDNN (MFCCs)", x61, {}, 0, ("t", "sampled"))
     assert len(payload["y_pred:noisy"]) == 2 * PREDICT_BATCH_SIZE  # 2 of the 4 test utterances' batches
     assert len(payload["y_pred:clean"]) == len(x61.test["clean"].plan)  # the clean passes run whole
     timing = rehearsal.units["t/sampled"]
     assert timing.unrun_seconds > 0 and len(timing.epoch_overheads) == EPOCHS
+    whole = Rehearsal(predict_sample=None)  # --whole-passes
+    payload = train(_session(whole, epochs=50), "LDNN (MFCCs)", x61, {}, 0, ("t", "whole"))
+    assert len(payload["y_pred:noisy"]) == len(x61.test["noisy"].plan) == 4 * PREDICT_BATCH_SIZE
+    assert whole.units["t/whole"].unrun_seconds == 0
 
 
 def test_utterances_longer_than_the_first_two_batches_train_and_predict(cond):
