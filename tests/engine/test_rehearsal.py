@@ -17,6 +17,7 @@ from common import cache as cache_module
 from common.engine import Experiment, Row, Session, run
 from common.engine.rehearsal import (
     EPOCHS,
+    PREDICT_SAMPLE,
     STEPS,
     PredictTimer,
     Rehearsal,
@@ -271,3 +272,19 @@ def test_a_ledger_unit_that_trains_no_keras_model_is_timed_whole_and_kept(tmp_pa
     saved = json.loads(state.read_text())  # saved when the SVM unit was stored: a resumed sitting keeps it
     assert [u["unit"] for u in saved["units"]] == ["table4/ldnn", "table3/svm"]
     assert Rehearsal.resume(state, "def5678").units["table3/svm"].outside_seconds == svm.outside_seconds
+
+
+def test_whole_passes_turns_sampling_off_and_keeps_its_own_units(tmp_path: Path) -> None:
+    samples: list[int | None] = []
+
+    def prepare(session: Session) -> dict:
+        samples.append(session.rehearsal.predict_sample)
+        return _prepare(session)
+
+    paper, argv = replace(RESUMABLE, prepare=prepare), ["--profile", "paper", "--rehearse", "--units-per-process", "0"]
+    trained.clear()
+    stop_before.clear()
+    assert run(paper, [*argv, "--out", str(tmp_path)]) == 0
+    assert run(paper, [*argv, "--whole-passes", "--out", str(tmp_path)]) == 0
+    assert samples == [PREDICT_SAMPLE, None]
+    assert trained[:FOLDS + 1] == trained[FOLDS + 1:]  # the sampled rehearsal's units are not resumed
