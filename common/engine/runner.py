@@ -21,7 +21,7 @@ from common.atomic import atomic_write_text
 from common.cli import build_parser, parse_args
 from common.corpora import Corpus, open_corpus
 from common.engine.contract import Paper, Search
-from common.engine.rehearsal import PREDICT_SAMPLE, STATE_FILE, Rehearsal
+from common.engine.rehearsal import STATE_FILE, Rehearsal
 from common.engine.session import Session
 from common.engine.sittings import default_units_per_process, sitting
 from common.errors import ConfigError
@@ -245,7 +245,8 @@ def run(paper: Paper, argv: list[str] | None = None) -> int:
         else:
             log.info("rehearsal: resuming (sitting %d); %d units timed before", rehearsal.sittings,
                      len(rehearsal.units))
-        rehearsal.predict_sample = None if args.whole_passes else PREDICT_SAMPLE
+        if args.whole_passes:
+            rehearsal.predict_sample = None
         ledger.watch = rehearsal.watch
     session = Session(paper, args, corpus, corpora, ledger, ResultsStore(ctx, out, paper.flaws), tuned,
                       {t: f"tuning:{args.from_tuning}" for t in tuned}, rehearsal=rehearsal)
