@@ -4,7 +4,8 @@ Audio: ``SessionN/sentences/wav/<dialog>/<utterance>.wav``.
 Labels: ``SessionN/dialog/EmoEvaluation/<dialog>.txt``; each block starts with
 ``[start - end]<TAB>Ses01F_impro01_F000<TAB>neu<TAB>[V, A, D]`` (consensus category, mean valence,
 activation, dominance on 1-5) followed by per-evaluator lines ``C-E2:<TAB>Neutral;<TAB>()`` and
-``A-E2:<TAB>val 3; act 2; dom  2;<TAB>()``.
+``A-E2:<TAB>val 3; act 2; dom  2;<TAB>()``. Some evaluator lines of the distributed copy carry no dominance
+number (``val 3; act 2; dom ;``): their valence and activation are kept, dominance is NaN, and the line is noted.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ _NUM = r"(\d+(?:\.\d*)?)"
 _HEADER = re.compile(
     rf"^\[\s*{_NUM}\s*-\s*{_NUM}\s*\]\s+(\S+)\s+(\w+)\s+\[\s*{_NUM}\s*,\s*{_NUM}\s*,\s*{_NUM}\s*\]\s*$")
 _EVAL = re.compile(r"^([CA])-([A-Z]+\d*)\s*:\s*(.*)$")
-_DIM = re.compile(rf"val\s*{_NUM}\s*;\s*act\s*{_NUM}\s*;\s*dom\s*{_NUM}")
+_DIM = re.compile(rf"val\s*{_NUM}\s*;\s*act\s*{_NUM}\s*;\s*dom\s*{_NUM}?")
 _UTT = re.compile(r"^Ses(\d\d)[FM]_.+_([FM])\d+$")
 
 
@@ -100,7 +101,10 @@ def parse_emo_evaluation(path: str | os.PathLike, report: ReadReport | None = No
         else:
             dm = _DIM.search(rest)
             if dm:
-                blocks[-1]["dim_votes"][evaluator] = tuple(float(x) for x in dm.groups())
+                val, act, dom = dm.groups()
+                if dom is None and report is not None:
+                    report.note("dimensional evaluator line without dominance (valence and activation kept)", where)
+                blocks[-1]["dim_votes"][evaluator] = (float(val), float(act), float(dom or "nan"))
             elif report is not None:
                 report.note("unparsable dimensional evaluator line (vote skipped)", where)
     return blocks

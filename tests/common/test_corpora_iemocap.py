@@ -9,6 +9,7 @@ import pytest
 
 from common.audio import load_audio
 from common.corpora import read_iemocap
+from common.corpora._base import ReadReport
 from common.corpora.iemocap import parse_emo_evaluation, speaker_of
 from common.errors import CorpusLayoutError, LabelFormatError
 
@@ -146,3 +147,16 @@ def test_twin_copy_reads_like_the_original(iemocap_twin, tmp_path):
     df = read_iemocap(copy.parent)
     assert set(df["session"]) == {2} and len(df) == (iemocap_twin.table["session"] == 2).sum()
     assert any("session missing" in k for k in df.attrs["report"].notes)
+
+
+def test_evaluator_line_without_dominance_keeps_valence_and_activation(tmp_path):
+    """The distributed copy has lines such as ``val 3; act 2; dom ;``: E-2's valence and activation must survive."""
+    f = tmp_path / "Ses01F_impro01.txt"
+    f.write_text("[6.2901 - 8.2357]\tSes01F_impro01_F000\tneu\t[2.5000, 2.5000, 2.5000]\n"
+                 "A-E2:\tval 3; act 2; dom ;\t()\n"
+                 "A-E3:\tval 2; act 4; dom  4;\t()\n", encoding="utf-8")
+    report = ReadReport("IEMOCAP", str(tmp_path))
+    votes = parse_emo_evaluation(f, report)[0]["dim_votes"]
+    assert votes["E2"][:2] == (3.0, 2.0) and np.isnan(votes["E2"][2])
+    assert votes["E3"] == (2.0, 4.0, 4.0)
+    assert report.notes["dimensional evaluator line without dominance (valence and activation kept)"] == [f"{f}:2"]
