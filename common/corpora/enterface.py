@@ -36,9 +36,17 @@ def utterance_id(stem: str, subject: int) -> str:
     return _FILE_SUBJECT.sub(f"s{subject}_", stem, count=1)
 
 
+def _emotion_folders(subj_dir: Path) -> dict[str, list[Path]]:
+    """The folders of one subject per emotion, matched without regard to case (``Anger/`` is anger)."""
+    found: dict[str, list[Path]] = {}
+    for p in sorted(subj_dir.iterdir()):
+        if p.is_dir() and p.name.lower() in EMOTIONS:
+            found.setdefault(p.name.lower(), []).append(p)
+    return found
+
+
 def _matches(root: Path) -> bool:
-    return any(_SUBJECT.match(p.name) and any((p / e).is_dir() for e in EMOTIONS)
-               for p in root.iterdir() if p.is_dir())
+    return any(_SUBJECT.match(p.name) and _emotion_folders(p) for p in root.iterdir() if p.is_dir())
 
 
 def _utterances(emo_dir: Path, report: ReadReport, where: str) -> list[tuple[Path, int | None]]:
@@ -62,6 +70,9 @@ def _utterances(emo_dir: Path, report: ReadReport, where: str) -> list[tuple[Pat
 def read_enterface(root: str | os.PathLike) -> pd.DataFrame:
     """One row per utterance; ``label`` = emotion folder, ``speaker`` = ``subject N``, ``session`` = speaker.
 
+    A folder spelled with another case (``Anger/``) is read too; its files take the emotion of their file name
+    (``s1_an_1``), the folder's only when the name carries none.
+
     Gender is not distributed per subject and is ``unknown``.
     """
     root = require_layout(root, CORPUS, EXPECTED, _matches)
@@ -76,17 +87,20 @@ def read_enterface(root: str | os.PathLike) -> pd.DataFrame:
                 report.note("not a subject folder (ignored)", subj_dir.name)
             continue
         subject = int(sm.group(1))
+        folders = _emotion_folders(subj_dir)
         for emotion in EMOTIONS:
-            emo_dir = subj_dir / emotion
-            if not emo_dir.is_dir():
+            if emotion not in folders:
                 report.note("emotion folder missing", f"{subj_dir.name}/{emotion}")
-                continue
-            files = _utterances(emo_dir, report, f"{subj_dir.name}/{emotion}")
+        for folder_emotion, emo_dir in ((e, d) for e in EMOTIONS for d in folders.get(e, [])):
+            if emo_dir.name != folder_emotion:
+                report.note("emotion folder spelled with another case (emotion from the file name)",
+                            f"{subj_dir.name}/{emo_dir.name}")
+            files = _utterances(emo_dir, report, f"{subj_dir.name}/{emo_dir.name}")
             by_stem: dict[str, dict[str, Path]] = {}
             sentence_of: dict[str, int | None] = {}
             for f, sentence in files:
                 if f.suffix.lower() not in AUDIO_SUFFIXES:
-                    report.note("not an .avi/.wav file (ignored)", f"{subj_dir.name}/{emotion}/{f.name}")
+                    report.note("not an .avi/.wav file (ignored)", f"{subj_dir.name}/{emo_dir.name}/{f.name}")
                     continue
                 by_stem.setdefault(f.stem, {})[f.suffix.lower()] = f
                 sentence_of[f.stem] = sentence
@@ -95,16 +109,19 @@ def read_enterface(root: str | os.PathLike) -> pd.DataFrame:
                 uid = utterance_id(stem, subject)
                 if uid != stem:
                     report.note("file named for another subject (id and speaker from the folder)",
-                                f"{subj_dir.name}/{emotion}/{stem}")
+                                f"{subj_dir.name}/{emo_dir.name}/{stem}")
                 path = variants.get(".wav") or variants[".avi"]
                 if ".wav" in variants and ".avi" in variants:
                     report.note(".wav beside the .avi used", uid)
                 fm = _FILE.search(stem)
-                if fm and ABBREV.get(fm.group(1).lower(), emotion) != emotion:
-                    report.note("file name emotion differs from its folder (folder used)", f"{subj_dir.name}/{uid}")
+                named = ABBREV.get(fm.group(1).lower(), folder_emotion) if fm else folder_emotion
+                emotion = named if emo_dir.name != folder_emotion else folder_emotion
+                if named != folder_emotion:
+                    used = "file name" if emotion == named else "folder"
+                    report.note(f"file name emotion differs from its folder ({used} used)", f"{subj_dir.name}/{uid}")
                 sentence = sentence_of[stem] if sentence_of[stem] is not None else (int(fm.group(2)) if fm else None)
                 if uid in seen:
-                    report.drop("duplicate utterance id", f"{subj_dir.name}/{emotion}/{path.name}")
+                    report.drop("duplicate utterance id", f"{subj_dir.name}/{emo_dir.name}/{path.name}")
                     continue
                 probed = probe_audio(path, report, uid, expected_sr=None)
                 if probed is None:

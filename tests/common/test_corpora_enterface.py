@@ -61,3 +61,20 @@ def test_hand_made_irregular_folders(tmp_path, make_wav, corrupt_file):
         read_enterface(root / "subject 1")
     with pytest.raises(CorpusLayoutError, match="one level too high"):
         read_enterface(tmp_path)
+
+
+def test_emotion_folder_spelled_with_another_case_is_read_and_counted(tmp_path):
+    root = tmp_path / "enterface database"
+    write_avi(root / "subject 1" / "Anger" / "sentence 1" / "s1_an_1.avi", [0.1] * 4800)
+    write_avi(root / "subject 1" / "Anger" / "sentence 2" / "s1_ha_2.avi", [0.1] * 4800)  # the file name wins
+    write_avi(root / "subject 1" / "fear" / "sentence 1" / "s1_fe_1.avi", [0.1] * 4800)
+    write_avi(root / "subject 1" / "fear" / "sentence 2" / "s1_su_2.avi", [0.1] * 4800)  # the exact folder wins
+    df = read_enterface(root).set_index("id")
+    rep = df.attrs["report"]
+    assert df["label"].to_dict() == {"s1_an_1": "anger", "s1_ha_2": "happiness", "s1_fe_1": "fear",
+                                     "s1_su_2": "fear"}
+    assert (rep.found, rep.kept, rep.n_dropped) == (4, 4, 0)
+    assert rep.notes["emotion folder spelled with another case (emotion from the file name)"] == ["subject 1/Anger"]
+    assert "subject 1/anger" not in rep.notes["emotion folder missing"]
+    assert rep.notes["file name emotion differs from its folder (file name used)"] == ["subject 1/s1_ha_2"]
+    assert rep.notes["file name emotion differs from its folder (folder used)"] == ["subject 1/s1_su_2"]
