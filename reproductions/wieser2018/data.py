@@ -55,7 +55,9 @@ def rating_to_class(rating: float) -> int | None:
 
 
 def e2_targets(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Rows E-2 rated, with integer ``arousal`` / ``valence`` classes from E-2's (val, act, dom) vote (§3.1)."""
+    """Rows E-2 rated, with integer ``arousal`` / ``valence`` classes from E-2's (val, act, dom) vote (§3.1).
+
+    Raises ``LabelFormatError`` naming the corpus root when no turn has a usable E-2 vote."""
     if "dim_votes" not in table.columns:
         raise LabelFormatError(f"IEMOCAP table from {table.attrs.get('root', '?')} has no dim_votes column")
     dropped = {"not rated by E-2": 0, "E-2 rating off the 1-5 scale": 0}
@@ -71,6 +73,11 @@ def e2_targets(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
             continue
         rows.append({"id": rec.id, "path": rec.path, "speaker": rec.speaker, "session": rec.session,
                      "arousal": act, "valence": val})
+    if not rows:
+        raise LabelFormatError(
+            f"IEMOCAP at {table.attrs.get('root', '?')}: no turn has a usable vote of evaluator E-2 "
+            f"(dropped {dropped}); expected 'A-E2:<TAB>val N; act N; ...' lines in "
+            "Session*/dialog/EmoEvaluation/*.txt (§3.1 uses E-2 only)")
     return pd.DataFrame(rows), dropped
 
 
