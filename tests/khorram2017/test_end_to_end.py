@@ -39,7 +39,8 @@ def test_batches_are_whole_utterances_reshuffled_each_epoch(twin_data: dict) -> 
     assert len({tuple(o) for o in orders}) > 1
     x, y = batches[0]
     u = train[int(batches.order[0])]
-    np.testing.assert_array_equal(x[0], u.x) and np.testing.assert_array_equal(y[0, :, 0], u.arousal)
+    np.testing.assert_array_equal(x[0], u.x)
+    np.testing.assert_array_equal(y[0, :, 0], u.arousal)
 
 
 def test_utterances_of_different_lengths_train_on_the_default_backend() -> None:
