@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 
 USAGE = """usage: sereprod list                 the registered papers, their corpora and profiles
-       sereprod <paper> [flags]       run a paper (flags as for reproductions/<paper>/run.py; --help lists them)"""
+       sereprod <paper> [flags]       run a paper (flags as for reproductions/<paper>/run.py; --help lists them)
+       sereprod audit-split FOLDS     speaker, partner and text overlap of fold files (python -m common.audit)"""
 
 
 def listing() -> str:
@@ -28,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     if argv[0] == "list":
         print(listing())
         return 0
+    if argv[0] == "audit-split":
+        from common.audit import main as audit
+
+        return audit(argv[1:])
     import reproductions
     from common.engine import run
 
@@ -36,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def console() -> None:
     """Entry point of the ``sereprod`` console command: suite errors print one line and exit 2."""
+    if sys.argv[1:2] == ["audit-split"]:  # read-only: starts without the training stack (and its TensorFlow)
+        sys.exit(main())
     from common.cli import main_guard
 
     main_guard(main)

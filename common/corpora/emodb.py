@@ -29,6 +29,14 @@ EXTRA_COLUMNS = ["text", "emotion", "version"]
 _NAME = re.compile(r"^(\d\d)([a-z]\d\d)([A-Z])([a-z])$")
 
 
+def parse_id(utt_id: str) -> tuple[str, str, str, str]:
+    """(speaker, text code, emotion letter, version) of an EmoDB id such as ``03a01Fa``; ``ValueError`` otherwise."""
+    m = _NAME.match(utt_id)
+    if not m:
+        raise ValueError(utt_id)
+    return m.group(1), m.group(2), m.group(3), m.group(4)
+
+
 def _wav_folder(root: Path) -> Path | None:
     """``wav/`` or ``wav_corpus/`` under ``root``, whichever holds EmoDB-named files."""
     for name in WAV_FOLDERS:

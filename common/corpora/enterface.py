@@ -36,6 +36,16 @@ def utterance_id(stem: str, subject: int) -> str:
     return _FILE_SUBJECT.sub(f"s{subject}_", stem, count=1)
 
 
+def speaker_of(utt_id: str) -> tuple[str, str]:
+    """(speaker ``subject N``, sentence ``<emotion>/<N>``) of an id such as ``s11_an_1``; ``ValueError`` otherwise.
+
+    Every subject reads the same five sentences per emotion, so the sentence key names a text."""
+    sm, fm = _FILE_SUBJECT.match(utt_id), _FILE.search(utt_id)
+    if not sm or not fm or fm.group(1).lower() not in ABBREV:
+        raise ValueError(utt_id)
+    return f"subject {int(sm.group(1))}", f"{ABBREV[fm.group(1).lower()]}/{int(fm.group(2))}"
+
+
 def _emotion_folders(subj_dir: Path) -> dict[str, list[Path]]:
     """The folders of one subject per emotion, matched without regard to case (``Anger/`` is anger)."""
     found: dict[str, list[Path]] = {}
