@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import sys
 
-USAGE = """usage: sereprod list                 the registered papers, their corpora and profiles
-       sereprod <paper> [flags]       run a paper (flags as for reproductions/<paper>/run.py; --help lists them)
-       sereprod audit-split FOLDS     speaker, partner and text overlap of fold files (python -m common.audit)"""
+USAGE = """usage: sereprod list                       the registered papers, their corpora and profiles
+       sereprod <paper> [flags]             run a paper (flags as for reproductions/<paper>/run.py; --help lists them)
+       sereprod audit-split FOLDS...        speaker, partner and text overlap of fold files (common.audit)
+       sereprod compare-predictions A B     paired comparison of two prediction files (common.compare_predictions)"""
+
+#: Read-only subcommands: their module's ``main(argv)``, run without TensorFlow.
+READ_ONLY = {"audit-split": "common.audit", "compare-predictions": "common.compare_predictions"}
 
 
 def listing() -> str:
@@ -29,10 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     if argv[0] == "list":
         print(listing())
         return 0
-    if argv[0] == "audit-split":
-        from common.audit import main as audit
+    if argv[0] in READ_ONLY:
+        from importlib import import_module
 
-        return audit(argv[1:])
+        return import_module(READ_ONLY[argv[0]]).main(argv[1:])
     import reproductions
     from common.engine import run
 
@@ -41,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def console() -> None:
     """Entry point of the ``sereprod`` console command: suite errors print one line and exit 2."""
-    if sys.argv[1:2] == ["audit-split"]:  # read-only: starts without the training stack (and its TensorFlow)
+    if sys.argv[1:2] and sys.argv[1] in READ_ONLY:  # start without the training stack (and its TensorFlow)
         sys.exit(main())
     from common.cli import main_guard
 
