@@ -5,9 +5,9 @@ x* = argmax_x a_{c,k}(x) - lambda * ||x||_2^2, with a_{c,k} the pre-softmax scor
 
 Step rule (the paper says only "stochastic gradient ascent"; README, "Assumptions and deviations"): each step
 moves x by the gradient normalised to RMS ``level_rms / steps``, so the whole ascent moves x by at most
-``level_rms`` (RMS) whatever the number of steps. With ``level_rms`` at the mean loudness of Table 6
-(-56.8 dBFS) the generalised inputs come out at the paper's scale (Table 6: -55.6 to -58.3 dBFS, peaks
-0.006-0.02) in every profile; the loudness row is therefore bounded by this rule, not measured freely.
+``level_rms`` (RMS) whatever the number of steps. The budget is the loudness of the network's own training
+windows (``training_loudness_dbfs``), as Simonyan et al. [57] start from the training set's mean input: a scale
+the network has seen, taken from the data, never from Table 6, whose loudness and amplitude rows it bounds.
 """
 
 from __future__ import annotations
@@ -18,9 +18,20 @@ from keras import ops
 
 from reproductions.wieser2018.gradients import input_gradient
 
-#: Table 6, mean of the ten "Loudness (dBFS)" cells: (-57.3 - 55.6 - 56.7 - 58.3 - 56.5 - 55.7 - 56.6 - 56.8 - 57.0
-#: - 57.6) / 10
-TABLE6_MEAN_LOUDNESS_DBFS = -56.8
+#: windows read at a time when measuring the training loudness (no copy of the whole training set)
+LOUDNESS_CHUNK = 256
+
+
+def training_loudness_dbfs(waveforms: np.ndarray, rows: np.ndarray) -> float:
+    """Mean loudness (dBFS, 20 log10 RMS as Table 6 measures it) of the training windows ``waveforms[rows]``,
+    the network's inputs as it saw them (zero padding of §3.2 included), read ``LOUDNESS_CHUNK`` rows at a time."""
+    rows = np.asarray(rows)
+    if rows.size == 0:
+        raise ValueError("no training windows to measure the activation-maximisation budget on")
+    levels = [20 * np.log10(np.sqrt(np.mean(np.square(waveforms[rows[i:i + LOUDNESS_CHUNK]], dtype=np.float64),
+                                            axis=1)) + 1e-12)
+              for i in range(0, rows.size, LOUDNESS_CHUNK)]
+    return float(np.mean(np.concatenate(levels)))
 
 
 def dbfs_to_rms(level_dbfs: float) -> float:

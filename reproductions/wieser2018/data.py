@@ -46,6 +46,10 @@ class Samples:
     def labels(self, dim: str) -> np.ndarray:
         return self.table[dim].to_numpy(dtype=np.int64)
 
+    def majority(self, dim: str, rows: np.ndarray) -> int:
+        """The most frequent class of ``dim`` among ``rows`` (§4.1: arousal 3, valence 1 over the test sets)."""
+        return int(np.bincount(self.labels(dim)[rows], minlength=RATING_MAX - RATING_MIN + 1).argmax())
+
 
 def rating_to_class(rating: float) -> int | None:
     """1..5 -> 0..4; None for a rating off the integer five-point scale (§3.1)."""

@@ -88,6 +88,21 @@ def network_inputs(network: str, samples: Samples, rows: np.ndarray,
     return wave if network == "ELoR" else {"waveform": wave, "functionals": feats}
 
 
+class RowInputs:
+    """:func:`network_inputs` of the sample ``rows``, built only for the rows asked: ``view[i]`` is the inputs of
+    ``rows[i]``. What the alternating-heads trainer slices batch by batch, so the rows' 6 s waveforms (about
+    2.4 GB for a full fold) are never copied at once."""
+
+    def __init__(self, network: str, samples: Samples, rows: np.ndarray, stats: tuple[np.ndarray, np.ndarray]) -> None:
+        self.network, self.samples, self.rows, self.stats = network, samples, np.asarray(rows), stats
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, items: np.ndarray) -> Any:
+        return network_inputs(self.network, self.samples, self.rows[items], self.stats)
+
+
 class SampleBatches(ShuffledBatches):
     """:func:`network_inputs` of the sample ``rows``, built batch by batch, with the class labels of both
     dimensions (training) or without (prediction): no copy of the rows' 6 s waveforms is made for ``fit``."""

@@ -35,13 +35,14 @@ from reproductions.wieser2018.hyperparameters import (
     VALIDATION_FRACTION,
 )
 from reproductions.wieser2018.networks import (
+    RowInputs,
     SampleBatches,
     build_network,
     functional_stats,
     network_config,
-    network_inputs,
 )
 from reproductions.wieser2018.schedule import AlternatingHeadsTrainer, compile_for
+from reproductions.wieser2018.search_space import tuned_overrides, tuned_source
 
 log = logging.getLogger(__name__)
 ROW = {"ELoR": "ELoR net", "LoM": "LoM net", "FTR": "FTR net", "ELoR + FTR": "ELoR + FTR net"}
@@ -98,7 +99,7 @@ def fit_network(session, samples: Samples, network: str, schedule: str, config: 
     model = compile_for(net, hp, steps, schedule, seed)
     kw, callbacks = session.fit_budget(unit, min(hp.epochs, session.epochs), steps)
     if isinstance(model, AlternatingHeadsTrainer):  # slices its arrays itself, batch by batch (no input pipeline)
-        history = model.fit(network_inputs(network, samples, train, stats), y, batch_size=hp.batch_size, **kw,
+        history = model.fit(RowInputs(network, samples, train, stats), y, batch_size=hp.batch_size, **kw,
                             callbacks=callbacks, shuffle=True, verbose=session.verbose)
         return net, stats, history
     with releasing(SampleBatches(network, samples, train, stats, y, hp.batch_size, shuffle=True, seed=seed)) as (
@@ -121,7 +122,7 @@ def weights_path(out: Path, fold: str, run: int) -> Path:
 def run_unit(session, samples: Samples, network: str, schedule: str, fold: FoldIndices, run: int) -> dict[str, Any]:
     """Train + test one (network, schedule, fold, run); keeps the ELoR weights the visualisations use."""
     unit = (network, schedule, fold.name, run)
-    config = session.config(network, {})
+    config = tuned_overrides(session, network)
     net, stats, history = fit_network(session, samples, network, schedule, config, fold.train, session.seed + run,
                                       unit)
     if network == "ELoR" and schedule == "faithful":
@@ -205,7 +206,7 @@ def table5(session, data: dict[str, Any]):
                                     groups=[pooled(u, "speaker") for u in per_run], scale=1)
                 yield Row("Table 5", ROW[network], COLUMN[d], m, [s[d][m] for s in scores], variant=schedule,
                           split=split, note=f"pooled over {n_folds}; {how}{feats}",
-                          hp_source=session.hp_source(network) if network in session.paper.searches else None,
+                          hp_source=tuned_source(session, network),
                           evidence=evidence)
     base = baseline_scores(samples, folds)
     for key, row, variant, note in (
@@ -215,3 +216,7 @@ def table5(session, data: dict[str, Any]):
         for d in DIMENSIONS:
             for m in ("WAR", "UAR"):
                 yield Row("Table 5", row, COLUMN[d], m, base[key][d][m], variant=variant, split=split, note=note)
+    test = np.concatenate([f.test for f in folds])
+    for d in DIMENSIONS:  # §4.1 names the class "based on the prior probabilities of the test sets"
+        yield Row("§4.1", "Most frequent label", COLUMN[d], "class", [samples.majority(d, test)], split=split,
+                  note="majority class of the pooled test labels")

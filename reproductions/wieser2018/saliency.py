@@ -57,13 +57,21 @@ def saliency_maps(guided: keras.Model, waves: np.ndarray, batch: int = 8) -> dic
 
 
 def saliency_correlations(waves: np.ndarray, maps: dict[str, np.ndarray],
-                          lengths: np.ndarray) -> dict[str, float]:
-    """§4.2.1, averaged over samples, each over its non-padded part:
-    r(|x|, |saliency|) per dimension, and r(arousal map, valence map)."""
+                          lengths: np.ndarray) -> tuple[dict[str, float], dict[str, int]]:
+    """§4.2.1, averaged over samples, each over its non-padded part: r(|x|, |saliency|) per dimension, and
+    r(arousal map, valence map) -> (means, number of samples in each mean).
+
+    A constant saliency map (e.g. every ReLU of the predicted class's path dead for that input) has no Pearson
+    correlation; such samples are left out of the mean and out of its count."""
+    def r(a: np.ndarray, b: np.ndarray) -> float:
+        return pearson(a, b) if np.ptp(a) > 0 and np.ptp(b) > 0 else float("nan")
+
     res: dict[str, list[float]] = {**{d: [] for d in DIMENSIONS}, "arousal_vs_valence": []}
     for i, n in enumerate(lengths):
         amp = np.abs(waves[i, :n])
         for d in DIMENSIONS:
-            res[d].append(pearson(amp, np.abs(maps[d][i, :n])))
-        res["arousal_vs_valence"].append(pearson(maps["arousal"][i, :n], maps["valence"][i, :n]))
-    return {k: float(np.nanmean(v)) for k, v in res.items()}
+            res[d].append(r(amp, np.abs(maps[d][i, :n])))
+        res["arousal_vs_valence"].append(r(maps["arousal"][i, :n], maps["valence"][i, :n]))
+    defined = {k: np.asarray(v, dtype=float)[np.isfinite(v)] for k, v in res.items()}
+    return ({k: float(v.mean()) if v.size else float("nan") for k, v in defined.items()},
+            {k: int(v.size) for k, v in defined.items()})

@@ -8,8 +8,10 @@ accuracy (WAR) on the 20 % validation part of a cross-validation step (§3.3), a
 
 One search per network (targets ``ELoR``, ``LoM``, ``FTR``; §3.3: "optimized for each architecture
 individually"): a tuned point applies to its own network only. ELoR + FTR was combined by hand (§3.3, Table 4)
-and is not searched. Epochs are searched up to the run's ``--epochs`` cap (at least ``EPOCHS_LOW``), so a
-sampled point is never silently cut short by the cap; the paper profile's cap is ``EPOCHS_HIGH``.
+and is not searched: it keeps Table 4's training values and takes the CNN of ELoR's tuned point when
+``--from-tuning`` supplies one (§3.3: "combinations of the results for the ELoR network and the FTR network").
+Epochs are searched up to the run's ``--epochs`` cap (at least ``EPOCHS_LOW``), so a sampled point is never
+silently cut short by the cap; the paper profile's cap is ``EPOCHS_HIGH``.
 """
 
 from __future__ import annotations
@@ -48,6 +50,26 @@ def _point(network: str) -> dict[str, Any]:
 
 PUBLISHED_POINTS = {n: _point(n) for n in TUNABLE_NETWORKS}  # Tables 1-3 + the Fig. 2/3 assumptions
 PUBLISHED_POINT = PUBLISHED_POINTS["ELoR"]
+
+
+#: §3.3: the combined network and the searched network whose CNN it takes
+COMBINED_CNN = {"ELoR + FTR": "ELoR"}
+CNN_KEYS = tuple(f"{k}_{i}" for k in ("filters", "kernel", "pool") for i in (1, 2, 3))
+
+
+def tuned_overrides(session, network: str) -> dict[str, Any]:
+    """What ``network`` trains with beyond its defaults: its own search's point, or, for ELoR + FTR, the CNN of
+    ELoR's tuned point (§3.3 combined the tuned ELoR and FTR networks by hand; Table 4 keeps its training values)."""
+    source = COMBINED_CNN.get(network)
+    if source is None:
+        return session.config(network, {})
+    return {k: v for k, v in session.config(source, {}).items() if k in CNN_KEYS}
+
+
+def tuned_source(session, network: str) -> str | None:
+    """``hp_source`` of a Table 5 row: its search's, ELoR's for the CNN of ELoR + FTR, None for the others."""
+    target = COMBINED_CNN.get(network, network)
+    return session.hp_source(target) if target in session.paper.searches else None
 
 
 #: epochs searched: EPOCHS_LOW..min(EPOCHS_HIGH, --epochs); Tables 1-3 chose 9, 14, 16 (assumed range)

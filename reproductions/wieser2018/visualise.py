@@ -11,6 +11,7 @@ from reproductions.wieser2018.activation_maximisation import (
     ActivationMaximiser,
     dbfs_to_rms,
     neuron_score_model,
+    training_loudness_dbfs,
 )
 from reproductions.wieser2018.data import Samples
 from reproductions.wieser2018.hyperparameters import DIMENSIONS, N_CLASSES, SALIENCY_SPEAKER, SAMPLE_RATE
@@ -42,6 +43,11 @@ def unpadded_lengths(waves: np.ndarray) -> np.ndarray:
     return np.where(nz.any(axis=1), waves.shape[1] - np.argmax(nz[:, ::-1], axis=1), waves.shape[1])
 
 
+def ascent_level_dbfs(setting: float | None, samples: Samples, fold) -> float:
+    """The ascent's RMS budget: ``--set am_level_dbfs`` when given, else the fold's training loudness."""
+    return float(setting) if setting is not None else training_loudness_dbfs(samples.waveforms, fold.train)
+
+
 def visualisations(session, samples: Samples, fold) -> dict[str, Any]:
     """Everything §4.2 reports, as a ledger payload (arrays + JSON-able numbers)."""
     s = session.settings
@@ -49,14 +55,15 @@ def visualisations(session, samples: Samples, fold) -> dict[str, Any]:
     rows = fold.test[: s["saliency_samples"]] if s["saliency_samples"] else fold.test
     waves = samples.waveforms[rows]
     maps = saliency_maps(guided_logits_model(net), waves)
-    corr = saliency_correlations(waves, maps, unpadded_lengths(waves))
+    corr, counted = saliency_correlations(waves, maps, unpadded_lengths(waves))
     example = int(np.argmax(np.abs(waves).mean(axis=1)))
-    payload: dict[str, Any] = {"correlations": corr, "n_saliency": len(rows), "example_wave": waves[example],
+    level = ascent_level_dbfs(s["am_level_dbfs"], samples, fold)
+    payload: dict[str, Any] = {"correlations": corr, "n_saliency": len(rows), "n_correlated": counted,
+                               "example_wave": waves[example], "am_level_dbfs": level,
                                **{f"example_{d}": maps[d][example] for d in DIMENSIONS}}
     table6: dict[str, dict[str, float]] = {}
     for d in DIMENSIONS:
-        ascent = ActivationMaximiser(neuron_score_model(net, d), waves.shape[1], s["am_lambda"],
-                                     dbfs_to_rms(s["am_level_dbfs"]))
+        ascent = ActivationMaximiser(neuron_score_model(net, d), waves.shape[1], s["am_lambda"], dbfs_to_rms(level))
         signals, gains = [], []
         for c in range(N_CLASSES):
             x, hist = ascent.run(c, s["am_steps"], s["am_init_std"], session.seed + c)
@@ -75,17 +82,24 @@ def section42(session, data: dict[str, Any]):
 
     samples, folds = data["samples"], data["folds"]
     fold = next((f for f in folds if SALIENCY_SPEAKER in f.name), folds[0])
-    vis = session.ledger.unit(("visualisation", fold.name), lambda: visualisations(session, samples, fold))
+    budget = session.settings["am_level_dbfs"]  # in the key: a payload measured under another budget is not reused
+    vis = session.ledger.unit(("visualisation", fold.name, f"budget {budget}"),
+                              lambda: visualisations(session, samples, fold))
     hp = session.hp_source("ELoR")
-    corr, note = vis["correlations"], f"ELoR of test fold {fold.name}, {int(vis['n_saliency'])} samples"
+    corr, n = vis["correlations"], int(vis["n_saliency"])
+
+    def note(key: str) -> str:
+        return (f"ELoR of test fold {fold.name}, mean over the {int(vis['n_correlated'][key])} of {n} samples "
+                "whose saliency map varies (a constant map has no correlation)")
     for d in DIMENSIONS:
-        yield Row("§4.2.1", COLUMN[d], "r(|x|; saliency)", "pearson", corr[d], note=note, hp_source=hp)
-    yield Row("§4.2.1", "Arousal vs valence", "r(saliency maps)", "pearson", corr["arousal_vs_valence"], note=note,
-              hp_source=hp)
-    level = session.settings["am_level_dbfs"]
+        yield Row("§4.2.1", COLUMN[d], "r(|x|; saliency)", "pearson", corr[d], note=note(d), hp_source=hp)
+    yield Row("§4.2.1", "Arousal vs valence", "r(saliency maps)", "pearson", corr["arousal_vs_valence"],
+              note=note("arousal_vs_valence"), hp_source=hp)
+    level = float(vis["am_level_dbfs"])
     for column, chars in vis["table6"].items():
         for row, value in chars.items():
-            extra = f"; bounded by the ascent's {level} dBFS budget" if row == "Loudness (dBFS)" else ""
+            extra = (f"; bounded by the ascent's {level:.1f} dBFS budget"
+                     if row in ("Loudness (dBFS)", "Min. amplitude", "Max. amplitude") else "")
             yield Row("Table 6", row, column, "value", value, hp_source=hp,
                       note=f"generalised input, ELoR of fold {fold.name}{extra}")
     session.save_figure(plot_fig4(vis["example_wave"], vis["example_arousal"],

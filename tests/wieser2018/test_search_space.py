@@ -6,9 +6,17 @@ import pytest
 from common.engine.runner import parse
 from common.engine.session import Session
 from common.tuning import config_of
+from reproductions.wieser2018.hyperparameters import TRAINING_HP
 from reproductions.wieser2018.networks import network_config
 from reproductions.wieser2018.paper import wieser2018
-from reproductions.wieser2018.search_space import EPOCHS_HIGH, PUBLISHED_POINTS, declare, epoch_bounds
+from reproductions.wieser2018.search_space import (
+    EPOCHS_HIGH,
+    PUBLISHED_POINTS,
+    declare,
+    epoch_bounds,
+    tuned_overrides,
+    tuned_source,
+)
 
 
 def test_one_search_per_network():
@@ -29,9 +37,23 @@ def test_an_elor_point_leaves_lom_untouched(tmp_path):
     assert lom.cnn.pool_sizes == (2, 2, 2) and lom.training.batch_size == 5
     elor = network_config("ELoR", args.settings, session.config("ELoR", {}))
     assert elor.cnn.pool_sizes == (10, 10, 10) and elor.cnn.filters[0] == 16
-    for other in ("FTR", "ELoR + FTR"):
-        assert session.config(other, {}) == {}
-        assert session.hp_source(other) == "paper"
+    assert session.config("FTR", {}) == {} and session.hp_source("FTR") == "paper"
+
+
+def test_elor_ftr_takes_the_tuned_elor_cnn_and_keeps_table_4(tmp_path):
+    """§3.3: ELoR + FTR combined the tuned ELoR and FTR networks by hand; before, it kept the assumed CNN."""
+    args = parse(wieser2018, ["--profile", "paper", "--out", str(tmp_path)])
+    elor_point = {**PUBLISHED_POINTS["ELoR"], "pool_1": 5, "filters_1": 16, "batch_size": 25}
+    tuned = {"ELoR": config_of(lambda hp: declare(hp, "ELoR", args), elor_point)}
+    session = Session(wieser2018, args, None, {}, None, None, tuned, {"ELoR": "tuning:x"})
+    combined = network_config("ELoR + FTR", args.settings, tuned_overrides(session, "ELoR + FTR"))
+    elor = network_config("ELoR", args.settings, tuned_overrides(session, "ELoR"))
+    assert combined.cnn == elor.cnn and combined.cnn.filters[0] == 16 and combined.cnn.pool_sizes[0] == 5
+    assert combined.training == TRAINING_HP["ELoR + FTR"] and elor.training.batch_size == 25  # Table 4 kept
+    assert tuned_source(session, "ELoR + FTR") == "tuning:x" and tuned_source(session, "FTR") == "paper"
+    untuned = Session(wieser2018, args, None, {}, None, None, {}, {})
+    assert network_config("ELoR + FTR", args.settings, tuned_overrides(untuned, "ELoR + FTR")) == \
+        network_config("ELoR + FTR", args.settings, {})
 
 
 @pytest.mark.parametrize("cap", [1, 2, 9, 16, 20, 40])

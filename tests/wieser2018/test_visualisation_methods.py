@@ -1,19 +1,34 @@
 """Guided backpropagation (§2.3.2) and activation maximisation (Eq. 4) on tiny networks (any Keras backend)."""
 
+import csv
+from pathlib import Path
+from types import SimpleNamespace
+
 import keras
 import numpy as np
+import pytest
 from keras import ops
 
 from reproductions.wieser2018.activation_maximisation import (
-    TABLE6_MEAN_LOUDNESS_DBFS,
     ActivationMaximiser,
     dbfs_to_rms,
     neuron_score_model,
+    training_loudness_dbfs,
 )
 from reproductions.wieser2018.gradients import input_gradient
 from reproductions.wieser2018.hyperparameters import CNNHP, MLPHP
 from reproductions.wieser2018.models import build_elor
-from reproductions.wieser2018.saliency import guided_logits_model, guided_relu, saliency_maps
+from reproductions.wieser2018.paper import PROFILES
+from reproductions.wieser2018.saliency import (
+    guided_logits_model,
+    guided_relu,
+    saliency_correlations,
+    saliency_maps,
+)
+from reproductions.wieser2018.visualise import ascent_level_dbfs
+
+PUBLISHED = Path(__file__).resolve().parents[2] / "reproductions" / "wieser2018" / "published.csv"
+LEVEL_DBFS = -30.0  # a speech-like training loudness, far from Table 6's -55.6 to -58.3 dBFS
 
 
 def test_guided_relu_passes_only_positive_gradients_where_input_positive():
@@ -61,7 +76,7 @@ def _ascent(steps_net_seed=0):
     keras.utils.set_random_seed(steps_net_seed)
     net = build_elor(1e-9, window=400, cnn=CNNHP((4, 4, 4), (5, 5, 5), (2, 2, 2)), mlp=MLPHP((8, 8), 0.5))
     return ActivationMaximiser(neuron_score_model(net, "valence"), 400, l2_lambda=1e-3,
-                               level_rms=dbfs_to_rms(TABLE6_MEAN_LOUDNESS_DBFS))
+                               level_rms=dbfs_to_rms(LEVEL_DBFS))
 
 
 def test_activation_maximisation_increases_target_score():
@@ -73,13 +88,44 @@ def test_activation_maximisation_increases_target_score():
 
 
 def test_ascent_scale_is_set_by_the_level_not_by_the_number_of_steps():
-    """Table 6 scale: the ascent moves x by at most the level's RMS (-56.8 dBFS) whether it runs 10 or 200 steps;
-    the old rule (a fixed 1e-3 RMS per step) reached -30 dBFS after 30 steps and kept growing with the steps."""
+    """The ascent moves x by at most the level's RMS whether it runs 10 or 200 steps; the old rule (a fixed 1e-3
+    RMS per step) kept growing with the steps."""
     ascent, init = _ascent(), 1e-5
-    level = dbfs_to_rms(TABLE6_MEAN_LOUDNESS_DBFS)
+    level = dbfs_to_rms(LEVEL_DBFS)
     for steps in (10, 200):
         x, _ = ascent.run(2, steps=steps, init_std=init, seed=1)
         rms = float(np.sqrt(np.mean(x ** 2)))
         assert rms <= level + 2 * init
-        assert 20 * np.log10(rms) > TABLE6_MEAN_LOUDNESS_DBFS - 12   # it did move towards the level
-        assert np.abs(x).max() < 0.05                                   # Table 6 peaks: 0.006-0.02
+        assert 20 * np.log10(rms) > LEVEL_DBFS - 12   # it did move towards the level
+
+
+def _table6_loudness() -> list[float]:
+    with PUBLISHED.open(newline="") as f:
+        return [float(r["value"]) for r in csv.DictReader(f) if r["row"] == "Loudness (dBFS)"]
+
+
+def test_ascent_budget_is_the_training_loudness_never_the_judged_table_6_row():
+    """Before, every profile capped the ascent at -56.8 dBFS, the mean of the Table 6 row it is judged against."""
+    assert round(float(np.mean(_table6_loudness())), 1) == -56.8  # the row the old cap was taken from
+    for profile in PROFILES.values():
+        assert profile.settings["am_level_dbfs"] is None  # measured from the fold's training windows
+    rng = np.random.default_rng(0)
+    waves = np.stack([rng.normal(0, dbfs_to_rms(level), 4000) for level in (-20.0, -30.0, -40.0, -99.0)])
+    train = np.array([0, 1, 2])  # row 3 is a test window: never measured
+    assert training_loudness_dbfs(waves, train) == pytest.approx(-30.0, abs=0.1)
+    fold = SimpleNamespace(train=train)
+    samples = SimpleNamespace(waveforms=waves)
+    assert ascent_level_dbfs(None, samples, fold) == pytest.approx(-30.0, abs=0.1)
+    assert ascent_level_dbfs(-45.0, samples, fold) == -45.0  # --set am_level_dbfs overrides
+
+
+def test_saliency_means_and_counts_leave_out_the_same_constant_maps():
+    """Before, np.nanmean skipped a constant map's undefined correlation while n_saliency still counted it."""
+    rng = np.random.default_rng(0)
+    waves = rng.normal(size=(3, 50)).astype("float32")
+    maps = {"arousal": rng.normal(size=(3, 50)), "valence": rng.normal(size=(3, 50))}
+    maps["arousal"][1] = 0.0  # a dead path: constant map, no correlation
+    means, counts = saliency_correlations(waves, maps, np.array([50, 50, 50]))
+    assert counts == {"arousal": 2, "valence": 3, "arousal_vs_valence": 2}
+    expected = np.mean([np.corrcoef(np.abs(waves[i]), np.abs(maps["arousal"][i]))[0, 1] for i in (0, 2)])
+    assert means["arousal"] == pytest.approx(expected)
