@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pandas as pd
 from keras import ops
@@ -17,6 +19,17 @@ LABELS = ("emotion", "speaker", "gender")  # Fig. 3 rows
 # Appendix A: one figure per CLDNN; Fig. 3 repeats Fig. 5 (T-CLDNN (log-Mels)) in the text.
 FIGURES = {"S-CLDNN (log-Mels)": "Fig. 4", "T-CLDNN (log-Mels)": "Fig. 3", "ST-CLDNN (log-Mels)": "Fig. 6",
            "FST-CLDNN (log-Mels)": "Fig. 7", "T-CLDNN (MFCCs)": "Fig. 8", "FST-CLDNN (MFCCs)": "Fig. 9"}
+
+
+def gender_key(genders: pd.Series) -> tuple[str, ...]:
+    """The part of a Table 5 unit's key that names its subject -> gender list (``--set gender_csv``): empty when
+    every gender is unknown, else a digest of the (speaker, gender) pairs. Only the Figs. 3-9 views read the
+    genders, so only these units (not the trained models) depend on the list."""
+    known = genders[genders != "unknown"]
+    if known.empty:
+        return ()
+    pairs = sorted(set(zip(known.index.astype(str), known.astype(str), strict=True)))
+    return (f"genders {hashlib.sha256(repr(pairs).encode()).hexdigest()[:12]}",)
 
 
 def _masked_mean(x: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -2,6 +2,7 @@
 and from training speakers only, the optional subject -> gender CSV of Figs. 3-9, the --noise-factor range."""
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ from reproductions.huang2017.svm_baselines import (
     standardise_train,
     tvt_svm,
 )
+from reproductions.huang2017.training import CONDITIONS
 
 
 def test_compare_column_is_the_interspeech_2013_set():
@@ -163,3 +165,49 @@ def test_loso_folds_in_threads_pool_like_folds_in_order():
     for variant in VARIANTS.values():
         assert one[variant]["kernel"] == two[variant]["kernel"] and one[variant]["ua"] == two[variant]["ua"]
         assert np.array_equal(one[variant]["y_pred"], two[variant]["y_pred"])
+
+
+def _fig2_trials(h1s, peak):
+    """Fake Fig. 2 grid trials: validation UA peaks at ``peak``; test predictions differ per h1."""
+    trials = []
+    for h in h1s:
+        y = np.arange(6) % 3
+        trial = {"values": {"h1": h, "h2": 3}}
+        for c in CONDITIONS:
+            trial |= {f"val_ua_{c}": 1.0 - abs(h - peak) / 100, f"test_ua_{c}": h / 100, f"y_true:{c}": y,
+                      f"y_pred:{c}": (y + (h != peak)) % 3, f"group:{c}": np.array(list("aabbcc"))}
+        trials.append(trial)
+    return trials
+
+
+def test_val_selected_h1_is_a_registered_flaw_paired_with_the_faithful_h1_22_row(monkeypatch):
+    """§7.4: the faithful row is the test UA at the paper's peak h1 = 22; the corrected one at this run's own
+    validation peak. Before, the corrected row had its own key and no flaw entry: no effect was measured."""
+    import reproductions.huang2017.protocol as protocol
+
+    monkeypatch.setattr(protocol, "run_grid", lambda session, data, name, space, run, prefix:
+                        _fig2_trials(space["h1"], peak=18))
+    session = SimpleNamespace(settings={"fig2_h1": [14, 18, 22, 26]}, runs=1, save_figure=lambda *a, **k: None)
+    rows = [r for r in protocol.fig2(session, None) if r.table == "§7.4"]
+    faithful = {(r.table, r.row, r.column, r.metric) for r in rows if r.variant == "faithful"}
+    corrected = [r for r in rows if r.variant != "faithful"]
+    assert faithful and corrected
+    for r in corrected:
+        assert r.variant in PAPER.flaws and (r.table, r.row, r.column, r.metric) in faithful
+        assert list(r.values) == [100 * 0.18] and "18" in r.note
+
+
+def test_the_gender_list_keys_only_the_table5_units(tmp_path):
+    """Adding ``--set gender_csv`` changes the Figs. 3-9 views only: the Table 5 unit's key names the list, the
+    trained models' keys never read it (a different list is a different key; no list keeps the old key)."""
+    import reproductions.huang2017.protocol as protocol
+
+    keys = []
+    session = SimpleNamespace(ledger=SimpleNamespace(unit=lambda key, compute: keys.append(key) or {}))
+    table = pd.DataFrame({"speaker": ["subject 1", "subject 1", "subject 2"], "gender": "unknown"})
+    for genders in (None, ["female", "female", "male"], ["male", "male", "male"]):
+        data = SimpleNamespace(table=table.assign(gender=genders) if genders else table, fold=None, part=None,
+                               condition=lambda feature: None)
+        protocol.module_unit(session, data, "T-CLDNN (log-Mels)", {}, 0)
+    assert keys[0] == ("table5", "t-cldnn_log-mels", 0)  # the key of runs without a list is unchanged
+    assert len(set(keys)) == 3 and all(k[:3] == keys[0] for k in keys)
