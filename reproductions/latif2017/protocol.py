@@ -32,6 +32,7 @@ from reproductions.latif2017.labels import (
 )
 from reproductions.latif2017.models import LATENT_DIM
 from reproductions.latif2017.segments import SegmentSet
+from reproductions.latif2017.sweep import Curve, section53_rows
 from reproductions.latif2017.training import TrainConfig, run_unit
 
 MODELS = {"ae": "AE-LSTM", "vae": "VAE-LSTM", "cvae": "CVAE-LSTM"}  # Tables 1-2 rows/columns
@@ -300,7 +301,7 @@ def fig2(session: Session, data: Data) -> Iterator[Row]:
     from common.atomic import atomic_write_text
     from reproductions.latif2017.plots import plot_latent_sweep
 
-    points = []
+    points, curves = [], {}
     for d in [int(v) for v in session.settings["latent_sizes"]]:
         for (kind, variant), runs in categorical(session, data, SWEEP_SUBSET, d).items():
             name = variant_name(variant)
@@ -311,6 +312,8 @@ def fig2(session: Session, data: Data) -> Iterator[Row]:
                           hp_source=session.hp_source(TARGETS[kind]))
                 points.append({"figure": "2a", "model": MODELS[kind], "variant": name, "latent": d,
                                "metric": metric, "value": float(np.mean(values))})
+                curves.setdefault(("Fig. 2a", MODELS[kind], name, metric), Curve(
+                    "leave-one-session-out", session.hp_source(TARGETS[kind]), _note(kind, variant))).scores[d] = values
         for split in session.settings["dimensional_splits"]:
             for (kind, variant), runs in dimensional(session, data, split, d).items():
                 name = variant_name(variant, split)
@@ -320,6 +323,9 @@ def fig2(session: Session, data: Data) -> Iterator[Row]:
                           hp_source=session.hp_source(TARGETS[kind]))
                 points.append({"figure": "2b", "model": MODELS[kind], "variant": name, "latent": d,
                                "metric": "Mean F-measure", "value": float(np.mean(values))})
+                curves.setdefault(("Fig. 2b", MODELS[kind], name, "Mean F-measure"), Curve(
+                    DIM_SPLITS[split], session.hp_source(TARGETS[kind]), _note(kind, variant))).scores[d] = values
+    yield from section53_rows(curves)
     sweep = pd.DataFrame(points)
     atomic_write_text(session.out / "latent_sweep.csv", sweep.to_csv(index=False))
     session.save_figure(plot_latent_sweep(sweep, session.data), "latent_sweep.png")

@@ -1,0 +1,32 @@
+"""§5.3's claims on the Fig. 2 sweep as cells: the lowest point (argmin, published 32) and the highest point
+(not-argmax, published 512) of every run's curve, keyed as published-section53.csv."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from reproductions.latif2017.sweep import Curve, extremes, section53_rows
+
+PENDING = Path(__file__).resolve().parents[2] / "reproductions" / "latif2017" / "published-section53.csv"
+
+
+def test_extremes_name_the_latent_size_of_each_runs_lowest_and_highest_score():
+    scores = {32: [0.40, 0.50], 128: [0.60, 0.45], 512: [0.55, 0.70]}  # run 0 peaks at 128, run 1 at 512
+    assert extremes(scores) == {"lowest": [32, 128], "highest": [128, 512]}
+
+
+def test_section_5_3_rows_are_keyed_as_the_published_cells_and_need_a_sweep():
+    published = pd.read_csv(PENDING)
+    assert set(published["kind"]) == {"argmin", "not-argmax"}
+    assert set(published[published["kind"] == "argmin"]["value"]) == {32}
+    assert set(published[published["kind"] == "not-argmax"]["value"]) == {512}
+    curves = {(fig, model, "faithful", metric): Curve("split", "paper", "", {32: [0.3], 128: [0.6], 512: [0.5]})
+              for model in ("AE-LSTM", "VAE-LSTM", "CVAE-LSTM")
+              for fig, metric in (("Fig. 2a", "WA"), ("Fig. 2b", "Mean F-measure"))}
+    curves[("Fig. 2a", "AE-LSTM", "other", "UA")] = Curve("split", None, "", {128: [0.5]})  # one size: no cell
+    rows = list(section53_rows(curves))
+    keys = {(r.table, r.row, r.column, r.metric): list(r.values) for r in rows}
+    assert set(keys) == set(zip(published["table"], published["row"], published["column"], published["metric"],
+                                strict=True))
+    for (_, _, _, metric), values in keys.items():
+        assert values == ([32] if "lowest" in metric else [128])
