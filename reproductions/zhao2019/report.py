@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from common.atomic import atomic_write_text
+from common.audio import TARGET_SR
 from common.engine import Evidence, Row
+from common.features import log_mel_spectrogram
 from common.metrics import confusion_percent, unweighted_accuracy, weighted_accuracy
 from common.training.curves import read_curves
+from reproductions.zhao2019.data import EMODB_CLASSES, clip
 
 # Tables 3–6: one table per corpus x protocol (§4.1–§4.2).
 CONFUSION_TABLES = {("emodb", "speaker-dependent"): "Table 3", ("iemocap", "speaker-dependent"): "Table 4",
@@ -24,6 +28,8 @@ COMPARISON = {"emodb": ("Table 8", {"speaker-dependent": ("Accuracy (speaker-dep
                                     "speaker-independent": ("Accuracy (speaker-indep)", "average")}),
               "iemocap": ("Table 9", {"speaker-dependent": ("Accuracy (speaker-dep)", "average"),
                                       "speaker-independent": ("Test Accuracy (speaker-indep)", "validation")})}
+# Fig. 8 caption: one EmoDB file per class, in Table 3's class order (anger ... sadness)
+FIG8_FILES = ("03a01Wa", "03a04Lc", "03b10Ec", "03a04Ad", "03a01Fa", "03a01Nc", "03a02Ta")
 # The unweighted-accuracy cells beside each weighted one (not in the paper; IEMOCAP's classes are unbalanced).
 UA_COLUMN = "Unweighted average accuracy"
 
@@ -47,11 +53,14 @@ class Experiment:
     evaluated: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     tested: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     curves: list[tuple[str, dict[str, np.ndarray]]] = field(default_factory=list)  # (unit label, curve set)
+    deviation: str | None = None  # a training deviation measured beside the flaws (deviations.py), or None
 
     @property
     def variant(self) -> str:
-        """Results variant: the selection mode, prefixed for the 2D network that pools less in time."""
-        return self.selection if self.network != "2d-timeseq" else f"timeseq-{self.selection}"
+        """Results variant: the selection mode (or the deviation), prefixed for the 2D network that pools less
+        in time."""
+        name = self.deviation or self.selection
+        return name if self.network != "2d-timeseq" else f"timeseq-{name}"
 
 
 def _pool(parts: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -59,13 +68,14 @@ def _pool(parts: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[n
 
 
 def summarise(network: str, protocol: str, selection: str, units: Sequence, payloads: Sequence[dict],
-              y: np.ndarray, n_classes: int, groups: np.ndarray | None = None) -> Experiment:
+              y: np.ndarray, n_classes: int, groups: np.ndarray | None = None,
+              deviation: str | None = None) -> Experiment:
     """Pool each run's folds: predictions on the evaluated utterances, mean best validation accuracy.
 
     ``groups`` is each utterance's unit of independence (speaker; IEMOCAP session) for the Evidence.
     """
     groups = np.asarray(groups if groups is not None else np.zeros(len(y)), dtype=str)
-    exp = Experiment(network, protocol, selection)
+    exp = Experiment(network, protocol, selection, deviation=deviation)
     labels = list(range(n_classes))
     for r in sorted({u.run for u in units}):
         mine = [(u, p) for u, p in zip(units, payloads, strict=True) if u.run == r]
@@ -165,11 +175,13 @@ def write_paper_tables(path, corpus: str, corpus_name: str, data: str, experimen
                  f"{SUBTABLE[INPUT_OF[exp.network]]}, {exp.variant}")
         lines += _matrix_markdown(title, np.mean(exp.confusion, axis=0), abbreviations, exp)
     lines += ["## Table 7 (mean ± std over runs, %)", "",
-              "| Protocol | Network | Variant | (a) average accuracy | (a) unweighted | (b) validation accuracy |",
-              "|---|---|---|---|---|---|"]
+              "| Protocol | Network | Variant | (a) average accuracy | (a) unweighted | (b) validation accuracy | "
+              "(b) validation unweighted |",
+              "|---|---|---|---|---|---|---|"]
     for exp in experiments:
         lines.append(f"| {exp.protocol} | {exp.network} | {exp.variant} | {_mean_std(exp.accuracy)} | "
-                     f"{_mean_std(exp.ua)} | {_mean_std(exp.validation_accuracy)} |")
+                     f"{_mean_std(exp.ua)} | {_mean_std(exp.validation_accuracy)} | "
+                     f"{_mean_std(exp.validation_ua)} |")
     atomic_write_text(path, "\n".join(lines) + "\n")
 
 
@@ -220,6 +232,44 @@ def confusion_figure(corpus: str, corpus_name: str, data: str, experiments: Sequ
         ax.axis("off")
     fig.suptitle(f"zhao2019 confusion matrices (%), {corpus_name}, {data} data; the paper's value in brackets",
                  fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def fig8_utterances(table: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """The seven EmoDB utterances of Fig. 8 (one per class) when this copy has them all, else the first utterance of
+    each class; -> (rows in Table 3's class order, whether they are the paper's files)."""
+    chosen = table[table["id"].isin(FIG8_FILES)]
+    if len(chosen) == len(FIG8_FILES):
+        return chosen.set_index("id").loc[list(FIG8_FILES)].reset_index(), True
+    firsts = table.sort_values("id").drop_duplicates("label").set_index("label")
+    return firsts.loc[[c for c in EMODB_CLASSES if c in firsts.index]].reset_index(), False
+
+
+def fig8_figure(table: pd.DataFrame, settings: Mapping[str, Any], data: str):
+    """Fig. 8: waveform and log-mel spectrogram of one EmoDB utterance per class, as the networks receive them
+    (the 8 s clip of §3.5 and its 128-band log-mel spectrogram, the run's ``clip_samples`` / FFT settings)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    chosen, papers = fig8_utterances(table)
+    fig, axes = plt.subplots(2, len(chosen), figsize=(2.4 * len(chosen), 4.4), squeeze=False)
+    for k, row in enumerate(chosen.itertuples()):
+        wave = clip(row.path, int(settings["clip_samples"]))
+        mel = log_mel_spectrogram(wave, n_fft=settings["n_fft"], hop_length=settings["hop_length"],
+                                  n_mels=settings["n_mels"])
+        axes[0, k].plot(np.arange(wave.size) / TARGET_SR, wave, lw=0.3, color="C0")
+        axes[0, k].set_title(f"{row.id} ({EMODB_CLASSES.get(row.label, row.label)})", fontsize=8)
+        axes[0, k].set_xlabel("s", fontsize=7)
+        axes[1, k].imshow(mel, origin="lower", aspect="auto", cmap="magma")
+        axes[1, k].set_xlabel("frame", fontsize=7)
+    axes[0, 0].set_ylabel("amplitude", fontsize=7)
+    axes[1, 0].set_ylabel("mel band", fontsize=7)
+    which = "the paper's seven files" if papers else "the paper's files are missing: first utterance of each class"
+    fig.suptitle(f"zhao2019 Fig. 8: waveforms and log-mel spectrograms, Berlin EmoDB, {data} data ({which})",
+                 fontsize=9)
     fig.tight_layout()
     return fig
 
