@@ -30,3 +30,32 @@ def test_section_5_3_rows_are_keyed_as_the_published_cells_and_need_a_sweep():
                                 strict=True))
     for (_, _, _, metric), values in keys.items():
         assert values == ([32] if "lowest" in metric else [128])
+
+
+def test_fig2_yields_the_section_5_3_cells_of_its_sweep(monkeypatch, tmp_path):
+    """The protocol's Fig. 2 experiment turns each curve it sweeps into the §5.3 cells (before: none)."""
+    from types import SimpleNamespace
+
+    import reproductions.latif2017.protocol as protocol
+
+    class Runs:
+        def __init__(self, score: float) -> None:
+            self.score = score
+
+        def mean(self) -> dict[str, float]:
+            return {"WA": self.score, "UA": self.score, "Mean": self.score}
+
+    quality = {32: 0.3, 128: 0.6, 512: 0.5}
+    monkeypatch.setattr(protocol, "categorical", lambda session, data, subset, d: {
+        (kind, "faithful"): [Runs(quality[d])] for kind in ("ae", "vae", "cvae")})
+    monkeypatch.setattr(protocol, "dimensional", lambda session, data, split, d: {
+        (kind, "faithful"): [Runs(quality[d])] for kind in ("ae", "vae", "cvae")})
+    session = SimpleNamespace(settings={"latent_sizes": [32, 128, 512], "dimensional_splits": ["random"]},
+                              hp_source=lambda target: "paper", out=tmp_path, save_figure=lambda *a, **k: None,
+                              data="synthetic")
+    cells = {(r.row, r.column, r.metric): list(r.values) for r in protocol.fig2(session, None) if r.table == "§5.3"}
+    published = pd.read_csv(PENDING)
+    assert {(row, column, metric) for row, column, metric in cells if "UA" not in metric} == set(
+        zip(published["row"], published["column"], published["metric"], strict=True))
+    assert cells[("AE-LSTM", "Fig. 2a", "latent size, lowest WA")] == [32]
+    assert cells[("CVAE-LSTM", "Fig. 2b", "latent size, highest Mean F-measure")] == [128]
