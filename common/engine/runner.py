@@ -25,9 +25,9 @@ from common.engine.rehearsal import STATE_FILE, Rehearsal
 from common.engine.session import Session
 from common.engine.sittings import default_units_per_process, sitting
 from common.errors import ConfigError
-from common.paths import REPO_ROOT
+from common.identity import run_identity
 from common.results import ResultsStore, RunContext, write_markdown
-from common.training import Ledger, SittingFull, code_fingerprint, configure_threads
+from common.training import Ledger, SittingFull, configure_threads
 
 log = logging.getLogger("sereprod")
 
@@ -88,7 +88,7 @@ def ledger_config(paper: Paper, args: argparse.Namespace, corpora: dict[str, Cor
             "roots": {n: str(c.root) for n, c in corpora.items()}, "profile": args.profile, "epochs": args.epochs,
             "seed": args.seed, "settings": args.settings, "tuned": tuned, "no_search": args.no_search,
             "whole_passes": args.whole_passes,
-            "code": code_fingerprint([REPO_ROOT / "common", paper.folder])}
+            "identity": run_identity(paper, args, corpora)}
 
 
 def resolve_tuning(paper: Paper, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
