@@ -20,6 +20,7 @@ from typing import Any
 from common.atomic import atomic_write_text
 from common.cli import build_parser, parse_args
 from common.corpora import Corpus, open_corpus
+from common.coverage import check_usable
 from common.engine.contract import Paper, Search
 from common.engine.rehearsal import STATE_FILE, Rehearsal
 from common.engine.session import Session
@@ -78,6 +79,8 @@ def open_corpora(paper: Paper, args: argparse.Namespace) -> dict[str, Corpus]:
     corpora = {args.corpus: open_corpus(args.corpus, args.data_dir, **twin)}
     for extra in paper.extra_corpora:
         corpora[extra.name] = open_corpus(extra.name, args.extra_dirs[extra.name], **twin)
+    for corpus in corpora.values():
+        check_usable(corpus)
     return corpora
 
 
