@@ -16,7 +16,8 @@ copies) go to a :class:`FrameStore` instead: one raw float32 file read memory-ma
 item by item as they are computed (``<key>.f32``, ``<key>.offsets.npy``, then ``<key>.json`` last).
 
 Processes sharing a cache compute an entry under its lock (``common.locks``): one computes it, the others wait
-and read it. Temporaries of killed runs are removed when a cache opens.
+and read it. Temporaries and lock files of killed runs are removed when a
+cache opens.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from common.atomic import atomic_path, atomic_write_text, remove_stale_temporari
 from common.corpora import cache_dir
 from common.errors import FeatureError
 from common.identity import FEATURE_LIBRARIES, function_code_fingerprint, versions
-from common.locks import exclusive
+from common.locks import exclusive, remove_stale_locks
 
 log = logging.getLogger("common.cache")
 
@@ -105,6 +106,7 @@ class FeatureCache:
         self.root = Path(root) if root is not None else cache_dir() / "features"
         if self.root.is_dir():
             remove_stale_temporaries(self.root)
+            remove_stale_locks(self.root)
 
     def key(self, config: Mapping, files: Iterable[str | os.PathLike], compute: Callable[..., Any]) -> str:
         """Hash of the configuration, the files, the code of ``compute`` and the feature libraries' versions."""

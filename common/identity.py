@@ -125,8 +125,10 @@ def _module_name(path: Path) -> tuple[str, Path]:
     return ".".join(parts), folder
 
 
-def _resolve(name: str, roots: Iterable[Path]) -> list[Path]:
-    """Files run by importing ``name`` from one of ``roots``: its packages' ``__init__.py`` and the module."""
+@functools.cache
+def _resolve(name: str, roots: tuple[Path, ...]) -> list[Path]:
+    """Files run by importing ``name`` from one of ``roots``: its packages' ``__init__.py`` and the module
+    (remembered per process: modules are edited, not created or removed, while a run goes on)."""
     parts = name.split(".")
     for root in roots:
         files = []
@@ -148,7 +150,7 @@ def module_closure(paths: Iterable[str | os.PathLike]) -> list[Path]:
     """``paths`` and every module of this repository (or of their own package tree) that they import,
     transitively, sorted. Third-party imports are not followed."""
     todo = [Path(p).resolve() for p in paths]
-    roots = {REPO_ROOT.resolve(), *(_module_name(p)[1] for p in todo)}
+    roots = tuple(sorted({REPO_ROOT.resolve(), *(_module_name(p)[1] for p in todo)}))
     seen: set[Path] = set()
     while todo:
         path = todo.pop()

@@ -11,8 +11,8 @@ reused unit is therefore always the output of the same code on the same data, an
 computed their units (``Ledger.touched``).
 
 Processes sharing an ``--out`` share its ledger: a unit is computed under its lock (``common.locks``), so of two
-processes reaching it one computes it and the other waits and reads it. Temporaries left by killed runs under
-``out_dir`` are removed when a ledger opens.
+processes reaching it one computes it and the other waits and reads it. Temporaries and lock files left by killed
+runs under ``out_dir`` are removed when a ledger opens.
 
 ``fresh=True`` recomputes every unit. ``watch`` (set by ``--rehearse``) wraps the computing and storing of every
 unit, so the rehearsal can time the units that train no Keras model. ``limit`` bounds the units one process
@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from common.atomic import atomic_path, atomic_write_text, remove_stale_temporaries
-from common.locks import exclusive
+from common.locks import exclusive, remove_stale_locks
 from common.provenance import git_commit
 
 log = logging.getLogger(__name__)
@@ -86,6 +86,7 @@ class Ledger:
         self.config = config
         self.fresh = fresh
         remove_stale_temporaries(out_dir)
+        remove_stale_locks(out_dir)
         self.root = Path(out_dir) / ".ledger" / config_hash(config)
         self.root.mkdir(parents=True, exist_ok=True)
         atomic_write_text(self.root / "config.json", json.dumps(config, sort_keys=True, indent=1, default=str))
