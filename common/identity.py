@@ -102,15 +102,15 @@ def _imports(tree: ast.AST) -> list[tuple[str, int, tuple[str, ...]]]:
     return found
 
 
-_PARSED: dict[tuple[str, int, int], tuple[str, list[tuple[str, int, tuple[str, ...]]]]] = {}
+_PARSED: dict[tuple[str, str], tuple[str, list[tuple[str, int, tuple[str, ...]]]]] = {}
 
 
 def _parse(path: Path) -> tuple[str, list[tuple[str, int, tuple[str, ...]]]]:
-    """The normalised dump of ``path``'s syntax tree and its imports (cached per path, size and mtime)."""
-    st = path.stat()
-    key = (str(path), st.st_size, st.st_mtime_ns)
+    """The normalised dump of ``path``'s syntax tree and its imports (cached per path and content)."""
+    source = path.read_bytes()
+    key = (str(path), hashlib.sha256(source).hexdigest())
     if key not in _PARSED:
-        tree = ast.parse(path.read_bytes(), filename=str(path))
+        tree = ast.parse(source, filename=str(path))
         _PARSED[key] = (ast.dump(_strip_docstrings(tree), annotate_fields=False), _imports(tree))
     return _PARSED[key]
 
