@@ -78,7 +78,7 @@ def cache_speedup(n_files: int, seconds: float, reps: int) -> list[dict[str, Any
 
             config = {"feature": name}
             cache.get_or_compute("bench", config, files, compute)  # store the entry
-            npz = cache.root / "bench" / f"{cache.key(config, files)}.npz"
+            npz = cache.root / "bench" / f"{cache.key(config, files, compute)}.npz"
             recompute = repeat(compute, reps, warmup=0)
             hit = repeat(lambda c=compute, k=config: cache.get_or_compute("bench", k, files, c), reps)
             parts = {"fingerprint": repeat(lambda: fingerprint(files), reps),

@@ -140,7 +140,7 @@ def write_wav(path: str | os.PathLike, x: np.ndarray, sr: int = TARGET_SR) -> No
     x = np.asarray(x)
     if x.dtype != np.int16:
         x = np.round(np.clip(x, -1.0, 32767 / 32768) * 32768).astype(np.int16)
-    with atomic_path(path) as tmp, wave.open(str(tmp), "wb") as w:  # no fsync per file, unlike libsndfile
+    with atomic_path(path, durable=False) as tmp, wave.open(str(tmp), "wb") as w:  # no fsync per file
         w.setnchannels(1)
         w.setsampwidth(2)
         w.setframerate(int(sr))

@@ -1,9 +1,11 @@
 """On-disk feature cache (API.md, common.cache).
 
-An entry is keyed by a fingerprint of the corpus file list (resolved paths, sizes, mtimes) and a hash of
-the feature configuration, so a changed configuration or corpus misses it. Entries are written
-atomically (``<key>.npz`` then ``<key>.json`` holding its SHA-256); an entry whose checksum or content
-does not verify is reported with a ``CorruptCacheWarning`` and recomputed.
+An entry is keyed by a fingerprint of the corpus file list (resolved paths, sizes, mtimes), a hash of
+the feature configuration, the fingerprint of the code that computes it (``common.identity``: the module defining
+``compute`` and every in-repository module it imports, normalised so comments and docstrings do not count) and
+the versions of the feature libraries, so a changed configuration, corpus, feature code or library misses it.
+Entries are written atomically (``<key>.npz`` then ``<key>.json`` holding its SHA-256); an entry whose checksum
+or content does not verify is reported with a ``CorruptCacheWarning`` and recomputed.
 
 Entries hold plain arrays only (numbers, fixed-width strings; ragged data as flat values + offsets) and are
 read with ``allow_pickle=False``: a cache directory shared by a team, or set by ``$SEREPROD_CACHE``, can hand
@@ -12,6 +14,10 @@ back wrong numbers at worst, never run code. An entry that needs unpickling is r
 Frames of a long list of items that would not fit in memory at once (a noisy set of tens of thousands of
 copies) go to a :class:`FrameStore` instead: one raw float32 file read memory-mapped, with its offsets, written
 item by item as they are computed (``<key>.f32``, ``<key>.offsets.npy``, then ``<key>.json`` last).
+
+Processes sharing a cache compute an entry under its lock (``common.locks``): one computes it, the others wait
+and read it. Temporaries and lock files of killed runs are removed when a
+cache opens.
 """
 
 from __future__ import annotations
@@ -28,9 +34,11 @@ from typing import Any
 
 import numpy as np
 
-from common.atomic import atomic_path, atomic_write_text
+from common.atomic import atomic_path, atomic_write_text, remove_stale_temporaries
 from common.corpora import cache_dir
 from common.errors import FeatureError
+from common.identity import FEATURE_LIBRARIES, function_code_fingerprint, versions
+from common.locks import exclusive, remove_stale_locks
 
 log = logging.getLogger("common.cache")
 
@@ -96,9 +104,14 @@ class FeatureCache:
 
     def __init__(self, root: str | os.PathLike | None = None) -> None:
         self.root = Path(root) if root is not None else cache_dir() / "features"
+        if self.root.is_dir():
+            remove_stale_temporaries(self.root)
+            remove_stale_locks(self.root)
 
-    def key(self, config: Mapping, files: Iterable[str | os.PathLike]) -> str:
-        return hashlib.sha256((config_hash(config) + fingerprint(files)).encode()).hexdigest()[:32]
+    def key(self, config: Mapping, files: Iterable[str | os.PathLike], compute: Callable[..., Any]) -> str:
+        """Hash of the configuration, the files, the code of ``compute`` and the feature libraries' versions."""
+        code = function_code_fingerprint(compute) + config_hash(versions(FEATURE_LIBRARIES))
+        return hashlib.sha256((config_hash(config) + fingerprint(files) + code).encode()).hexdigest()[:32]
 
     def _load(self, npz: Path, meta: Path) -> dict[str, np.ndarray] | None:
         if not npz.exists() and not meta.exists():
@@ -121,14 +134,22 @@ class FeatureCache:
     def get_or_compute(self, name: str, config: Mapping, files: list, compute: Callable[[], dict[str, np.ndarray]]
                        ) -> dict[str, np.ndarray]:
         """Arrays of ``compute()`` for this ``name``/``config``/``files``, from disk when already computed."""
-        key = self.key(config, files)
+        key = self.key(config, files, compute)
         folder = self.root / name
         npz, meta = folder / f"{key}.npz", folder / f"{key}.json"
         cached = self._load(npz, meta)
-        if cached is not None:
-            log.info("feature cache hit: %s/%s", name, key)
-            _note_use(meta, npz)
-            return cached
+        if cached is None:
+            folder.mkdir(parents=True, exist_ok=True)
+            with exclusive(meta, f"feature cache entry {name}/{key}"):
+                cached = self._load(npz, meta)  # written by another process while this one waited
+                if cached is None:
+                    return self._store(name, config, files, compute, npz, meta)
+        log.info("feature cache hit: %s/%s", name, key)
+        _note_use(meta, npz)
+        return cached
+
+    def _store(self, name: str, config: Mapping, files: list, compute: Callable[[], dict[str, np.ndarray]],
+               npz: Path, meta: Path) -> dict[str, np.ndarray]:
         arrays = {k: np.asarray(v) for k, v in compute().items()}
         ragged = sorted(k for k, v in arrays.items() if v.dtype.hasobject)
         if ragged:
@@ -140,7 +161,7 @@ class FeatureCache:
                 "n_files": len(files), "arrays": sorted(arrays), "sha256": _sha256(npz)}
         atomic_write_text(meta, json.dumps(info, indent=1))
         _note_use(meta, npz)
-        log.info("feature cache stored: %s/%s", name, key)
+        log.info("feature cache stored: %s/%s", name, npz.stem)
         return arrays
 
     def frames(self, name: str, config: Mapping, files: list, items: Sequence[Any],
@@ -148,14 +169,23 @@ class FeatureCache:
         """A :class:`FrameStore` of ``compute(item)`` (float32 ``(T_i, M)``, the same ``M`` for all) for every
         item, from disk when already computed. ``config`` must identify the items (hash their list into it).
         Items are computed in ``workers`` threads (default: one per core), in order, and streamed to disk."""
-        key = self.key(config, files)
+        key = self.key(config, files, compute)
         folder = self.root / name
         raw, offsets_path, meta = folder / f"{key}.f32", folder / f"{key}.offsets.npy", folder / f"{key}.json"
         cached = self._open_frames(raw, offsets_path, meta, len(items))
-        if cached is not None:
-            log.info("frame cache hit: %s/%s (%.2f GB)", name, key, cached.nbytes / 1e9)
-            _note_use(meta, raw, offsets_path)
-            return cached
+        if cached is None:
+            folder.mkdir(parents=True, exist_ok=True)
+            with exclusive(meta, f"frame cache entry {name}/{key}"):
+                cached = self._open_frames(raw, offsets_path, meta, len(items))
+                if cached is None:
+                    return self._store_frames(name, config, files, items, compute, workers, raw, offsets_path, meta)
+        log.info("frame cache hit: %s/%s (%.2f GB)", name, key, cached.nbytes / 1e9)
+        _note_use(meta, raw, offsets_path)
+        return cached
+
+    def _store_frames(self, name: str, config: Mapping, files: list, items: Sequence[Any],
+                      compute: Callable[[Any], np.ndarray], workers: int | None, raw: Path, offsets_path: Path,
+                      meta: Path) -> FrameStore:
         lengths, h, n_bands = [], hashlib.sha256(), None
         with atomic_path(raw) as tmp, open(tmp, "wb") as f, ThreadPoolExecutor(workers or os.cpu_count()) as pool:
             for lo in range(0, len(items), FRAME_CHUNK):
@@ -183,7 +213,7 @@ class FeatureCache:
         _VERIFIED[_identity(raw)] = info["sha256"]  # written here: no need to read it back to verify it
         _note_use(meta, raw, offsets_path)
         store = self._map(raw, offsets, n_bands)
-        log.info("frame cache stored: %s/%s (%.2f GB)", name, key, store.nbytes / 1e9)
+        log.info("frame cache stored: %s/%s (%.2f GB)", name, raw.stem, store.nbytes / 1e9)
         return store
 
     @staticmethod

@@ -34,3 +34,7 @@ class FeatureError(SereprodError):
 
 class ConfigError(SereprodError):
     """A command-line option, profile or hyperparameter is invalid."""
+
+
+class UnusableCorpusError(SereprodError):
+    """A corpus gives no usable utterance, or drops more of it than a run accepts."""

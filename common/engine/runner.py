@@ -20,14 +20,15 @@ from typing import Any
 from common.atomic import atomic_write_text
 from common.cli import build_parser, parse_args
 from common.corpora import Corpus, open_corpus
+from common.coverage import check_usable
 from common.engine.contract import Paper, Search
 from common.engine.rehearsal import STATE_FILE, Rehearsal
 from common.engine.session import Session
 from common.engine.sittings import default_units_per_process, sitting
 from common.errors import ConfigError
-from common.paths import REPO_ROOT
+from common.identity import profile_search_name, run_identity
 from common.results import ResultsStore, RunContext, write_markdown
-from common.training import Ledger, SittingFull, code_fingerprint, configure_threads
+from common.training import Ledger, SittingFull, configure_threads
 
 log = logging.getLogger("sereprod")
 
@@ -78,6 +79,8 @@ def open_corpora(paper: Paper, args: argparse.Namespace) -> dict[str, Corpus]:
     corpora = {args.corpus: open_corpus(args.corpus, args.data_dir, **twin)}
     for extra in paper.extra_corpora:
         corpora[extra.name] = open_corpus(extra.name, args.extra_dirs[extra.name], **twin)
+    for corpus in corpora.values():
+        check_usable(corpus)
     return corpora
 
 
@@ -88,25 +91,26 @@ def ledger_config(paper: Paper, args: argparse.Namespace, corpora: dict[str, Cor
             "roots": {n: str(c.root) for n, c in corpora.items()}, "profile": args.profile, "epochs": args.epochs,
             "seed": args.seed, "settings": args.settings, "tuned": tuned, "no_search": args.no_search,
             "whole_passes": args.whole_passes,
-            "code": code_fingerprint([REPO_ROOT / "common", paper.folder])}
+            "identity": run_identity(paper, args, corpora)}
 
 
-def resolve_tuning(paper: Paper, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
-    """``--from-tuning NAME``: ``{target: config}`` for the one target that search tuned."""
+def resolve_tuning(paper: Paper, args: argparse.Namespace, corpora: dict[str, Corpus]) -> dict[str, dict[str, Any]]:
+    """``--from-tuning NAME``: ``{target: config}`` for the one target that search tuned, refused unless the search
+    ran under this run's identity and its point fits the space."""
     if not args.from_tuning:
         return {}
-    from common.tuning import best_hyperparameters, config_of, search_meta
+    from common.tuning import best_hyperparameters, check_identity, config_of, search_meta
 
     meta = search_meta(paper.name, args.from_tuning, args.out)
     target = meta.get("target")
     if target not in paper.searches:
         raise ConfigError(f"--from-tuning {args.from_tuning}: the search tuned {target!r}, which is not a target "
                           f"of {paper.name} ({', '.join(paper.searches)})")
-    if meta.get("corpus") not in (None, args.corpus):
-        raise ConfigError(f"--from-tuning {args.from_tuning}: the search ran on {meta['corpus']}, this run is on "
-                          f"{args.corpus}")
+    check_identity(meta, run_identity(paper, args, corpora), f"--from-tuning {args.from_tuning}",
+                   "tune again under this run's settings (--tune)")
     values = best_hyperparameters(paper.name, args.from_tuning, args.out)
-    return {target: config_of(lambda hp: paper.searches[target].declare(hp, args), values)}
+    return {target: config_of(lambda hp: paper.searches[target].declare(hp, args), values,
+                              f"--from-tuning {args.from_tuning}: the best point {values}")}
 
 
 def slug(target: str) -> str:
@@ -142,7 +146,8 @@ def tune(session: Session, data: Any, search: Search, name: str | None = None) -
                    parse_objective(args.objective, search.objective), kind=kind, max_trials=trials, out=session.out,
                    seed=args.seed, epochs=epochs, executions_per_trial=args.executions_per_trial,
                    meta={"target": search.target, "corpus": args.corpus, "data": session.data,
-                         "profile": args.profile, "source": search.source}, verbose=session.verbose)
+                         "profile": args.profile, "source": search.source,
+                         "identity": run_identity(paper, args, session.corpora)}, verbose=session.verbose)
     finally:
         if session.rehearsal is not None:
             session.rehearsal.repeats = 1
@@ -162,7 +167,8 @@ def profile_searches(session: Session, data: Any) -> bool:
         if args.no_search or args.profile not in search.in_profile or search.target in session.tuned:
             continue
         hand_over_after_training(session, "a search")
-        name = tune(session, data, search, name=f"profile-{slug(search.target)}-{args.profile}")
+        name = tune(session, data, search, name=profile_search_name(
+            slug(search.target), args, run_identity(session.paper, args, session.corpora)))
         values = best_hyperparameters(session.paper.name, name, session.out)
         session.tuned[search.target] = config_of(lambda hp, s=search: s.declare(hp, args), values)
         session.tuned_source[search.target] = f"search:{name}"
@@ -217,7 +223,7 @@ def run(paper: Paper, argv: list[str] | None = None) -> int:
     configure_threads()
     corpora = open_corpora(paper, args)
     corpus = corpora[args.corpus]
-    tuned = resolve_tuning(paper, args)
+    tuned = resolve_tuning(paper, args, corpora)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     report_dir = out

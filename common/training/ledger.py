@@ -4,13 +4,20 @@ A unit is one (experiment, fold, run) of a paper's protocol. Its payload (metric
 stored atomically as ``<out>/.ledger/<config-hash>/<unit>.npz`` with the commit that computed it; the
 final tables are computed from the payloads, so a resumed run produces the same table as an uninterrupted one.
 
-Provenance: the configuration hash includes a fingerprint of the code that computes the units (the
-paper's folder and ``common/``), so after a code change every unit is computed again; a reused unit is
-therefore always the output of byte-identical code, and rows name the commits that computed their units
-(``Ledger.touched``). ``fresh=True`` recomputes every unit. ``watch`` (set by ``--rehearse``) wraps the computing
-and storing of every unit, so the rehearsal can time the units that train no Keras model. ``limit`` bounds the units
-one process computes: the next one raises :class:`SittingFull`, and the run goes on in a fresh process that reuses
-the finished units (``common.engine.sittings``).
+Provenance: the configuration includes the run's identity (``common.identity.run_identity``: corpora and their
+fingerprints, profile and overrides, backend, library versions, and a fingerprint of the code the units run that
+ignores comments, docstrings and formatting), so after a change of any of them every unit is computed again; a
+reused unit is therefore always the output of the same code on the same data, and rows name the commits that
+computed their units (``Ledger.touched``).
+
+Processes sharing an ``--out`` share its ledger: a unit is computed under its lock (``common.locks``), so of two
+processes reaching it one computes it and the other waits and reads it. Temporaries and lock files left by killed
+runs under ``out_dir`` are removed when a ledger opens.
+
+``fresh=True`` recomputes every unit. ``watch`` (set by ``--rehearse``) wraps the computing and storing of every
+unit, so the rehearsal can time the units that train no Keras model. ``limit`` bounds the units one process
+computes: the next one raises :class:`SittingFull`, and the run goes on in a fresh process that reuses the finished
+units (``common.engine.sittings``).
 """
 
 from __future__ import annotations
@@ -20,14 +27,15 @@ import json
 import logging
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from common.atomic import atomic_path, atomic_write_text
+from common.atomic import atomic_path, atomic_write_text, remove_stale_temporaries
+from common.locks import exclusive, remove_stale_locks
 from common.provenance import git_commit
 
 log = logging.getLogger(__name__)
@@ -49,18 +57,6 @@ def config_hash(config: dict[str, Any]) -> str:
     """Stable 12-hex-digit hash of a JSON-able configuration (key order does not matter)."""
     text = json.dumps(config, sort_keys=True, default=str)
     return hashlib.sha1(text.encode()).hexdigest()[:12]
-
-
-def code_fingerprint(folders: Iterable[str | Path]) -> str:
-    """SHA-256 (16 hex digits) of every ``*.py`` file under ``folders``: names and contents, sorted."""
-    h = hashlib.sha256()
-    for folder in folders:
-        folder = Path(folder)
-        for path in sorted(folder.rglob("*.py")):
-            if "__pycache__" in path.parts:
-                continue
-            h.update(str(path.relative_to(folder.parent)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()[:16]
 
 
 def _unit_name(key: tuple) -> str:
@@ -89,6 +85,8 @@ class Ledger:
     def __init__(self, out_dir: str | Path, config: dict[str, Any], fresh: bool = False) -> None:
         self.config = config
         self.fresh = fresh
+        remove_stale_temporaries(out_dir)
+        remove_stale_locks(out_dir)
         self.root = Path(out_dir) / ".ledger" / config_hash(config)
         self.root.mkdir(parents=True, exist_ok=True)
         atomic_write_text(self.root / "config.json", json.dumps(config, sort_keys=True, indent=1, default=str))
@@ -114,28 +112,39 @@ class Ledger:
         Raises :class:`SittingFull` instead of computing an outermost unit once ``limit`` of them were computed.
         """
         path = self.path(key)
-        if path.exists() and (not self.fresh or path in self._this_run):
-            try:
-                payload = _load(path)
-            except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as err:
-                log.warning("ledger entry %s is unreadable (%s); recomputing it", path, err)
-            else:
-                self.reused += 1
-                self.touched.add(str(payload.get(COMMIT_KEY, "unknown")))
-                return payload
+        payload = self._stored(path)
+        if payload is not None:
+            return payload
         if self._depth == 0 and self.limit and self._outermost >= self.limit:
             raise SittingFull(f"this process computed {self._outermost} units (--units-per-process {self.limit})")
-        self._depth += 1
-        try:
-            with self.watch(key) if self.watch is not None else nullcontext():
-                payload = {**compute(), COMMIT_KEY: git_commit()}
-                _save(path, payload)
-        finally:
-            self._depth -= 1
+        with exclusive(path, f"unit {path.stem} of {self.root}"):
+            payload = self._stored(path)  # finished by another process while this one waited
+            if payload is not None:
+                return payload
+            self._depth += 1
+            try:
+                with self.watch(key) if self.watch is not None else nullcontext():
+                    payload = {**compute(), COMMIT_KEY: git_commit()}
+                    _save(path, payload)
+            finally:
+                self._depth -= 1
         self._outermost += self._depth == 0
         self._this_run.add(path)
         self.computed += 1
         self.touched.add(payload[COMMIT_KEY])
+        return payload
+
+    def _stored(self, path: Path) -> Payload | None:
+        """The stored payload at ``path`` if it may be reused (counted as reused), else ``None``."""
+        if not path.exists() or (self.fresh and path not in self._this_run):
+            return None
+        try:
+            payload = _load(path)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as err:
+            log.warning("ledger entry %s is unreadable (%s); recomputing it", path, err)
+            return None
+        self.reused += 1
+        self.touched.add(str(payload.get(COMMIT_KEY, "unknown")))
         return payload
 
     def take_touched(self) -> list[str]:

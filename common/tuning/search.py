@@ -7,6 +7,10 @@ training loop. The state lives in ``<out>/tuning/<search-name>/`` and a restart 
 resumes it (``overwrite=False``). Under keras-tuner's distributed mode (``KERASTUNER_TUNER_ID``,
 ``KERASTUNER_ORACLE_IP``, ``KERASTUNER_ORACLE_PORT``) the same call serves the oracle on the chief and
 runs trials on the workers.
+
+Every search records the identity of what it ran on (``common.identity.run_identity``) in ``search.json``; a search
+is resumed or reused only under the same identity. keras-tuner's own state files (oracle, trials) are written
+atomically here (its ``save_json`` writes in place, and a kill during that write made the state unreadable).
 """
 
 from __future__ import annotations
@@ -21,9 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import keras_tuner as kt
+from keras_tuner.src import utils as kt_utils
 
 from common.atomic import atomic_write_text
 from common.errors import ConfigError
+from common.identity import differences
 from common.paths import results_dir
 
 log = logging.getLogger(__name__)
@@ -38,6 +44,21 @@ TRIAL_SECONDS = "trial_seconds"
 SEARCH_FILE = "search.json"
 Declare = Callable[[kt.HyperParameters], dict[str, Any]]
 Score = Callable[[dict[str, Any], int | None], Mapping[str, float]]
+
+
+_SAVE_JSON = kt_utils.save_json
+
+
+def _save_json_atomically(path: str, obj: Any) -> str:
+    """keras-tuner's ``utils.save_json``, atomic for local paths (a kill mid-write leaves the old state)."""
+    if "://" in str(path):  # a remote file system (gs://...) through tf.io.gfile
+        return _SAVE_JSON(path, obj)
+    text = json.dumps(obj)
+    atomic_write_text(path, text)
+    return text
+
+
+kt_utils.save_json = _save_json_atomically  # the oracle, trials and tuner save through this module attribute
 
 
 class DeclaredSpace(kt.HyperModel):
@@ -111,12 +132,16 @@ def run_search(paper: str, name: str, declare: Declare, score: Score, objective:
     """Run (or resume) one search and write its summary table and plot. A search whose ``max_trials`` trials all
     finished earlier is left as it is (a resumed run, or a later sitting of one, does not reload keras-tuner).
 
-    ``meta`` (target, corpus, data, profile) is stored in ``search.json`` beside keras-tuner's state; it is
-    what ``--from-tuning`` reads to know which network the search tuned.
+    ``meta`` (target, corpus, data, profile, identity) is stored in ``search.json`` beside keras-tuner's state; it
+    is what ``--from-tuning`` reads to know which network the search tuned and on what. A search of the same name
+    recorded under another identity is refused (:func:`check_identity`), never resumed.
     """
     from common.tuning.summary import write_summary
 
     directory = Path(out) / "tuning"
+    if not is_worker() and (directory / name / SEARCH_FILE).exists() and meta and "identity" in meta:
+        check_identity(_read_json(directory / name / SEARCH_FILE), meta["identity"],
+                       f"search {name} in {directory / name}", "give another --search-name or remove that folder")
     finished = len(completed_trials(directory / name))
     if kind != "hyperband" and not is_worker() and finished >= max_trials and (directory / name / SEARCH_FILE).exists():
         log.info("search %s: its %d trials finished earlier (state in %s)", name, finished, directory / name)
@@ -173,8 +198,24 @@ def best_hyperparameters(paper: str, name: str, out_root: str | Path | None = No
     return {k: v for k, v in best[1].items() if not k.startswith("tuner/")}
 
 
-def config_of(declare: Declare, values: Mapping[str, Any]) -> dict[str, Any]:
-    """The configuration ``declare`` returns at the point ``values`` (a trial's or the paper's)."""
+def check_identity(meta: Mapping[str, Any], identity: Mapping[str, Any], what: str, remedy: str) -> None:
+    """Raise ``ConfigError`` naming every difference when ``meta`` (a ``search.json``) records another identity."""
+    if "identity" not in meta:
+        raise ConfigError(f"{what} records no identity (it predates identities); {remedy}")
+    diff = differences(meta["identity"], identity)
+    if diff:
+        raise ConfigError(f"{what} ran on something else than this run (search -> this run): {'; '.join(diff)}; "
+                          f"{remedy}")
+
+
+def config_of(declare: Declare, values: Mapping[str, Any], what: str = "the point") -> dict[str, Any]:
+    """The configuration ``declare`` returns at the point ``values`` (a trial's or the paper's).
+
+    The point must fit the space: a value outside it, a name the space does not declare (a renamed
+    hyperparameter) or an active hyperparameter without a value is a ``ConfigError`` naming each, never dropped."""
+    problems = point_problems(declare, values, complete=True)
+    if problems:
+        raise ConfigError(f"{what} does not fit the search space the code declares: {'; '.join(problems)}")
     hp = kt.HyperParameters()
     hp.values.update(values)  # activates the conditional branches the point lives in
     return declare(hp)
@@ -182,11 +223,20 @@ def config_of(declare: Declare, values: Mapping[str, Any]) -> dict[str, Any]:
 
 def assert_point_in_space(declare: Declare, point: Mapping[str, Any]) -> None:
     """Check that the paper's published choice is a point of the search space (tests call this)."""
+    problems = point_problems(declare, point)
+    if problems:
+        raise AssertionError("published point not in the search space: " + "; ".join(problems))
+
+
+def point_problems(declare: Declare, point: Mapping[str, Any], complete: bool = False) -> list[str]:
+    """Why ``point`` is not a point of the space ``declare`` declares (empty if it is). ``complete``: every active
+    hyperparameter must have a value too."""
     hp = kt.HyperParameters()
     hp.values.update(point)
     declare(hp)
     space = {h.name: h for h in hp.space}
-    problems = []
+    problems = [f"{h.name} has no value (a hyperparameter the point does not know)" for h in hp.space
+                if complete and h.name not in point and hp.is_active(h)]
     for name, value in point.items():
         h = space.get(name)
         if h is None:
@@ -198,5 +248,6 @@ def assert_point_in_space(declare: Declare, point: Mapping[str, Any]) -> None:
         elif isinstance(h, kt.engine.hyperparameters.Int | kt.engine.hyperparameters.Float) and not (
                 h.min_value <= value <= h.max_value):
             problems.append(f"{name}={value!r} outside [{h.min_value}, {h.max_value}]")
-    if problems:
-        raise AssertionError("published point not in the search space: " + "; ".join(problems))
+        elif isinstance(h, kt.engine.hyperparameters.Boolean) and not isinstance(value, bool):
+            problems.append(f"{name}={value!r} is not a boolean")
+    return problems

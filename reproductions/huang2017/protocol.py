@@ -195,7 +195,7 @@ def run_grid(session: Session, data: HuangData, model_name: str, space: dict[str
     for values in grid_points(space):
         tag = point_tag(values)
         key = (prefix, slug(model_name), run, tag)
-        weights = session.out / "weights" / f"{prefix}-{slug(model_name)}-run{run}" / f"{tag}.weights.h5"
+        weights = session.ledger.root / "weights" / f"{prefix}-{slug(model_name)}-run{run}" / f"{tag}.weights.h5"
         trials.append(trained(session, key, lambda values=values, key=key, weights=weights: train(
             session, model_name, cond, values, seed, key, weights)))
     return trials

@@ -126,7 +126,7 @@ def run_unit(session, samples: Samples, network: str, schedule: str, fold: FoldI
     net, stats, history = fit_network(session, samples, network, schedule, config, fold.train, session.seed + run,
                                       unit)
     if network == "ELoR" and schedule == "faithful":
-        path = weights_path(session.out, fold.name, run)
+        path = weights_path(session.ledger.root, fold.name, run)  # named by the unit identity
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"tmp-{os.getpid()}-{path.name}")  # Keras wants the .weights.h5 suffix
         net.save_weights(tmp)

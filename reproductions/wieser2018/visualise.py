@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 def trained_elor(session, samples: Samples, fold):
     """The faithful ELoR of this fold (run 0) from its saved weights, retrained if they are missing."""
     config = session.config("ELoR", {})
-    path = weights_path(session.out, fold.name, 0)
+    path = weights_path(session.ledger.root, fold.name, 0)  # named by the unit identity
     if not path.is_file():
         net, _, _ = fit_network(session, samples, "ELoR", "faithful", config, fold.train, session.seed,
                                 ("ELoR", "faithful", fold.name, 0, "visualisation"))

@@ -112,8 +112,9 @@ class _Planted:
 def test_a_planted_pickle_is_refused_not_unpickled(tmp_path, files):
     cache = FeatureCache(tmp_path / "cache")
     config = {"feature": "x"}
-    cache.get_or_compute("f", config, files, _counting()[1])
-    key = cache.key(config, files)
+    compute = _counting()[1]
+    cache.get_or_compute("f", config, files, compute)
+    key = cache.key(config, files, compute)
     npz, meta = tmp_path / "cache" / "f" / f"{key}.npz", tmp_path / "cache" / "f" / f"{key}.json"
     evil = np.empty(1, dtype=object)
     evil[0] = _Planted()

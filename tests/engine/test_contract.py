@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 import reproductions
-from common.engine.runner import parse, resolve_tuning
+from common.engine.runner import open_corpora, parse, resolve_tuning
+from common.identity import run_identity
 from common.results import read_results
 from common.results.published import load_published
 from common.tuning import assert_point_in_space
@@ -70,11 +71,11 @@ def test_published_hyperparameters_lie_inside_every_search_space(name: str) -> N
         assert_point_in_space(lambda hp, s=search: s.declare(hp, args), search.published)
 
 
-def _fake_search(out: Path, paper: str, target: str, values: dict, corpus: str) -> None:
+def _fake_search(out: Path, paper: str, target: str, values: dict, identity: dict) -> None:
     root = out / "tuning" / "fake"
     (root / "trial_0").mkdir(parents=True)
     (root / "search.json").write_text(json.dumps({"paper": paper, "objective": "score", "direction": "max",
-                                                  "target": target, "corpus": corpus}))
+                                                  "target": target, "identity": identity}))
     (root / "trial_0" / "trial.json").write_text(json.dumps(
         {"status": "COMPLETED", "score": 1.0, "hyperparameters": {"values": values}}))
 
@@ -85,9 +86,12 @@ def test_from_tuning_applies_a_search_to_its_own_target_only(name: str, tmp_path
 
     paper = _paper(name)
     first, *others = list(paper.searches.values())
-    _fake_search(tmp_path, name, first.target, dict(first.published), paper.corpora[0])
-    args = parse(paper, ["--out", str(tmp_path), "--from-tuning", "fake"])
-    tuned = resolve_tuning(paper, args)
+    # the paper profile's space holds the published point (a smoke profile's may bound epochs below it)
+    args = parse(paper, ["--out", str(tmp_path), "--from-tuning", "fake", "--profile", "paper",
+                         "--synth-size", "smoke"])
+    corpora = open_corpora(paper, args)
+    _fake_search(tmp_path, name, first.target, dict(first.published), run_identity(paper, args, corpora))
+    tuned = resolve_tuning(paper, args, corpora)
     assert set(tuned) == {first.target}
     session = Session(paper, args, None, {}, None, None, tuned, {first.target: "tuning:fake"})
     for other in others:

@@ -8,8 +8,9 @@ import keras_tuner as kt
 import pytest
 
 import reproductions
-from common.engine.runner import parse, resolve_tuning
+from common.engine.runner import open_corpora, parse, resolve_tuning
 from common.engine.session import Session
+from common.identity import run_identity
 from common.tuning import assert_point_in_space
 from reproductions.khorram2017.models import DILATED_LAYERS, DOWNUP_FACTOR, DOWNUP_STAGES, DOWNUP_WIDTH
 from reproductions.khorram2017.protocol import model_config
@@ -79,11 +80,11 @@ def test_faithful_searches_of_the_paper_profile_train_the_networks_section_6_1_p
             keras.backend.clear_session()
 
 
-def _fake_search(out: Path, target: str, values: dict) -> None:
+def _fake_search(out: Path, target: str, values: dict, identity: dict) -> None:
     root = out / "tuning" / "fake"
     (root / "trial_0").mkdir(parents=True)
     (root / "search.json").write_text(json.dumps({"paper": "khorram2017", "objective": "val_ccc", "direction": "max",
-                                                  "target": target, "corpus": "recola"}))
+                                                  "target": target, "identity": identity}))
     (root / "trial_0" / "trial.json").write_text(json.dumps(
         {"status": "COMPLETED", "score": 0.5, "hyperparameters": {"values": values}}))
 
@@ -91,9 +92,10 @@ def _fake_search(out: Path, target: str, values: dict) -> None:
 @pytest.mark.parametrize("tuned", ["downup/valence", "dilated/arousal/held-out-val"])
 def test_from_tuning_sets_one_model_dimension_and_variant(tuned: str, tmp_path: Path) -> None:
     point = {**PAPER.searches[tuned].published, "kernel_size": 5, "learning_rate": 3e-4}
-    _fake_search(tmp_path, tuned, point)
     args = parse(PAPER, ["--out", str(tmp_path), "--from-tuning", "fake"])
-    tuned_configs = resolve_tuning(PAPER, args)
+    corpora = open_corpora(PAPER, args)
+    _fake_search(tmp_path, tuned, point, run_identity(PAPER, args, corpora))
+    tuned_configs = resolve_tuning(PAPER, args, corpora)
     session = Session(PAPER, args, None, {}, None, None, tuned_configs, {t: "tuning:fake" for t in tuned_configs})
     for name in ("dilated", "downup"):
         for dim in ("arousal", "valence"):
