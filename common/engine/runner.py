@@ -23,11 +23,12 @@ from common.corpora import Corpus, open_corpus
 from common.engine.contract import Paper, Search
 from common.engine.rehearsal import STATE_FILE, Rehearsal
 from common.engine.session import Session
-from common.engine.sittings import default_units_per_process, sitting
+from common.engine.sittings import HandOver, Sittings, continue_in_fresh_process, default_units_per_process, sitting
+from common.engine.unit import Units
 from common.errors import ConfigError
 from common.paths import REPO_ROOT
 from common.results import ResultsStore, RunContext, write_markdown
-from common.training import Ledger, SittingFull, code_fingerprint, configure_threads
+from common.training import Ledger, code_fingerprint, configure_threads
 
 log = logging.getLogger("sereprod")
 
@@ -86,7 +87,7 @@ def ledger_config(paper: Paper, args: argparse.Namespace, corpora: dict[str, Cor
     """What a finished unit depends on: data, profile, epochs, seed, settings, tuned points and the code."""
     return {"paper": paper.name, "data": {n: c.data for n, c in corpora.items()},
             "roots": {n: str(c.root) for n, c in corpora.items()}, "profile": args.profile, "epochs": args.epochs,
-            "seed": args.seed, "settings": args.settings, "tuned": tuned, "no_search": args.no_search,
+            "seed": args.seed, "settings": args.settings.as_dict(), "tuned": tuned, "no_search": args.no_search,
             "whole_passes": args.whole_passes,
             "code": code_fingerprint([REPO_ROOT / "common", paper.folder])}
 
@@ -126,30 +127,27 @@ def tune(session: Session, data: Any, search: Search, name: str | None = None) -
     kind = args.tuner or search.tuner
     name = name or args.search_name or f"{slug(search.target)}-{kind}-{args.profile}"
     trials = args.trials or search.trials.get(args.profile, 3)
-    epochs = args.epochs
-    if session.rehearsal is not None:  # the first trial stands for all of them
-        session.rehearsal.repeats, trials = trials, 1
+    rehearsal = next((o for o in session.units.observers if isinstance(o, Rehearsal)), None)
+    if rehearsal is not None:  # the first trial stands for all of them
+        rehearsal.repeats, trials = trials, 1
 
-    def score(config: dict[str, Any], budget: int | None) -> dict[str, float]:
-        session.args.epochs = budget or epochs  # Hyperband hands each trial its own epoch budget
-        try:
-            return paper.train_and_score(session, data, search.target, config, split)
-        finally:
-            session.args.epochs = epochs
+    def score(config: dict[str, Any], epochs: int | None) -> dict[str, float]:
+        # Hyperband hands each trial its own epoch cap
+        return paper.train_and_score(replace(session, trial_epochs=epochs), data, search.target, config, split)
 
     try:
         run_search(paper.name, name, lambda hp: search.declare(hp, args), score,
                    parse_objective(args.objective, search.objective), kind=kind, max_trials=trials, out=session.out,
-                   seed=args.seed, epochs=epochs, executions_per_trial=args.executions_per_trial,
-                   meta={"target": search.target, "corpus": args.corpus, "data": session.data,
+                   seed=args.seed, epochs=args.epochs, executions_per_trial=args.executions_per_trial,
+                   meta={"target": search.target, "corpus": args.corpus, "data": session.origin,
                          "profile": args.profile, "source": search.source}, verbose=session.verbose)
     finally:
-        if session.rehearsal is not None:
-            session.rehearsal.repeats = 1
+        if rehearsal is not None:
+            rehearsal.repeats = 1
     return name
 
 
-def profile_searches(session: Session, data: Any) -> bool:
+def profile_searches(session: Session, data: Any, sittings: Sittings) -> bool:
     """The searches this profile runs before the protocol (``Search.in_profile``), unless ``--no-search`` or
     ``--from-tuning`` already set the target; each best point is applied to its own target only. True if any ran.
     With ``--units-per-process``, a process that trained a search hands over before the next one
@@ -161,7 +159,7 @@ def profile_searches(session: Session, data: Any) -> bool:
     for search in session.paper.searches.values():
         if args.no_search or args.profile not in search.in_profile or search.target in session.tuned:
             continue
-        hand_over_after_training(session, "a search")
+        hand_over_after_training(session, sittings, "a search")
         name = tune(session, data, search, name=f"profile-{slug(search.target)}-{args.profile}")
         values = best_hyperparameters(session.paper.name, name, session.out)
         session.tuned[search.target] = config_of(lambda hp, s=search: s.declare(hp, args), values)
@@ -170,37 +168,33 @@ def profile_searches(session: Session, data: Any) -> bool:
     return ran
 
 
-def hand_over_after_training(session: Session, what: str) -> None:
-    """Raise :class:`SittingFull` when this process trained something and runs in sittings: ``what`` (a search, the
-    protocol) starts in a fresh process."""
-    if session.args.units_per_process and session.trainings:
-        raise SittingFull(f"this process trained {session.trainings} models before {what}")
+def hand_over_after_training(session: Session, sittings: Sittings, what: str) -> None:
+    """When this process trained something and the run goes in sittings, ``what`` (a search, the protocol) starts
+    in a fresh process."""
+    if session.args.units_per_process and session.units.trained:
+        sittings.end(f"this process trained {session.units.trained} models before {what}")
 
 
 def write_warnings(session: Session, path: Path) -> None:
     """``training-warnings[-<corpus>].md``: every unit whose kept model looked undertrained (removed when none)."""
-    if not session.warnings:
+    warnings = session.units.warnings
+    if not warnings:
         path.unlink(missing_ok=True)
         return
     lines = [f"# {session.paper.name} on {session.args.corpus}: units whose kept model looks undertrained", "",
              "Checked per unit by common.training.curves.undertraining (best epoch among the first few, training "
              "metric at the kept epoch far below its final value, validation swings wider than the set width).", ""]
-    atomic_write_text(path, "\n".join([*lines, *(f"- {w}" for w in session.warnings)]) + "\n")
+    atomic_write_text(path, "\n".join([*lines, *(f"- {w}" for w in warnings)]) + "\n")
 
 
-def run_protocol(session: Session, data: Any) -> None:
-    """The profile's searches, then every experiment in order, each writing the tables when it ends."""
-    paper, args, ledger = session.paper, session.args, session.ledger
-    if profile_searches(session, data):  # the units now depend on the points the searches found
-        watch = ledger.watch
-        session.ledger = ledger = Ledger(session.out, ledger_config(paper, args, session.corpora, session.tuned),
-                                         fresh=ledger.fresh)
-        ledger.watch = watch
-    hand_over_after_training(session, "the protocol")
-    ledger.limit = args.units_per_process
+def run_experiments(session: Session, data: Any) -> None:
+    """Every experiment in order, each writing the tables when it ends; an experiment gets what the earlier ones it
+    names in ``consumes`` produced."""
+    paper, ledger = session.paper, session.units.ledger
+    products: dict[str, Any] = {}
     for experiment in paper.experiments:
         ledger.take_touched()
-        rows = list(experiment.run(session, data) or ())
+        rows, products[experiment.name] = experiment.outcome(session, data, products)
         computed_by = ledger.take_touched()
         for r in rows:
             session.store.add(r.table, r.row, r.column, r.metric, r.values, variant=r.variant, split=r.split,
@@ -210,8 +204,31 @@ def run_protocol(session: Session, data: Any) -> None:
         log.info("%s: %s done (%d rows)", paper.name, experiment.name, len(rows))
 
 
-def run(paper: Paper, argv: list[str] | None = None) -> int:
-    """Everything ``python reproductions/<paper>/run.py [flags]`` does."""
+def open_rehearsal(paper: Paper, args: argparse.Namespace, ctx: RunContext, ledger: Ledger,
+                   report_dir: Path) -> Rehearsal:
+    """``--rehearse``: the rehearsal an earlier sitting left unfinished, or a new one (which rehearses every unit,
+    searches included, again)."""
+    def report_name(suffix: str) -> str:
+        return paper.report_name("rehearsal", args.corpus, suffix)
+
+    def checkpoint(r: Rehearsal) -> None:
+        r.report(args.corpus, ctx, report_dir, report_name, complete=False)
+
+    state = ledger.root / STATE_FILE
+    rehearsal = None if args.fresh else Rehearsal.resume(state, ctx.commit, checkpoint)
+    if rehearsal is None:
+        rehearsal, ledger.fresh = Rehearsal(checkpoint=checkpoint, state_path=state, commits=[ctx.commit]), True
+        shutil.rmtree(ledger.root.parents[1] / "tuning", ignore_errors=True)
+    else:
+        log.info("rehearsal: resuming (sitting %d); %d units timed before", rehearsal.sittings, len(rehearsal.units))
+    if args.whole_passes:
+        rehearsal.pass_sample = None
+    return rehearsal
+
+
+def run(paper: Paper, argv: list[str] | None = None, hand_over: HandOver = continue_in_fresh_process) -> int:
+    """Everything ``python reproductions/<paper>/run.py [flags]`` does. ``hand_over(reason)`` continues a run in
+    sittings (``--units-per-process``) in a fresh process; it never returns."""
     started = time.monotonic()
     args = parse(paper, argv)
     configure_threads()
@@ -229,47 +246,31 @@ def run(paper: Paper, argv: list[str] | None = None) -> int:
     if args.rehearse:
         ctx = replace(ctx, profile=f"{args.profile}-rehearsal")
     ledger = Ledger(out, ledger_config(paper, args, corpora, tuned), fresh=args.fresh)
-    rehearsal = None
-    if args.rehearse:
-        def report_name(suffix: str) -> str:
-            return paper.report_name("rehearsal", args.corpus, suffix)
-
-        def checkpoint(r: Rehearsal) -> None:
-            r.report(args.corpus, ctx, report_dir, report_name, complete=False)
-
-        state = ledger.root / STATE_FILE
-        rehearsal = None if args.fresh else Rehearsal.resume(state, ctx.commit, checkpoint)
-        if rehearsal is None:  # nothing to resume: every unit, searches included, is rehearsed again
-            rehearsal, ledger.fresh = Rehearsal(checkpoint=checkpoint, state_path=state, commits=[ctx.commit]), True
-            shutil.rmtree(out / "tuning", ignore_errors=True)
-        else:
-            log.info("rehearsal: resuming (sitting %d); %d units timed before", rehearsal.sittings,
-                     len(rehearsal.units))
-        if args.whole_passes:
-            rehearsal.predict_sample = None
-        ledger.watch = rehearsal.watch
-    session = Session(paper, args, corpus, corpora, ledger, ResultsStore(ctx, out, paper.flaws), tuned,
-                      {t: f"tuning:{args.from_tuning}" for t in tuned}, rehearsal=rehearsal)
+    rehearsal = open_rehearsal(paper, args, ctx, ledger, report_dir) if args.rehearse else None
+    cost = [rehearsal] if rehearsal is not None else []
+    sittings = Sittings(0, cost, hand_over)  # searches: one sitting each, however many trials
+    session = Session(paper, args, corpus, corpora, Units(ledger, [*cost, sittings]),
+                      ResultsStore(ctx, out, paper.flaws), tuned, {t: f"tuning:{args.from_tuning}" for t in tuned})
     prepare_started = time.monotonic()
     data = paper.prepare(session)
-    if session.rehearsal is not None and session.rehearsal.sittings == 1:  # a resumed one keeps the first's
-        session.rehearsal.prepare_seconds = time.monotonic() - prepare_started
+    if rehearsal is not None and rehearsal.sittings == 1:  # a resumed one keeps the first's
+        rehearsal.prepare_seconds = time.monotonic() - prepare_started
     if args.tune:
         tune(session, data, paper.searches[args.target])
         return 0
-    try:
-        run_protocol(session, data)
-    except SittingFull:
-        if session.rehearsal is not None:
-            session.rehearsal.end_sitting()
-        raise
+    if profile_searches(session, data, sittings):  # the units now depend on the points the searches found
+        ledger = Ledger(out, ledger_config(paper, args, corpora, session.tuned), fresh=ledger.fresh)
+    hand_over_after_training(session, sittings, "the protocol")
+    units = Units(ledger, [*cost, Sittings(args.units_per_process, cost, hand_over)], session.units.warnings)
+    session = replace(session, units=units)
+    run_experiments(session, data)
     write_warnings(session, out / paper.report_name("training-warnings", args.corpus))
     write_markdown(paper.name, out)  # the page shows the warnings of this run
-    if session.rehearsal is not None:
-        path = session.rehearsal.report(args.corpus, ctx, report_dir, report_name)
-        log.info("rehearsal: %d units, peak RSS %.2f GiB; %s", len(session.rehearsal.units),
-                 session.rehearsal.peak_gib, path)
+    if rehearsal is not None:
+        path = rehearsal.report(args.corpus, ctx, report_dir, lambda suffix: paper.report_name("rehearsal",
+                                                                                               args.corpus, suffix))
+        log.info("rehearsal: %d units, peak RSS %.2f GiB; %s", len(rehearsal.units), rehearsal.peak_gib, path)
     log.info("%s %s profile on %s %s data: %d units computed, %d reused, %.0f s; results in %s", paper.name,
-             args.profile, session.data, "+".join(corpora), session.ledger.computed, session.ledger.reused,
+             args.profile, session.origin, "+".join(corpora), ledger.computed, ledger.reused,
              time.monotonic() - started, out / "results.md")
     return 0

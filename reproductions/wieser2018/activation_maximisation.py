@@ -35,7 +35,7 @@ def neuron_score_model(net: keras.Model, dim: str) -> keras.Model:
 class ActivationMaximiser:
     """Gradient ascent on Eq. 4 for any output neuron of one score model, on any supported backend.
 
-    ``level_rms`` is the ascent's total RMS budget (module docstring); x stays in [-1, 1], the range of the
+    ``level_rms`` is the ascent's total RMS allowance (module docstring); x stays in [-1, 1], the range of the
     scaled int16 input (§3.2).
     """
 

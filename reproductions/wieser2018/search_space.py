@@ -29,7 +29,7 @@ from reproductions.wieser2018.hyperparameters import (
     LOM_CNN,
     TRAINING_HP,
 )
-from reproductions.wieser2018.networks import USES_CNN
+from reproductions.wieser2018.models import USES_CNN
 
 OBJECTIVE = kt.Objective("val_mean_war", direction="max")
 TUNABLE_NETWORKS = ("ELoR", "LoM", "FTR")  # §3.3: ELoR + FTR was combined by hand, not searched
@@ -107,8 +107,10 @@ def train_and_score(session, data: dict[str, Any], target: str, config: dict[str
     samples = data["samples"]
     if len(split.val) == 0:
         raise ValueError(f"fold {split.name} has no validation part to score a search trial on")
-    unit = ("search", target, split.name)
-    net, stats, _ = fit_network(session, samples, target, "faithful", config, split.train, session.seed, unit)
-    pred = predict_classes(net, target, samples, split.val, stats)
-    scores = [war(samples.labels(d)[split.val], pred[d]) for d in DIMENSIONS]
-    return {OBJECTIVE.name: float(np.mean(scores))}
+
+    def compute(fit) -> dict[str, float]:
+        net, stats, _ = fit_network(session, samples, target, "faithful", config, split.train, session.seed, fit)
+        pred = predict_classes(net, target, samples, split.val, stats)
+        return {OBJECTIVE.name: float(np.mean([war(samples.labels(d)[split.val], pred[d]) for d in DIMENSIONS]))}
+
+    return session.unit(("search", target, split.name), compute, store=False)

@@ -14,7 +14,7 @@ from reproductions.wieser2018.activation_maximisation import (
 )
 from reproductions.wieser2018.data import Samples
 from reproductions.wieser2018.hyperparameters import DIMENSIONS, N_CLASSES, SALIENCY_SPEAKER, SAMPLE_RATE
-from reproductions.wieser2018.networks import build_network, network_config
+from reproductions.wieser2018.models import build_network, network_config
 from reproductions.wieser2018.plots import plot_fig4, plot_fig5
 from reproductions.wieser2018.protocol import COLUMN, fit_network, weights_path
 from reproductions.wieser2018.saliency import guided_logits_model, saliency_correlations, saliency_maps
@@ -23,13 +23,12 @@ from reproductions.wieser2018.signal_characteristics import characteristics
 log = logging.getLogger(__name__)
 
 
-def trained_elor(session, samples: Samples, fold):
+def trained_elor(session, samples: Samples, fold, fit):
     """The faithful ELoR of this fold (run 0) from its saved weights, retrained if they are missing."""
     config = session.config("ELoR", {})
     path = weights_path(session.out, fold.name, 0)
     if not path.is_file():
-        net, _, _ = fit_network(session, samples, "ELoR", "faithful", config, fold.train, session.seed,
-                                ("ELoR", "faithful", fold.name, 0, "visualisation"))
+        net, _, _ = fit_network(session, samples, "ELoR", "faithful", config, fold.train, session.seed, fit)
         return net
     net = build_network(network_config("ELoR", session.settings, config), samples)
     net.load_weights(path)
@@ -42,11 +41,11 @@ def unpadded_lengths(waves: np.ndarray) -> np.ndarray:
     return np.where(nz.any(axis=1), waves.shape[1] - np.argmax(nz[:, ::-1], axis=1), waves.shape[1])
 
 
-def visualisations(session, samples: Samples, fold) -> dict[str, Any]:
-    """Everything §4.2 reports, as a ledger payload (arrays + JSON-able numbers)."""
+def visualisations(session, samples: Samples, fold, fit) -> dict[str, Any]:
+    """Everything §4.2 reports, as a unit payload (arrays + JSON-able numbers)."""
     s = session.settings
-    net = trained_elor(session, samples, fold)
-    rows = fold.test[: s["saliency_samples"]] if s["saliency_samples"] else fold.test
+    net = trained_elor(session, samples, fold, fit)
+    rows = fold.test[: s.saliency_samples] if s.saliency_samples else fold.test
     waves = samples.waveforms[rows]
     maps = saliency_maps(guided_logits_model(net), waves)
     corr = saliency_correlations(waves, maps, unpadded_lengths(waves))
@@ -55,11 +54,11 @@ def visualisations(session, samples: Samples, fold) -> dict[str, Any]:
                                **{f"example_{d}": maps[d][example] for d in DIMENSIONS}}
     table6: dict[str, dict[str, float]] = {}
     for d in DIMENSIONS:
-        ascent = ActivationMaximiser(neuron_score_model(net, d), waves.shape[1], s["am_lambda"],
-                                     dbfs_to_rms(s["am_level_dbfs"]))
+        ascent = ActivationMaximiser(neuron_score_model(net, d), waves.shape[1], s.am_lambda,
+                                     dbfs_to_rms(s.am_level_dbfs))
         signals, gains = [], []
         for c in range(N_CLASSES):
-            x, hist = ascent.run(c, s["am_steps"], s["am_init_std"], session.seed + c)
+            x, hist = ascent.run(c, s.am_steps, s.am_init_std, session.seed + c)
             signals.append(x)
             gains.append(hist[-1] - hist[0])
             table6[f"{d.capitalize()} {c}"] = characteristics(x, SAMPLE_RATE)
@@ -75,17 +74,17 @@ def section42(session, data: dict[str, Any]):
 
     samples, folds = data["samples"], data["folds"]
     fold = next((f for f in folds if SALIENCY_SPEAKER in f.name), folds[0])
-    vis = session.ledger.unit(("visualisation", fold.name), lambda: visualisations(session, samples, fold))
+    vis = session.unit(("visualisation", fold.name), lambda fit: visualisations(session, samples, fold, fit))
     hp = session.hp_source("ELoR")
     corr, note = vis["correlations"], f"ELoR of test fold {fold.name}, {int(vis['n_saliency'])} samples"
     for d in DIMENSIONS:
         yield Row("§4.2.1", COLUMN[d], "r(|x|; saliency)", "pearson", corr[d], note=note, hp_source=hp)
     yield Row("§4.2.1", "Arousal vs valence", "r(saliency maps)", "pearson", corr["arousal_vs_valence"], note=note,
               hp_source=hp)
-    level = session.settings["am_level_dbfs"]
+    level = session.settings.am_level_dbfs
     for column, chars in vis["table6"].items():
         for row, value in chars.items():
-            extra = f"; bounded by the ascent's {level} dBFS budget" if row == "Loudness (dBFS)" else ""
+            extra = f"; bounded by the ascent's {level} dBFS level" if row == "Loudness (dBFS)" else ""
             yield Row("Table 6", row, column, "value", value, hp_source=hp,
                       note=f"generalised input, ELoR of fold {fold.name}{extra}")
     session.save_figure(plot_fig4(vis["example_wave"], vis["example_arousal"],

@@ -15,7 +15,7 @@ PAPER = reproductions.get("khorram2017")
 def data(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("k")
     session = SimpleNamespace(corpus=open_corpus("recola", None, size="smoke", seed=0), seed=0,
-                              settings={"graph_optimizer": True}, write_folds=lambda folds, name: out / name)
+                              settings=PAPER.profiles["paper"].settings, write_folds=lambda folds, name: out / name)
     return PAPER.prepare(session)
 
 

@@ -1,13 +1,16 @@
 """Validation part by window (faithful, §3.3) or by utterance (corrected); FTR beats the majority on the twin."""
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from common.corpora import open_corpus
+from common.engine.unit import Fit
 from common.metrics import uar
 from reproductions.wieser2018.data import build_samples, ftr_feature_set
+from reproductions.wieser2018.paper import PROFILES
 from reproductions.wieser2018.protocol import fit_network, fold_indices, predict_classes, speaker_folds
 
 
@@ -38,10 +41,10 @@ def test_short_training_beats_most_frequent_label_in_uar(samples):
     """FTR (§2.2.2) on the twin's Ses03-F fold, 30 epochs at lr 0.01: UAR above the majority's on both dimensions."""
     fold = fold_indices(samples, speaker_folds(samples, 0, 1))[0]
     assert fold.name == "Ses03F"
-    session = SimpleNamespace(settings={"hidden_units": [32, 16]}, epochs=30, verbose=0,
-                              fit_budget=lambda unit, epochs, steps: ({"epochs": epochs}, []))
+    session = SimpleNamespace(settings=replace(PROFILES["paper"].settings, hidden_units=(32, 16)), epochs=30,
+                              verbose=0)
     net, stats, history = fit_network(session, samples, "FTR", "faithful", {"learning_rate": 0.01, "epochs": 30},
-                                      fold.train, 0, ("test",))
+                                      fold.train, 0, Fit(("test",)))
     assert len(history.history["loss"]) == 30
     predictions = predict_classes(net, "FTR", samples, fold.test, stats)
     margins = []
