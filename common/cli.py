@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import types
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -108,9 +109,22 @@ def build_parser(paper: Any) -> argparse.ArgumentParser:
     return parser
 
 
+class Args(types.SimpleNamespace):
+    """Parsed flags, read-only once parsed: ``replace(**changes)`` gives a changed copy."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"parsed arguments are read-only (tried to set {name}); use Args.replace")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"parsed arguments are read-only (tried to delete {name})")
+
+    def replace(self, **changes: Any) -> Args:
+        return Args(**{**vars(self), **changes})
+
+
 def parse_args(parser: argparse.ArgumentParser, profiles: Mapping[str, Profile],
-               argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """Parse and fill ``runs``, ``epochs``, ``settings`` and ``synth_size`` from the chosen profile."""
+               argv: Sequence[str] | None = None) -> Args:
+    """Parse, with ``runs``, ``epochs``, ``settings`` and ``synth_size`` filled from the chosen profile."""
     args = parser.parse_args(argv)
     prof = profiles[args.profile]
     args.runs = prof.runs if args.runs is None else args.runs
@@ -130,7 +144,7 @@ def parse_args(parser: argparse.ArgumentParser, profiles: Mapping[str, Profile],
     if args.data_dir is not None and not args.data_dir.exists():
         raise ConfigError(f"--data-dir {args.data_dir}: no such directory")
     logging.getLogger().setLevel(logging.DEBUG if args.verbose > 1 else logging.INFO)
-    return args
+    return Args(**vars(args))
 
 
 def main_guard(main: Callable[[list[str]], int | None]) -> None:

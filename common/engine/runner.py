@@ -8,9 +8,7 @@ or every experiment of the paper in order, writing the tables after each one and
 
 from __future__ import annotations
 
-import argparse
 import logging
-import re
 import shutil
 import time
 from dataclasses import replace
@@ -18,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from common.atomic import atomic_write_text
-from common.cli import build_parser, parse_args
+from common.cli import Args, build_parser, parse_args
 from common.corpora import Corpus, open_corpus
 from common.engine.contract import Paper, Search
 from common.engine.rehearsal import STATE_FILE, Rehearsal
@@ -26,18 +24,20 @@ from common.engine.session import Session
 from common.engine.sittings import HandOver, Sittings, continue_in_fresh_process, default_units_per_process, sitting
 from common.engine.unit import Units
 from common.errors import ConfigError
-from common.paths import REPO_ROOT
+from common.paths import REPO_ROOT, slug
 from common.results import ResultsStore, RunContext, write_markdown
 from common.training import Ledger, code_fingerprint, configure_threads
 
 log = logging.getLogger("sereprod")
 
 
-def parse(paper: Paper, argv: list[str] | None) -> argparse.Namespace:
-    """The paper's flags, checked: profile defaults filled, ``--strategy`` and corpus roots validated."""
+def parse(paper: Paper, argv: list[str] | None) -> Args:
+    """The paper's flags, checked and read-only: profile defaults filled, ``--strategy`` and corpus roots validated,
+    ``out`` the folder this run writes to (``<--out>/rehearsal`` under ``--rehearse``, whose report goes to
+    ``report_dir``, the ``--out`` given)."""
     args = parse_args(build_parser(paper), paper.profiles, argv)
     if not hasattr(args, "corpus"):
-        args.corpus = paper.corpora[0]
+        args = args.replace(corpus=paper.corpora[0])
     if args.strategy not in paper.strategies:
         raise ConfigError(f"--strategy {args.strategy}: {paper.name} trains with "
                           f"{' or '.join(paper.strategies)} only (its training loop does not run under "
@@ -56,7 +56,8 @@ def parse(paper: Paper, argv: list[str] | None) -> argparse.Namespace:
     for e in given:
         if not extra_dirs[e.name].exists():
             raise ConfigError(f"{e.flag} {extra_dirs[e.name]}: no such directory")
-    args.extra_dirs = extra_dirs
+    args = args.replace(extra_dirs=extra_dirs, report_dir=Path(args.out),
+                        out=Path(args.out) / "rehearsal" if args.rehearse else Path(args.out))
     if args.whole_passes and not args.rehearse:
         raise ConfigError("--whole-passes applies to a rehearsal only: give it with --rehearse (a run predicts "
                           "every pass whole)")
@@ -65,15 +66,15 @@ def parse(paper: Paper, argv: list[str] | None) -> argparse.Namespace:
     if args.units_per_process is None:
         from common.provenance import keras_backend
 
-        args.units_per_process = default_units_per_process(args.profile, keras_backend())
+        args = args.replace(units_per_process=default_units_per_process(args.profile, keras_backend()))
     if args.units_per_process < 0:
         raise ConfigError(f"--units-per-process {args.units_per_process}: must be >= 0 (0: all in one process)")
     if sitting() > 1:  # a later sitting of the same run resumes what the earlier ones finished
-        args.fresh = False
+        args = args.replace(fresh=False)
     return args
 
 
-def open_corpora(paper: Paper, args: argparse.Namespace) -> dict[str, Corpus]:
+def open_corpora(paper: Paper, args: Args) -> dict[str, Corpus]:
     """The main corpus (``--corpus``) and the paper's extra ones, all by the same twin rule."""
     twin = {"size": args.synth_size, "seed": args.twin_seed, "difficulty": args.twin_difficulty}
     corpora = {args.corpus: open_corpus(args.corpus, args.data_dir, **twin)}
@@ -82,7 +83,7 @@ def open_corpora(paper: Paper, args: argparse.Namespace) -> dict[str, Corpus]:
     return corpora
 
 
-def ledger_config(paper: Paper, args: argparse.Namespace, corpora: dict[str, Corpus],
+def ledger_config(paper: Paper, args: Args, corpora: dict[str, Corpus],
                   tuned: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """What a finished unit depends on: data, profile, epochs, seed, settings, tuned points and the code."""
     return {"paper": paper.name, "data": {n: c.data for n, c in corpora.items()},
@@ -92,13 +93,13 @@ def ledger_config(paper: Paper, args: argparse.Namespace, corpora: dict[str, Cor
             "code": code_fingerprint([REPO_ROOT / "common", paper.folder])}
 
 
-def resolve_tuning(paper: Paper, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+def resolve_tuning(paper: Paper, args: Args) -> dict[str, dict[str, Any]]:
     """``--from-tuning NAME``: ``{target: config}`` for the one target that search tuned."""
     if not args.from_tuning:
         return {}
     from common.tuning import best_hyperparameters, config_of, search_meta
 
-    meta = search_meta(paper.name, args.from_tuning, args.out)
+    meta = search_meta(paper.name, args.from_tuning, args.report_dir)
     target = meta.get("target")
     if target not in paper.searches:
         raise ConfigError(f"--from-tuning {args.from_tuning}: the search tuned {target!r}, which is not a target "
@@ -106,14 +107,8 @@ def resolve_tuning(paper: Paper, args: argparse.Namespace) -> dict[str, dict[str
     if meta.get("corpus") not in (None, args.corpus):
         raise ConfigError(f"--from-tuning {args.from_tuning}: the search ran on {meta['corpus']}, this run is on "
                           f"{args.corpus}")
-    values = best_hyperparameters(paper.name, args.from_tuning, args.out)
+    values = best_hyperparameters(paper.name, args.from_tuning, args.report_dir)
     return {target: config_of(lambda hp: paper.searches[target].declare(hp, args), values)}
-
-
-def slug(target: str) -> str:
-    """A file-safe search-folder name for a target ('S-CLDNN (log-Mels)' -> 's-cldnn-log-mels', 'downup/arousal' ->
-    'downup-arousal')."""
-    return re.sub(r"[^a-z0-9]+", "-", target.lower()).strip("-")
 
 
 def tune(session: Session, data: Any, search: Search, name: str | None = None) -> str:
@@ -204,7 +199,7 @@ def run_experiments(session: Session, data: Any) -> None:
         log.info("%s: %s done (%d rows)", paper.name, experiment.name, len(rows))
 
 
-def open_rehearsal(paper: Paper, args: argparse.Namespace, ctx: RunContext, ledger: Ledger,
+def open_rehearsal(paper: Paper, args: Args, ctx: RunContext, ledger: Ledger,
                    report_dir: Path) -> Rehearsal:
     """``--rehearse``: the rehearsal an earlier sitting left unfinished, or a new one (which rehearses every unit,
     searches included, again)."""
@@ -235,12 +230,8 @@ def run(paper: Paper, argv: list[str] | None = None, hand_over: HandOver = conti
     corpora = open_corpora(paper, args)
     corpus = corpora[args.corpus]
     tuned = resolve_tuning(paper, args)
-    out = Path(args.out)
+    out, report_dir = args.out, args.report_dir
     out.mkdir(parents=True, exist_ok=True)
-    report_dir = out
-    if args.rehearse:
-        out = args.out = out / "rehearsal"
-        out.mkdir(parents=True, exist_ok=True)
     ctx = RunContext.from_args(args, paper.name, corpus, paper.split,
                                also=tuple(c for n, c in corpora.items() if n != args.corpus))
     if args.rehearse:

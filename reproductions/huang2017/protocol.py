@@ -16,13 +16,14 @@ import pandas as pd
 from common.corpora import Corpus
 from common.engine import Fit, Row, Session
 from common.errors import ConfigError
+from common.paths import slug
 from common.results.evidence import Evidence
 from common.splits import Fold, leave_one_speaker_out, subject_tvt
 from common.training import progress
 from reproductions.huang2017.data import ConditionData, Partitioned
 from reproductions.huang2017.module_analysis import FIGURES, MODULES, cluster_views, probe, representations
 from reproductions.huang2017.plots import plot_fig2, plot_views
-from reproductions.huang2017.search_space import FIG2_H2, MODELS, TABLE2, grid_points, point_tag, slug
+from reproductions.huang2017.search_space import FIG2_H2, MODELS, TABLE2, grid_points, point_tag
 from reproductions.huang2017.svm_baselines import VARIANTS, functionals, loso_svm, opensmile_set, tvt_svm
 from reproductions.huang2017.training import CONDITIONS, MONITOR, build, train
 

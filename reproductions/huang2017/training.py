@@ -16,13 +16,14 @@ import numpy as np
 from common.engine import Fit, Session
 from common.engine.passes import PredictTimer, unrun_seconds
 from common.metrics import unweighted_accuracy
+from common.paths import slug
 from common.training import set_seed, standard_callbacks
 from common.training.batches import varying_length
 from common.training.curves import curves
 from reproductions.huang2017.data import ConditionData
 from reproductions.huang2017.models import build_cldnn, build_ldnn
 from reproductions.huang2017.noisy_set import MixedBatches, SampledBatches
-from reproductions.huang2017.search_space import MODELS, PATIENCE, kernel_args, point_tag, slug
+from reproductions.huang2017.search_space import MODELS, PATIENCE, kernel_args, point_tag
 
 CONDITIONS = ("noisy", "clean")
 MONITOR = "val_ua_noisy"

@@ -72,7 +72,7 @@ def prepare(session: Session) -> dict[str, Any]:
     return {"samples": samples, "folds": fold_indices(samples, folds), "split": split}
 
 
-wieser2018 = Paper(
+PAPER = Paper(
     name="wieser2018",
     title="Wieser et al. (2018): Understanding auditory representations of emotional expressions with neural "
           "networks",
@@ -102,4 +102,3 @@ wieser2018 = Paper(
     test_argv=("--profile", "smoke", "--epochs", "1", "--set", "folds=1", "--set", "joint_variant=[]",
                "--set", "saliency_samples=2", "--set", "am_steps=3"),
 )
-PAPER = wieser2018

@@ -201,4 +201,3 @@ PAPER = Paper(
     test_argv=("--profile", "smoke", "--runs", "1", "--epochs", "1", "--set", 'networks=["1d"]',
                "--set", "clip_samples=2048", "--set", "si_folds=1"),
 )
-zhao2019 = PAPER
