@@ -7,7 +7,7 @@ the paper's class; ``--set KEY=VALUE`` parses ``VALUE`` by the field's type (:fu
 the wrong type, an unknown key or a value outside the allowed ones is a :class:`common.errors.ConfigError` naming
 the key and what it expects.
 
-Values: ``bool`` (``true`` / ``false``), ``int``, ``float``, ``str``, ``tuple[X, ...]`` (a JSON list or
+Values: ``bool`` (``true`` / ``false``, any case: ``False`` is the boolean False), ``int``, ``float``, ``str``, ``tuple[X, ...]`` (a JSON list or
 comma-separated values: ``dimensions=arousal`` is ``("arousal",)``) and ``X | None`` (``null`` or ``none``).
 """
 
@@ -24,6 +24,7 @@ from typing import Any
 from common.errors import ConfigError
 
 NONE_WORDS = ("null", "none")
+BOOL_WORDS = {"true": True, "false": False}
 
 
 def setting(default: Any, *, source: str, choices: Sequence[Any] | None = None) -> Any:
@@ -88,6 +89,8 @@ def _scalar(text: Any, kind: type) -> Any:
             value = json.loads(text)
         except json.JSONDecodeError:
             raise ValueError(text) from None
+    elif isinstance(text, str) and kind is bool and text.lower() in BOOL_WORDS:
+        value = BOOL_WORDS[text.lower()]
     elif isinstance(text, str) and kind is not str:
         try:
             value = json.loads(text)

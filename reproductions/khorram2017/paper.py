@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -14,7 +13,7 @@ from common.engine import Experiment, Paper, Profile, Search, Session, Settings,
 from common.splits import Fold, assert_speaker_disjoint, carve_validation
 from reproductions.khorram2017 import protocol
 from reproductions.khorram2017.benchmark import benchmark
-from reproductions.khorram2017.data import load_utterances
+from reproductions.khorram2017.data import KhorramData, load_utterances
 from reproductions.khorram2017.search_space import (
     ARCHITECTURES,
     CORRECTED,
@@ -75,7 +74,7 @@ def _graph_optimizer(on: bool) -> None:
         tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
 
 
-def prepare(session: Session) -> dict[str, Any]:
+def prepare(session: Session) -> KhorramData:
     """§3 features of every recording, the AVEC partitions and the corrected fold (held-out train speakers)."""
     _graph_optimizer(session.settings.graph_optimizer)
     table = session.corpus.table.reset_index(drop=True)
@@ -94,13 +93,13 @@ def prepare(session: Session) -> dict[str, Any]:
     a, c = avec.indices(ids), corrected.indices(ids)
     speaker = dict(zip(table["id"].astype(str), table["speaker"].astype(str), strict=True))
     dev = pick(a.val)
-    return {"train": pick(a.train), "dev": dev, "test": pick(a.test), "held": (pick(c.train), pick(c.val)),
-            "dev_group": np.concatenate([np.full(len(u.x), speaker[u.id]) for u in dev]).astype("U")}
+    return KhorramData(train=pick(a.train), dev=dev, test=pick(a.test), held=(pick(c.train), pick(c.val)),
+                       dev_group=np.concatenate([np.full(len(u.x), speaker[u.id]) for u in dev]).astype("U"))
 
 
 def _split(variant: str):
-    def split(session: Session, data: dict) -> tuple:
-        return (data["train"], data["dev"]) if variant == "faithful" else data["held"]
+    def split(session: Session, data: KhorramData) -> tuple:
+        return (data.train, data.dev) if variant == "faithful" else data.held
     return split
 
 

@@ -19,7 +19,7 @@ from common.engine import Evidence, Fit, Row, Session
 from common.metrics import ccc_pooled, rmse
 from common.training import progress
 from reproductions.khorram2017 import plots
-from reproductions.khorram2017.data import Utterance
+from reproductions.khorram2017.data import KhorramData, Utterance
 from reproductions.khorram2017.label_analysis import LABEL_RATE_HZ, LOW_BAND_HZ, label_report
 from reproductions.khorram2017.models import build_blstm, build_preliminary
 from reproductions.khorram2017.search_space import (
@@ -70,7 +70,8 @@ def fit_unit(session: Session, build: Any, train: Sequence[Utterance], val: Sequ
                          verbose=session.verbose, fit_kwargs=kwargs, callbacks=callbacks)
 
 
-def train_and_score(session: Session, data: dict, search_target: str, config: dict, split: Any) -> dict[str, float]:
+def train_and_score(session: Session, data: KhorramData, search_target: str, config: dict,
+                    split: Any) -> dict[str, float]:
     """What a §6.1 search scores: the protocol's training of ``config`` on ``split`` = (train, validation
     utterances), best validation CCC (dev for the faithful targets, held-out train speakers for the corrected)."""
     _, dim, _ = parse_target(search_target)
@@ -84,11 +85,11 @@ def train_and_score(session: Session, data: dict, search_target: str, config: di
 
 # --- §5.2 / Fig. 4 ------------------------------------------------------------------------------------------
 
-def label_analysis(session: Session, data: dict) -> Iterator[Row]:
+def label_analysis(session: Session, data: KhorramData) -> Iterator[Row]:
     """Power below 1 Hz and downsample/spline-rebuild CCC of the gold standard (train + dev labels)."""
     factors = list(session.settings.label_factors)
     dims = session.settings.dimensions
-    reports = {dim: label_report([u.target(dim) for u in data["train"] + data["dev"]], factors) for dim in dims}
+    reports = {dim: label_report([u.target(dim) for u in data.train + data.dev], factors) for dim in dims}
     note = _note(session, "train+dev gold standard")
     rows = []
     for dim, rep in reports.items():
@@ -116,7 +117,7 @@ def label_analysis(session: Session, data: dict) -> Iterator[Row]:
 
 # --- §4 / Fig. 1 --------------------------------------------------------------------------------------------
 
-def preliminary(session: Session, data: dict) -> Iterator[Row]:
+def preliminary(session: Session, data: KhorramData) -> Iterator[Row]:
     """One long filter -> tanh -> linear, filter length swept (§4); dev CCC mean/std over runs per length."""
     lengths, runs = list(session.settings.prelim_lengths), int(session.settings.prelim_runs)
     dims = session.settings.dimensions
@@ -126,9 +127,9 @@ def preliminary(session: Session, data: dict) -> Iterator[Row]:
         key = ("prelim", dim, length, r)
 
         def compute(fit: Fit, dim=dim, length=length, r=r) -> dict:
-            model, info = fit_unit(session, lambda: build_preliminary(length), data["train"], data["dev"], dim, fit,
+            model, info = fit_unit(session, lambda: build_preliminary(length), data.train, data.dev, dim, fit,
                                    session.seed + r)
-            dev_ccc, dev_rmse = _scores(data["dev"], predict(model, data["dev"]), dim)
+            dev_ccc, dev_rmse = _scores(data.dev, predict(model, data.dev), dim)
             keras.backend.clear_session()
             return {"dev_ccc": dev_ccc, "dev_rmse": dev_rmse, **info}
         results.setdefault((dim, length), []).append(float(session.unit(key, compute, MONITOR)["dev_ccc"]))
@@ -166,15 +167,15 @@ def _builder(config: dict | None):
     return build_blstm if config is None else (lambda: build_from_values(config))
 
 
-def tables(session: Session, data: dict) -> Generator[Row, None, dict]:
+def tables(session: Session, data: KhorramData) -> Generator[Row, None, dict]:
     """Train every model ``runs`` times per dimension (and the corrected variant), score dev, write the
     run-averaged test predictions as AVEC ARFF. Produces the run-averaged and per-run dev predictions (Fig. 5)."""
     dims, models = session.settings.dimensions, session.settings.models
     corrected_models = session.settings.corrected_models
-    variants = {FAITHFUL: (data["train"], data["dev"]), CORRECTED: data["held"]}
-    dev, test = data["dev"], data["test"]
+    variants = {FAITHFUL: (data.train, data.dev), CORRECTED: data.held}
+    dev, test = data.dev, data.test
     lengths = {"dev": [len(u.x) for u in dev], "test": [len(u.x) for u in test]}
-    dev_group = data["dev_group"]
+    dev_group = data.dev_group
     fused_dev: dict[str, dict[str, np.ndarray]] = {d: {} for d in dims}
     run_dev: dict[str, dict[str, list[list[np.ndarray]]]] = {d: {} for d in dims}
     epoch_times: dict[str, list[float]] = {}
@@ -250,10 +251,10 @@ def _write_test_arff(folder: Path, test: Sequence[Utterance], run_preds: list[li
 
 # --- Fig. 5 and smoothness ----------------------------------------------------------------------------------
 
-def smoothness(session: Session, data: dict, preds: dict) -> Iterator[Row]:
+def smoothness(session: Session, data: KhorramData, preds: dict) -> Iterator[Row]:
     """Fig. 5 segment plot and the smooth-vs-erratic numbers: power below 1 Hz and first-difference power of
     each model's dev output (``preds``: what :func:`tables` produced) relative to the labels, per run (mean +- std)."""
-    dev = data["dev"]
+    dev = data.dev
     lengths = [len(u.x) for u in dev]
     summary: dict[str, dict[str, tuple[float, float]]] = {}
     note = _note(session, "dev predictions")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from common.engine import Experiment, Paper, Profile, Search, Session, Settings, setting
 from reproductions.wieser2018.activation_maximisation import TABLE6_MEAN_LOUDNESS_DBFS
 from reproductions.wieser2018.benchmark import benchmark
-from reproductions.wieser2018.data import build_samples, ftr_feature_set
+from reproductions.wieser2018.data import WieserData, build_samples, ftr_feature_set
 from reproductions.wieser2018.hyperparameters import NETWORKS, SAMPLE_RATE, TUNING_EVALUATIONS
 from reproductions.wieser2018.protocol import fold_indices, speaker_folds, table5
 from reproductions.wieser2018.search_space import (
@@ -60,7 +59,7 @@ PROFILES = {
 SPLIT = "leave-one-speaker-out, 20 % random validation (§3.2, §3.3)"
 
 
-def prepare(session: Session) -> dict[str, Any]:
+def prepare(session: Session) -> WieserData:
     """Samples of §3.2 (windows, MFCCs, functionals) and the speaker folds over sample ids."""
     s = session.settings
     window = int(round(s.window_seconds * SAMPLE_RATE))
@@ -69,7 +68,7 @@ def prepare(session: Session) -> dict[str, Any]:
     session.write_folds(folds, "folds.csv")
     by = s.validation_by
     split = SPLIT if by == "window" else SPLIT.replace("random validation", "random validation by utterance")
-    return {"samples": samples, "folds": fold_indices(samples, folds), "split": split}
+    return WieserData(samples=samples, folds=fold_indices(samples, folds), split=split)
 
 
 PAPER = Paper(

@@ -27,7 +27,7 @@ from common.splits import Fold, FoldIndices, carve_validation, leave_one_speaker
 from common.training import progress, set_seed
 from common.training.batches import releasing
 from common.training.curves import curves
-from reproductions.wieser2018.data import Samples
+from reproductions.wieser2018.data import Samples, WieserData
 from reproductions.wieser2018.hyperparameters import (
     DIMENSIONS,
     N_CLASSES,
@@ -172,11 +172,11 @@ def baseline_scores(samples: Samples, folds: list[FoldIndices]) -> dict[str, dic
     return out
 
 
-def table5(session, data: dict[str, Any]):
+def table5(session, data: WieserData):
     """All networks x schedules x folds x runs -> Table 5 rows (with per-utterance-window evidence)."""
     from common.engine import Row
 
-    samples, folds = data["samples"], data["folds"]
+    samples, folds = data.samples, data.folds
     yield Row("§3.2", "E-2", "samples", "count", len(samples.table),
               note=f"{samples.waveforms.shape[1]}-sample windows; dropped turns: {samples.dropped}")
     joint = session.settings.joint_variant
@@ -189,7 +189,7 @@ def table5(session, data: dict[str, Any]):
                                run_unit(session, samples, n, s, f, r, fit), "loss", "min")
         done.setdefault((network, schedule, run), []).append(payload)
     n_folds = f"{len(folds)} speaker folds"
-    split = data["split"]
+    split = data.split
     for network, schedule in experiments:
         per_run = [done[(network, schedule, r)] for r in range(session.runs)]
         scores = [pooled_scores(u) for u in per_run]

@@ -22,6 +22,7 @@ import keras_tuner as kt
 import numpy as np
 
 from common.metrics import war
+from reproductions.wieser2018.data import WieserData
 from reproductions.wieser2018.hyperparameters import (
     DIMENSIONS,
     ELOR_CNN,
@@ -94,17 +95,17 @@ def declare_for(network: str):
     return lambda hp, args: declare(hp, network, args)
 
 
-def search_split(session, data: dict[str, Any]):
+def search_split(session, data: WieserData):
     """The first fold (Ses03-F): its training part trains, its 20 % validation part scores (§3.3)."""
-    return data["folds"][0]
+    return data.folds[0]
 
 
-def train_and_score(session, data: dict[str, Any], target: str, config: dict[str, Any], split) -> dict[str, float]:
+def train_and_score(session, data: WieserData, target: str, config: dict[str, Any], split) -> dict[str, float]:
     """One search trial: the protocol's own training of ``target`` (faithful schedule) on ``split.train``, scored
     by the mean WAR of both dimensions on ``split.val``."""
     from reproductions.wieser2018.protocol import fit_network, predict_classes
 
-    samples = data["samples"]
+    samples = data.samples
     if len(split.val) == 0:
         raise ValueError(f"fold {split.name} has no validation part to score a search trial on")
 

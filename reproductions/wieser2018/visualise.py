@@ -12,7 +12,7 @@ from reproductions.wieser2018.activation_maximisation import (
     dbfs_to_rms,
     neuron_score_model,
 )
-from reproductions.wieser2018.data import Samples
+from reproductions.wieser2018.data import Samples, WieserData
 from reproductions.wieser2018.hyperparameters import DIMENSIONS, N_CLASSES, SALIENCY_SPEAKER, SAMPLE_RATE
 from reproductions.wieser2018.models import build_network, network_config
 from reproductions.wieser2018.plots import plot_fig4, plot_fig5
@@ -68,11 +68,11 @@ def visualisations(session, samples: Samples, fold, fit) -> dict[str, Any]:
     return payload
 
 
-def section42(session, data: dict[str, Any]):
+def section42(session, data: WieserData):
     """§4.2.1 correlations, Table 6 characteristics and the Fig. 4 / Fig. 5 plots."""
     from common.engine import Row
 
-    samples, folds = data["samples"], data["folds"]
+    samples, folds = data.samples, data.folds
     fold = next((f for f in folds if SALIENCY_SPEAKER in f.name), folds[0])
     vis = session.unit(("visualisation", fold.name), lambda fit: visualisations(session, samples, fold, fit))
     hp = session.hp_source("ELoR")

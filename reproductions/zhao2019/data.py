@@ -122,3 +122,16 @@ def network_inputs(selection: Selection, kind: str, settings: Any, cache: Featur
         return {"x": np.stack(out).astype(np.float32)}
 
     return cache.get_or_compute(f"zhao2019-{kind}", config, paths, compute)["x"]
+
+
+@dataclass(frozen=True)
+class ZhaoData:
+    """The prepared data (``paper.prepare``): §3.5's selected utterances, the networks the run trains, the
+    §4.1-§4.2 folds of each protocol, every network input kind's array and each utterance's group (the speaker, or
+    the IEMOCAP session: the unit of independence of the intervals)."""
+
+    selection: Selection
+    networks: list[str]
+    folds: dict[str, list]
+    inputs: dict[str, np.ndarray]
+    groups: np.ndarray

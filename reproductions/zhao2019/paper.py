@@ -20,7 +20,7 @@ from common.errors import ConfigError
 from common.results import load_published
 from common.training import progress
 from reproductions.zhao2019.benchmark import benchmark
-from reproductions.zhao2019.data import CORPUS_NAMES, IEMOCAP_PAPER_COUNTS, network_inputs, select_utterances
+from reproductions.zhao2019.data import CORPUS_NAMES, IEMOCAP_PAPER_COUNTS, ZhaoData, network_inputs, select_utterances
 from reproductions.zhao2019.models import CLIP_SAMPLES, N_MELS, NETWORKS, TrainConfig
 from reproductions.zhao2019.protocol import MONITOR, PROTOCOLS, SELECTIONS, fit_unit, protocol_folds, protocol_units
 from reproductions.zhao2019.report import INPUT_OF, confusion_figure, curves_figure, rows, summarise, write_paper_tables
@@ -61,7 +61,7 @@ def _networks(session: Session) -> list[str]:
     return networks
 
 
-def prepare(session: Session) -> dict[str, Any]:
+def prepare(session: Session) -> ZhaoData:
     """§3.5's utterances and inputs of ``session.corpus``, and the §4.1–§4.2 folds (written under splits/)."""
     networks = _networks(session)
     corpus = session.corpus
@@ -83,8 +83,8 @@ def prepare(session: Session) -> dict[str, Any]:
     cache = FeatureCache()
     inputs = {kind: network_inputs(selection, kind, session.settings, cache)
               for kind in sorted({INPUT_OF[n] for n in wanted})}
-    return {"selection": selection, "networks": networks, "folds": folds, "inputs": inputs,
-            "groups": table[group_column].astype(str).to_numpy()}
+    return ZhaoData(selection=selection, networks=networks, folds=folds, inputs=inputs,
+                    groups=table[group_column].astype(str).to_numpy())
 
 
 def train_config(session: Session, network: str) -> TrainConfig:
@@ -93,14 +93,14 @@ def train_config(session: Session, network: str) -> TrainConfig:
     return TrainConfig(**{f.name: chosen[f.name] for f in fields(TrainConfig)})
 
 
-def _fit(session: Session, data: dict, network: str, config: TrainConfig, unit, fit: Fit) -> dict[str, Any]:
-    sel = data["selection"]
-    return fit_unit(unit, network, data["inputs"][INPUT_OF[network]], sel.y, len(sel.classes), config,
+def _fit(session: Session, data: ZhaoData, network: str, config: TrainConfig, unit, fit: Fit) -> dict[str, Any]:
+    sel = data.selection
+    return fit_unit(unit, network, data.inputs[INPUT_OF[network]], sel.y, len(sel.classes), config,
                     session.epochs, session.seed + unit.run, schedule=fit.schedule, scope=session.scope(),
                     verbose=session.verbose)
 
 
-def train_and_score(session: Session, data: dict, target: str, config: dict, split) -> dict[str, float]:
+def train_and_score(session: Session, data: ZhaoData, target: str, config: dict, split) -> dict[str, float]:
     """The protocol's own training of ``target`` on the search unit ``split``: validation accuracy (§3.4).
 
     Only the validation part is scored: the search never reads the unit's test speakers.
@@ -108,47 +108,47 @@ def train_and_score(session: Session, data: dict, target: str, config: dict, spl
     chosen = TrainConfig(**{f.name: config.get(f.name, getattr(TrainConfig(), f.name)) for f in fields(TrainConfig)})
     payload = session.unit(("search", target, split.fold.name), partial(_fit, session, data, target, chosen, split),
                            store=False)
-    y = data["selection"].y
+    y = data.selection.y
     return {MONITOR: payload["val_accuracy"],
             "val_ua": float(np.mean([np.mean(payload["y_pred"][split.val][y[split.val] == c] == c)
                                      for c in np.unique(y[split.val])]))}
 
 
-def search_split(session: Session, data: dict):
+def search_split(session: Session, data: ZhaoData):
     """§3.4's "independent data set": the first speaker-independent fold in clean mode (validation = a held-out
     training speaker, or training session for IEMOCAP)."""
-    table = data["selection"].table
-    (unit,) = protocol_units(table, session.corpus.name, data["folds"]["speaker-independent"][:1],
+    table = data.selection.table
+    (unit,) = protocol_units(table, session.corpus.name, data.folds["speaker-independent"][:1],
                              "speaker-independent", "clean", session.seed, 1)
     return unit
 
 
-def protocol_experiment(protocol: str, session: Session, data: dict):
+def protocol_experiment(protocol: str, session: Session, data: ZhaoData):
     """Every network x selection mode of ``protocol``: Tables 3–6, 7(a), 7(b) and the 8/9 rows."""
     corpus = session.corpus.name
-    sel = data["selection"]
+    sel = data.selection
     done = []
-    for network in data["networks"]:
+    for network in data.networks:
         config = train_config(session, network)
         for selection_mode in SELECTIONS:
-            units = protocol_units(sel.table, corpus, data["folds"][protocol], protocol, selection_mode,
+            units = protocol_units(sel.table, corpus, data.folds[protocol], protocol, selection_mode,
                                    session.seed, session.runs, session.settings.si_folds)
             payloads = []
             for u in progress(units, desc=f"{network} {protocol} {selection_mode}"):
                 key = (network, protocol, selection_mode, u.fold.name, u.run)
                 payloads.append(session.unit(key, partial(_fit, session, data, network, config, u), MONITOR))
             exp = summarise(network, protocol, selection_mode, units, payloads, sel.y, len(sel.classes),
-                            data["groups"])
+                            data.groups)
             done.append(exp)
             yield from rows(corpus, CORPUS_NAMES[corpus], exp, sel.abbreviations, session.hp_source(network))
     return done
 
 
-def figures(session: Session, data: dict, *protocols: list):
+def figures(session: Session, data: ZhaoData, *protocols: list):
     """The paper-style tables (markdown), the confusion heatmaps and Figs. 9–10 (training curves) of the
     experiments every protocol summarised."""
     corpus = session.corpus.name
-    sel = data["selection"]
+    sel = data.selection
     experiments = [exp for done in protocols for exp in done]
     stem = f"{corpus}-{session.origin}-{session.profile}"
     write_paper_tables(session.out / f"tables-{stem}.md", corpus, CORPUS_NAMES[corpus], session.origin, experiments,
@@ -156,7 +156,7 @@ def figures(session: Session, data: dict, *protocols: list):
     session.save_figure(confusion_figure(corpus, CORPUS_NAMES[corpus], session.origin, experiments, sel.abbreviations,
                                          load_published("zhao2019")),
                         f"confusion-{stem}.png")
-    for network in data["networks"]:
+    for network in data.networks:
         for protocol in PROTOCOLS:
             mine = [e for e in experiments if e.network == network and e.protocol == protocol]
             if mine:

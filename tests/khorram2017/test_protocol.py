@@ -20,8 +20,8 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def test_corrected_searches_never_see_dev_and_faithful_ones_score_on_dev(data: dict) -> None:
-    dev = {u.id for u in data["dev"]}
-    train = {u.id for u in data["train"]}
+    dev = {u.id for u in data.dev}
+    train = {u.id for u in data.train}
     for name, search in PAPER.searches.items():
         fit_on, scored_on = search.split(None, data)
         ids_fit, ids_scored = {u.id for u in fit_on}, {u.id for u in scored_on}
@@ -33,9 +33,9 @@ def test_corrected_searches_never_see_dev_and_faithful_ones_score_on_dev(data: d
 
 
 def test_dev_groups_name_the_speaker_of_every_dev_frame(data: dict) -> None:
-    assert data["dev_group"].dtype.kind == "U"
-    assert len(data["dev_group"]) == sum(len(u.x) for u in data["dev"])
-    assert set(data["dev_group"]) == {u.id for u in data["dev"]}  # RECOLA: one speaker per recording
+    assert data.dev_group.dtype.kind == "U"
+    assert len(data.dev_group) == sum(len(u.x) for u in data.dev)
+    assert set(data.dev_group) == {u.id for u in data.dev}  # RECOLA: one speaker per recording
 
 
 def test_blstm_is_labelled_a_sized_proxy_outside_the_published_table_keys() -> None:
