@@ -7,8 +7,9 @@ the paper's class; ``--set KEY=VALUE`` parses ``VALUE`` by the field's type (:fu
 the wrong type, an unknown key or a value outside the allowed ones is a :class:`common.errors.ConfigError` naming
 the key and what it expects.
 
-Values: ``bool`` (``true`` / ``false``, any case: ``False`` is the boolean False), ``int``, ``float``, ``str``, ``tuple[X, ...]`` (a JSON list or
-comma-separated values: ``dimensions=arousal`` is ``("arousal",)``) and ``X | None`` (``null`` or ``none``).
+Values: ``bool`` (``true`` / ``false``, any case: ``False`` is the boolean False), ``int``, ``float``, ``str``,
+``tuple[X, ...]`` (a JSON list or comma-separated values: ``dimensions=arousal`` is ``("arousal",)``) and
+``X | None`` (``null`` or ``none``).
 """
 
 from __future__ import annotations
