@@ -3,7 +3,7 @@ process keeps per trained unit.
 
 A paper profile trains up to hundreds of units in one process. Each unit here is a Zhao (2019) unit at a smaller
 input: ``protocol.fit_unit`` on the 2D network (batch-norm recalibration, early stopping and the prediction of every
-utterance included), cut by a budget to ``--epochs`` epochs (default two) of three steps. Resident memory is read
+utterance included), cut by its schedule to ``--epochs`` epochs (default two) of three steps. Resident memory is read
 after each unit (garbage collected); the figure is its growth per unit after the first ``WARM_UP`` units (tracing,
 allocator pools). Under TensorFlow on a CPU it grows by tens of MiB per unit (reproductions/zhao2019/README.md,
 "Memory over many units"), which is why a paper profile under TensorFlow runs in sittings (common.engine.sittings);
@@ -40,7 +40,7 @@ def train_unit(x: np.ndarray, y: np.ndarray, seed: int, epochs: int = 2) -> np.n
                 np.arange(n_train, n_val), np.arange(n_val, len(x)))
     payload = fit_unit(unit, "2d", x, y, N_CLASSES, TrainConfig(batch_size=BATCH), epochs=epochs, seed=seed,
                        patience=epochs,
-                       budget=lambda epochs, steps: ({"epochs": epochs, "steps_per_epoch": min(steps, 3)}, []))
+                       schedule=lambda epochs, steps: ({"epochs": epochs, "steps_per_epoch": min(steps, 3)}, []))
     return payload["y_pred"]
 
 

@@ -3,37 +3,27 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
+import types
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from common.errors import ConfigError, SereprodError
 from common.paths import results_dir
+from common.settings import Profile
 
-PROFILE_NAMES = ("smoke", "paper")
 TUNERS = ("bayesian", "hyperband", "random", "grid")
 STRATEGY_NAMES = ("default", "mirrored")
 #: Size of the synthetic twin a profile uses when no --data-dir is given.
 SYNTH_SIZE = {"smoke": "smoke", "paper": "small"}
 
 
-@dataclass(frozen=True)
-class Profile:
-    """Defaults of one profile: runs per experiment, epochs, and the paper's own settings."""
-
-    runs: int
-    epochs: int
-    settings: dict[str, Any] = field(default_factory=dict)
-
-
 def _profiles_epilog(profiles: dict[str, Profile]) -> str:
     lines = ["profile defaults:"]
     for name, prof in profiles.items():
-        extra = ", ".join(f"{k}={v}" for k, v in prof.settings.items())
+        extra = ", ".join(f"{k}={v}" for k, v in prof.settings.as_dict().items())
         lines.append(f"  {name:6s} runs={prof.runs} epochs={prof.epochs}" + (f", {extra}" if extra else ""))
     lines.append("override any setting with --set KEY=VALUE (repeatable).")
     return "\n".join(lines)
@@ -74,7 +64,8 @@ def build_parser(paper: Any) -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, default=results_dir(paper.name),
                         help=f"where tables, plots and fold lists go (default results/{paper.name})")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                        help="override one profile setting (value parsed as JSON when it can be)")
+                        help="override one profile setting (parsed by its type: true/false, a number, a string, "
+                             "a JSON or comma-separated list, null)")
     for flag in paper.setting_flags:
         parser.add_argument(flag.flag, type=flag.type, default=None, dest=f"setting_{flag.setting}", metavar="VALUE",
                             help=f"{flag.help} (= --set {flag.setting}=VALUE)")
@@ -118,51 +109,49 @@ def build_parser(paper: Any) -> argparse.ArgumentParser:
     return parser
 
 
-def _parse_value(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text
+class Args(types.SimpleNamespace):
+    """Parsed flags, read-only once parsed: ``replace(**changes)`` gives a changed copy."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"parsed arguments are read-only (tried to set {name}); use Args.replace")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"parsed arguments are read-only (tried to delete {name})")
+
+    def replace(self, **changes: Any) -> Args:
+        return Args(**{**vars(self), **changes})
 
 
 def parse_args(parser: argparse.ArgumentParser, profiles: Mapping[str, Profile],
-               argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """Parse and fill ``runs``, ``epochs``, ``settings`` and ``synth_size`` from the chosen profile."""
+               argv: Sequence[str] | None = None) -> Args:
+    """Parse, with ``runs``, ``epochs``, ``settings`` and ``synth_size`` filled from the chosen profile."""
     args = parser.parse_args(argv)
     prof = profiles[args.profile]
     args.runs = prof.runs if args.runs is None else args.runs
     args.epochs = prof.epochs if args.epochs is None else args.epochs
     if args.runs < 1 or args.epochs < 1:
         raise ConfigError(f"--runs and --epochs must be >= 1 (got {args.runs}, {args.epochs})")
-    settings = dict(prof.settings)
+    texts = {}
     for item in args.overrides:
         key, sep, value = item.partition("=")
-        if not sep or key not in settings:
-            raise ConfigError(f"--set {item!r}: expected KEY=VALUE with KEY one of {sorted(settings)}")
-        settings[key] = _parse_value(value)
-    for name, value in vars(args).items():
-        if name.startswith("setting_") and value is not None:
-            settings[name.removeprefix("setting_")] = value
-    args.settings = settings
+        if not sep:
+            raise ConfigError(f"--set {item!r}: expected KEY=VALUE with KEY one of {sorted(prof.settings.fields())}")
+        texts[key] = value
+    flags = {name.removeprefix("setting_"): value for name, value in vars(args).items()
+             if name.startswith("setting_") and value is not None}
+    args.settings = prof.settings.with_text(texts).with_values(flags)
     args.synth_size = args.synth_size or SYNTH_SIZE.get(args.profile, "smoke")
     if args.data_dir is not None and not args.data_dir.exists():
         raise ConfigError(f"--data-dir {args.data_dir}: no such directory")
     logging.getLogger().setLevel(logging.DEBUG if args.verbose > 1 else logging.INFO)
-    return args
+    return Args(**vars(args))
 
 
 def main_guard(main: Callable[[list[str]], int | None]) -> None:
-    """Run ``main(sys.argv[1:])``: suite errors print one clear line (exit 2), Ctrl-C says how to resume, and a
-    process that computed its ``--units-per-process`` share hands the run to a fresh one."""
+    """Run ``main(sys.argv[1:])``: suite errors print one clear line (exit 2) and Ctrl-C says how to resume."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    from common.training.ledger import SittingFull
-
     try:
         code = main(sys.argv[1:])
-    except SittingFull as full:
-        from common.engine.sittings import continue_in_fresh_process
-
-        continue_in_fresh_process(str(full))
     except SereprodError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)

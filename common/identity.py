@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from common.paths import REPO_ROOT
+from common.settings import Settings
 
 #: distributions whose version is part of every identity (the first installed name of each group counts)
 LIBRARIES: dict[str, tuple[str, ...]] = {
@@ -199,8 +200,9 @@ def run_identity(paper: Any, args: Any, corpora: Mapping[str, Any]) -> dict[str,
     ``--set`` settings), backend, library versions and the code of the paper's folder with its imports.
     The seed and the number of runs are not part of it (a search's point serves every seed)."""
     data = "real" if all(c.data == "real" for c in corpora.values()) else "synthetic"
+    settings = args.settings.as_dict() if isinstance(args.settings, Settings) else dict(args.settings)
     return {"paper": paper.name, "corpora": {name: corpus_identity(c) for name, c in corpora.items()},
-            "data": data, "profile": args.profile, "epochs": args.epochs, "settings": args.settings,
+            "data": data, "profile": args.profile, "epochs": args.epochs, "settings": settings,
             "backend": backend(), "versions": versions(), "code": folder_code_fingerprint(paper.folder)}
 
 

@@ -36,7 +36,3 @@ def get(name: str) -> Paper:
         raise ConfigError(f"unknown paper {name!r}; registered: {', '.join(PAPERS)}")
     return importlib.import_module(PAPERS[name]).PAPER
 
-
-def register(name: str, module: str) -> None:
-    """Add a paper whose ``PAPER`` lives in ``module`` (an importable dotted path)."""
-    PAPERS[name] = module

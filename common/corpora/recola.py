@@ -21,7 +21,6 @@ from common.corpora._base import ReadReport, finish, is_hidden, probe_audio, req
 from common.errors import LabelFormatError
 
 CORPUS = "RECOLA"
-PARTITIONS = ("train", "dev", "test")
 DIMENSIONS = ("arousal", "valence")
 FRAME_STEP = 0.04
 ATTRIBUTES = ("Instance_name", "frameTime", "GoldStandard")

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import inspect
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from common.cli import Profile
 from common.results.evidence import Evidence
+from common.settings import Profile, Settings
 
 if TYPE_CHECKING:
     import keras_tuner as kt
@@ -45,14 +45,31 @@ class Row:
 
 @dataclass(frozen=True)
 class Experiment:
-    """One table or figure of the paper: ``run(session, data)`` yields its rows (and may write plots).
+    """One table or figure of the paper: ``run(session, data, *consumed)`` yields its rows (and may write plots).
 
-    Experiments run in the order the paper declares them; one may read what an earlier one left in
-    ``session.state`` (e.g. the models a later analysis probes).
+    Experiments run in the order the paper declares them. What one hands to later ones is the return value of its
+    generator (its product, e.g. the models Table 4 selected); a later experiment names the earlier ones whose
+    products it takes in ``consumes`` and receives them, in that order, after ``data``.
     """
 
     name: str
-    run: Callable[[Session, Any], Iterable[Row]]
+    run: Callable[..., Iterable[Row]]
+    consumes: tuple[str, ...] = ()
+
+    def outcome(self, session: Session, data: Any, products: Mapping[str, Any]) -> tuple[list[Row], Any]:
+        """The rows this experiment yields and its product (``None`` for one that hands nothing on)."""
+        missing = [name for name in self.consumes if name not in products]
+        if missing:
+            raise ValueError(f"{self.name} consumes {missing}, which no earlier experiment produced")
+        result = self.run(session, data, *(products[name] for name in self.consumes))
+        if not isinstance(result, Generator):
+            return list(result or ()), None
+        rows: list[Row] = []
+        while True:
+            try:
+                rows.append(next(result))
+            except StopIteration as stop:
+                return rows, stop.value
 
 
 @dataclass(frozen=True)
@@ -114,6 +131,9 @@ class Paper:
       faithful twin gets its effect measured (faithful minus corrected, ``flaw_effects.csv``).
     - ``test_argv``: flags that shrink the smoke profile to a run of seconds; the registry-wide contract tests
       (tests/engine) run every paper with them.
+    - ``headline``, ``models``, ``reproduced``, ``limits``: the README's paper and status tables
+      (``python -m reproductions readme --write``): the paper as the tables name it, its models, what the run
+      reproduces, and what it cannot reproduce here (the corrected variants come from ``flaws``).
     """
 
     name: str
@@ -134,6 +154,15 @@ class Paper:
     description: str = ""
     test_argv: tuple[str, ...] = ()
     flaws: Mapping[str, str] = field(default_factory=dict)
+    headline: str = ""
+    models: str = ""
+    reproduced: str = ""
+    limits: str = ""
+
+    @property
+    def settings_type(self) -> type[Settings]:
+        """The paper's settings dataclass: the class every profile's settings are an instance of."""
+        return type(next(iter(self.profiles.values())).settings)
 
     @property
     def folder(self) -> Path:

@@ -1,10 +1,10 @@
 """``--rehearse``: every unit of a profile at full input shapes for a bounded number of steps, timed.
 
-A paper's training calls ``session.fit_budget(unit, epochs, steps_per_epoch)``; in a rehearsal it returns
-``fit`` keyword arguments that cut each unit to ``STEPS`` steps of ``EPOCHS`` epochs and a callback that
-times the steps and the rest of each epoch (its full validation and the paper's epoch-end callbacks); the time from
-the end of a unit's training to the start of the next unit's is the unit's work outside training (its full
-evaluation, table and file writing, and the next unit's set-up). The first step and the rest of the first epoch
+The rehearsal observes every unit (``common.engine.unit.Observer``): a unit's ``fit.schedule(epochs,
+steps_per_epoch)`` returns ``fit`` keyword arguments that cut each unit to ``STEPS`` steps of ``EPOCHS`` epochs and a
+callback that times the steps and the rest of each epoch (its full validation and the paper's epoch-end callbacks);
+the time from the end of a unit's training to the start of the next unit's is the unit's work outside training (its
+full evaluation, table and file writing, and the next unit's set-up). The first step and the rest of the first epoch
 carry one-time tracing and compilation (of the training and of the evaluation function): a real run pays them once
 per unit, so the projection counts the first epoch's rest once and the later epochs' for every other epoch, and
 leaves the first step out of the seconds per step. A search runs its first trial only, standing for all of its
@@ -17,11 +17,10 @@ take. A unit of the run's ledger that trains no Keras model (an SVM, a feature p
 as a unit of its own with no epochs: the real run pays the same.
 
 A paper whose prediction passes are too large to run whole in every unit of a rehearsal (tens of thousands of
-items per pass, hundreds of passes) may sample them: :func:`sample_batches` picks the costliest batch (the pass's
-memory peak) and ones spread evenly over the pass, :class:`PredictTimer` times the batches run, and
-:meth:`Rehearsal.unrun` adds the projected seconds of the batches left out (:func:`unrun_seconds`: their cost at the
-measured seconds per unit of cost) to the unit's epoch (while training) or to its time outside training; the page
-shows them in a column of their own. ``--whole-passes`` (``Rehearsal.predict_sample = None``) runs every pass whole.
+items per pass, hundreds of passes) may sample them (:mod:`common.engine.passes`, ``Fit.pass_sample``):
+:meth:`Rehearsal.left_out` adds the projected seconds of the batches left out to the unit's epoch (while training)
+or to its time outside training; the page shows them in a column of their own. ``--whole-passes``
+(``Rehearsal.pass_sample = None``) runs every pass whole.
 
 A rehearsal resumes like a run: the engine keeps its timings beside the ledger of finished units
 (``rehearsal-state.json``, saved whenever a unit's training ends and before each new unit), so a rehearsal stopped
@@ -48,13 +47,13 @@ import numpy as np
 from common.atomic import atomic_write_text
 from common.cache import entries_used
 from common.engine.memory import SAMPLE_SECONDS, peak_device_gib, peak_rss_gib, resident_gib, sample_process_tree
+from common.engine.passes import PREDICT_SAMPLE
 from common.engine.sittings import sitting
+from common.engine.unit import FitArguments, Observer
 
 #: steps per epoch and epochs a rehearsed unit trains for
 STEPS = 3
 EPOCHS = 2  # the second shows an epoch's rest without the first one's tracing and compilation
-#: batches a sampled prediction pass runs at most (:func:`sample_batches`)
-PREDICT_SAMPLE = 5
 #: the rehearsal's own record of its units, kept in the ledger folder of the run configuration
 STATE_FILE = "rehearsal-state.json"
 
@@ -165,54 +164,16 @@ class StepTimer(keras.callbacks.Callback):
             self.on_end()
 
 
-class PredictTimer(keras.callbacks.Callback):
-    """Seconds of every batch of a ``predict`` (``callbacks=[timer]``), for :func:`unrun_seconds`."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.seconds: list[float] = []
-        self._start = 0.0
-
-    def on_predict_batch_begin(self, batch: int, logs: dict | None = None) -> None:
-        self._start = time.perf_counter()
-
-    def on_predict_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        self.seconds.append(time.perf_counter() - self._start)
-
-
-def sample_batches(costs: np.ndarray, k: int = PREDICT_SAMPLE) -> np.ndarray:
-    """Ascending indices of ``k`` batches of a prediction pass whose batches cost ``costs`` (any unit proportional to
-    the work, e.g. items x padded length): ``k`` spread evenly over the pass, the costliest in place of the nearest
-    of them; every batch when there are no more than ``k``."""
-    costs = np.asarray(costs, dtype=float)
-    if len(costs) <= k:
-        return np.arange(len(costs))
-    spread = np.linspace(0, len(costs) - 1, k).round().astype(int)
-    top = int(np.argmax(costs))
-    if top not in spread:
-        spread[np.argmin(np.abs(spread - top))] = top
-    return np.sort(spread)
-
-
-def unrun_seconds(batch_seconds: list[float], batch_costs: np.ndarray, unrun_cost: float) -> float:
-    """Seconds the batches a sampled pass left out (``unrun_cost`` in all) would take: the median seconds per unit
-    of cost of the batches run, the first (tracing) left out when there are more."""
-    if unrun_cost <= 0:
-        return 0.0
-    rates = np.asarray(batch_seconds, dtype=float) / np.asarray(batch_costs, dtype=float)
-    return float(np.median(rates[1:] if len(rates) > 1 else rates)) * float(unrun_cost)
-
-
 @dataclass
-class Rehearsal:
-    """Timings of every unit a rehearsal ran, and the report."""
+class Rehearsal(Observer):
+    """Timings of every unit a rehearsal ran, and the report: an observer of the run's units."""
 
     units: dict[str, UnitTiming] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
     prepare_seconds: float = float("nan")
     repeats: int = 1  # set while a search's first trial stands for all its planned trials
     #: batches a sampled prediction pass runs (:func:`sample_batches`); None: every pass runs whole (``--whole-passes``)
-    predict_sample: int | None = PREDICT_SAMPLE
+    pass_sample: int | None = PREDICT_SAMPLE
     #: called with this rehearsal before each new unit starts (the engine writes the report so far, so a
     #: rehearsal stopped part-way still leaves every finished unit's figures)
     checkpoint: Callable[[Rehearsal], None] | None = None
@@ -230,7 +191,7 @@ class Rehearsal:
     handover_seconds: float = 0.0
     handed_over_at: float | None = None  # time.time() of the last hand-over, until the next sitting's first unit
     _this_sitting: set[str] = field(default_factory=set)
-    _last_budget: float = float("-inf")  # perf_counter of the last budget call
+    _last_fit: float = float("-inf")  # perf_counter of the last budget call
     _depth: int = 0  # ledger units being computed (one may compute another)
 
     def __post_init__(self) -> None:
@@ -261,8 +222,9 @@ class Rehearsal:
             self.handover_seconds += max(0.0, time.time() - self.handed_over_at)
             self.handed_over_at = None
 
-    def budget(self, unit: tuple, epochs: int, steps_per_epoch: int) -> tuple[dict[str, Any], list]:
-        self._last_budget = time.perf_counter()
+    def fit(self, unit: tuple, epochs: int, steps_per_epoch: int) -> FitArguments:
+        """A training of ``unit`` cut to a few timed steps; ``steps_per_epoch`` is what the real run takes."""
+        self._last_fit = time.perf_counter()
         self._first_unit_of_sitting()
         name = "/".join(map(str, unit))
         if name not in self._this_sitting:  # a new unit; one timed in an earlier sitting and redone is replaced
@@ -278,8 +240,8 @@ class Rehearsal:
                 [StepTimer(timing, on_end=lambda: self.save(complete=False))])
 
     @contextmanager
-    def watch(self, key: tuple) -> Iterator[None]:
-        """Around one ledger unit's computing and storing (``Ledger.watch``): an outermost unit that trained no Keras
+    def around(self, key: tuple) -> Iterator[None]:
+        """Around one unit's computing: an outermost unit that trained no Keras
         model becomes a timed unit of its own; every finished unit's state is saved, so a resumed sitting keeps it."""
         started = time.perf_counter()
         self._first_unit_of_sitting()
@@ -290,7 +252,7 @@ class Rehearsal:
             self._depth -= 1
         if self._depth:
             return
-        if self._last_budget < started:  # trained nothing: the whole unit is what the real run pays
+        if self._last_fit < started:  # trained nothing: the whole unit is what the real run pays
             now = time.perf_counter()
             if self.current is not None:
                 self.current.close(started)
@@ -304,12 +266,12 @@ class Rehearsal:
                 self.checkpoint(self)
         self.save(complete=False)
 
-    def unrun(self, seconds: float) -> None:
+    def left_out(self, seconds: float) -> None:
         """Count ``seconds`` of prediction a sampled pass left out (:func:`unrun_seconds`) for the current unit."""
         if self.current is not None:
             self.current.add_unrun(seconds)
 
-    def end_sitting(self) -> None:
+    def handing_over(self) -> None:
         """Before a fresh process takes over (``common.engine.sittings``): the last unit's time outside training
         ends here, and the timings are kept for the next sitting."""
         if self.current is not None:
@@ -380,7 +342,7 @@ class Rehearsal:
                  f"ran {EPOCHS} epoch(s) of at most {STEPS} steps at full input shapes, then its "
                  + ("full evaluation and table writing." if not info["unrun_s"] else
                     "evaluation and table writing. Prediction passes too large to run whole in every unit ran at "
-                    f"most {self.predict_sample} of their batches (the costliest, which is the pass's memory peak, "
+                    f"most {self.pass_sample} of their batches (the costliest, which is the pass's memory peak, "
                     "and ones spread over the pass); the time of the batches left out is projected from the "
                     "measured seconds per unit of batch cost and counted in the figures (column 'projected s not "
                     "run', already included in the columns before it; --whole-passes runs them all)."), "",

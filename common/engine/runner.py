@@ -8,9 +8,7 @@ or every experiment of the paper in order, writing the tables after each one and
 
 from __future__ import annotations
 
-import argparse
 import logging
-import re
 import shutil
 import time
 from dataclasses import replace
@@ -18,26 +16,30 @@ from pathlib import Path
 from typing import Any
 
 from common.atomic import atomic_write_text
-from common.cli import build_parser, parse_args
+from common.cli import Args, build_parser, parse_args
 from common.corpora import Corpus, open_corpus
 from common.coverage import check_usable
 from common.engine.contract import Paper, Search
 from common.engine.rehearsal import STATE_FILE, Rehearsal
 from common.engine.session import Session
-from common.engine.sittings import default_units_per_process, sitting
+from common.engine.sittings import HandOver, Sittings, continue_in_fresh_process, default_units_per_process, sitting
+from common.engine.unit import Units
 from common.errors import ConfigError
 from common.identity import profile_search_name, run_identity
+from common.paths import slug
 from common.results import ResultsStore, RunContext, write_markdown
-from common.training import Ledger, SittingFull, configure_threads
+from common.training import Ledger, configure_threads
 
 log = logging.getLogger("sereprod")
 
 
-def parse(paper: Paper, argv: list[str] | None) -> argparse.Namespace:
-    """The paper's flags, checked: profile defaults filled, ``--strategy`` and corpus roots validated."""
+def parse(paper: Paper, argv: list[str] | None) -> Args:
+    """The paper's flags, checked and read-only: profile defaults filled, ``--strategy`` and corpus roots validated,
+    ``out`` the folder this run writes to (``<--out>/rehearsal`` under ``--rehearse``, whose report goes to
+    ``report_dir``, the ``--out`` given)."""
     args = parse_args(build_parser(paper), paper.profiles, argv)
     if not hasattr(args, "corpus"):
-        args.corpus = paper.corpora[0]
+        args = args.replace(corpus=paper.corpora[0])
     if args.strategy not in paper.strategies:
         raise ConfigError(f"--strategy {args.strategy}: {paper.name} trains with "
                           f"{' or '.join(paper.strategies)} only (its training loop does not run under "
@@ -56,7 +58,8 @@ def parse(paper: Paper, argv: list[str] | None) -> argparse.Namespace:
     for e in given:
         if not extra_dirs[e.name].exists():
             raise ConfigError(f"{e.flag} {extra_dirs[e.name]}: no such directory")
-    args.extra_dirs = extra_dirs
+    args = args.replace(extra_dirs=extra_dirs, report_dir=Path(args.out),
+                        out=Path(args.out) / "rehearsal" if args.rehearse else Path(args.out))
     if args.whole_passes and not args.rehearse:
         raise ConfigError("--whole-passes applies to a rehearsal only: give it with --rehearse (a run predicts "
                           "every pass whole)")
@@ -65,15 +68,15 @@ def parse(paper: Paper, argv: list[str] | None) -> argparse.Namespace:
     if args.units_per_process is None:
         from common.provenance import keras_backend
 
-        args.units_per_process = default_units_per_process(args.profile, keras_backend())
+        args = args.replace(units_per_process=default_units_per_process(args.profile, keras_backend()))
     if args.units_per_process < 0:
         raise ConfigError(f"--units-per-process {args.units_per_process}: must be >= 0 (0: all in one process)")
     if sitting() > 1:  # a later sitting of the same run resumes what the earlier ones finished
-        args.fresh = False
+        args = args.replace(fresh=False)
     return args
 
 
-def open_corpora(paper: Paper, args: argparse.Namespace) -> dict[str, Corpus]:
+def open_corpora(paper: Paper, args: Args) -> dict[str, Corpus]:
     """The main corpus (``--corpus``) and the paper's extra ones, all by the same twin rule."""
     twin = {"size": args.synth_size, "seed": args.twin_seed, "difficulty": args.twin_difficulty}
     corpora = {args.corpus: open_corpus(args.corpus, args.data_dir, **twin)}
@@ -84,39 +87,33 @@ def open_corpora(paper: Paper, args: argparse.Namespace) -> dict[str, Corpus]:
     return corpora
 
 
-def ledger_config(paper: Paper, args: argparse.Namespace, corpora: dict[str, Corpus],
+def ledger_config(paper: Paper, args: Args, corpora: dict[str, Corpus],
                   tuned: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """What a finished unit depends on: data, profile, epochs, seed, settings, tuned points and the code."""
     return {"paper": paper.name, "data": {n: c.data for n, c in corpora.items()},
             "roots": {n: str(c.root) for n, c in corpora.items()}, "profile": args.profile, "epochs": args.epochs,
-            "seed": args.seed, "settings": args.settings, "tuned": tuned, "no_search": args.no_search,
+            "seed": args.seed, "settings": args.settings.as_dict(), "tuned": tuned, "no_search": args.no_search,
             "whole_passes": args.whole_passes,
             "identity": run_identity(paper, args, corpora)}
 
 
-def resolve_tuning(paper: Paper, args: argparse.Namespace, corpora: dict[str, Corpus]) -> dict[str, dict[str, Any]]:
+def resolve_tuning(paper: Paper, args: Args, corpora: dict[str, Corpus]) -> dict[str, dict[str, Any]]:
     """``--from-tuning NAME``: ``{target: config}`` for the one target that search tuned, refused unless the search
     ran under this run's identity and its point fits the space."""
     if not args.from_tuning:
         return {}
     from common.tuning import best_hyperparameters, check_identity, config_of, search_meta
 
-    meta = search_meta(paper.name, args.from_tuning, args.out)
+    meta = search_meta(paper.name, args.from_tuning, args.report_dir)
     target = meta.get("target")
     if target not in paper.searches:
         raise ConfigError(f"--from-tuning {args.from_tuning}: the search tuned {target!r}, which is not a target "
                           f"of {paper.name} ({', '.join(paper.searches)})")
     check_identity(meta, run_identity(paper, args, corpora), f"--from-tuning {args.from_tuning}",
                    "tune again under this run's settings (--tune)")
-    values = best_hyperparameters(paper.name, args.from_tuning, args.out)
+    values = best_hyperparameters(paper.name, args.from_tuning, args.report_dir)
     return {target: config_of(lambda hp: paper.searches[target].declare(hp, args), values,
                               f"--from-tuning {args.from_tuning}: the best point {values}")}
-
-
-def slug(target: str) -> str:
-    """A file-safe search-folder name for a target ('S-CLDNN (log-Mels)' -> 's-cldnn-log-mels', 'downup/arousal' ->
-    'downup-arousal')."""
-    return re.sub(r"[^a-z0-9]+", "-", target.lower()).strip("-")
 
 
 def tune(session: Session, data: Any, search: Search, name: str | None = None) -> str:
@@ -130,31 +127,28 @@ def tune(session: Session, data: Any, search: Search, name: str | None = None) -
     kind = args.tuner or search.tuner
     name = name or args.search_name or f"{slug(search.target)}-{kind}-{args.profile}"
     trials = args.trials or search.trials.get(args.profile, 3)
-    epochs = args.epochs
-    if session.rehearsal is not None:  # the first trial stands for all of them
-        session.rehearsal.repeats, trials = trials, 1
+    rehearsal = next((o for o in session.units.observers if isinstance(o, Rehearsal)), None)
+    if rehearsal is not None:  # the first trial stands for all of them
+        rehearsal.repeats, trials = trials, 1
 
-    def score(config: dict[str, Any], budget: int | None) -> dict[str, float]:
-        session.args.epochs = budget or epochs  # Hyperband hands each trial its own epoch budget
-        try:
-            return paper.train_and_score(session, data, search.target, config, split)
-        finally:
-            session.args.epochs = epochs
+    def score(config: dict[str, Any], epochs: int | None) -> dict[str, float]:
+        # Hyperband hands each trial its own epoch cap
+        return paper.train_and_score(replace(session, trial_epochs=epochs), data, search.target, config, split)
 
     try:
         run_search(paper.name, name, lambda hp: search.declare(hp, args), score,
                    parse_objective(args.objective, search.objective), kind=kind, max_trials=trials, out=session.out,
-                   seed=args.seed, epochs=epochs, executions_per_trial=args.executions_per_trial,
-                   meta={"target": search.target, "corpus": args.corpus, "data": session.data,
+                   seed=args.seed, epochs=args.epochs, executions_per_trial=args.executions_per_trial,
+                   meta={"target": search.target, "corpus": args.corpus, "data": session.origin,
                          "profile": args.profile, "source": search.source,
                          "identity": run_identity(paper, args, session.corpora)}, verbose=session.verbose)
     finally:
-        if session.rehearsal is not None:
-            session.rehearsal.repeats = 1
+        if rehearsal is not None:
+            rehearsal.repeats = 1
     return name
 
 
-def profile_searches(session: Session, data: Any) -> bool:
+def profile_searches(session: Session, data: Any, sittings: Sittings) -> bool:
     """The searches this profile runs before the protocol (``Search.in_profile``), unless ``--no-search`` or
     ``--from-tuning`` already set the target; each best point is applied to its own target only. True if any ran.
     With ``--units-per-process``, a process that trained a search hands over before the next one
@@ -166,7 +160,7 @@ def profile_searches(session: Session, data: Any) -> bool:
     for search in session.paper.searches.values():
         if args.no_search or args.profile not in search.in_profile or search.target in session.tuned:
             continue
-        hand_over_after_training(session, "a search")
+        hand_over_after_training(session, sittings, "a search")
         name = tune(session, data, search, name=profile_search_name(
             slug(search.target), args, run_identity(session.paper, args, session.corpora)))
         values = best_hyperparameters(session.paper.name, name, session.out)
@@ -176,37 +170,33 @@ def profile_searches(session: Session, data: Any) -> bool:
     return ran
 
 
-def hand_over_after_training(session: Session, what: str) -> None:
-    """Raise :class:`SittingFull` when this process trained something and runs in sittings: ``what`` (a search, the
-    protocol) starts in a fresh process."""
-    if session.args.units_per_process and session.trainings:
-        raise SittingFull(f"this process trained {session.trainings} models before {what}")
+def hand_over_after_training(session: Session, sittings: Sittings, what: str) -> None:
+    """When this process trained something and the run goes in sittings, ``what`` (a search, the protocol) starts
+    in a fresh process."""
+    if session.args.units_per_process and session.units.trained:
+        sittings.end(f"this process trained {session.units.trained} models before {what}")
 
 
 def write_warnings(session: Session, path: Path) -> None:
     """``training-warnings[-<corpus>].md``: every unit whose kept model looked undertrained (removed when none)."""
-    if not session.warnings:
+    warnings = session.units.warnings
+    if not warnings:
         path.unlink(missing_ok=True)
         return
     lines = [f"# {session.paper.name} on {session.args.corpus}: units whose kept model looks undertrained", "",
              "Checked per unit by common.training.curves.undertraining (best epoch among the first few, training "
              "metric at the kept epoch far below its final value, validation swings wider than the set width).", ""]
-    atomic_write_text(path, "\n".join([*lines, *(f"- {w}" for w in session.warnings)]) + "\n")
+    atomic_write_text(path, "\n".join([*lines, *(f"- {w}" for w in warnings)]) + "\n")
 
 
-def run_protocol(session: Session, data: Any) -> None:
-    """The profile's searches, then every experiment in order, each writing the tables when it ends."""
-    paper, args, ledger = session.paper, session.args, session.ledger
-    if profile_searches(session, data):  # the units now depend on the points the searches found
-        watch = ledger.watch
-        session.ledger = ledger = Ledger(session.out, ledger_config(paper, args, session.corpora, session.tuned),
-                                         fresh=ledger.fresh)
-        ledger.watch = watch
-    hand_over_after_training(session, "the protocol")
-    ledger.limit = args.units_per_process
+def run_experiments(session: Session, data: Any) -> None:
+    """Every experiment in order, each writing the tables when it ends; an experiment gets what the earlier ones it
+    names in ``consumes`` produced."""
+    paper, ledger = session.paper, session.units.ledger
+    products: dict[str, Any] = {}
     for experiment in paper.experiments:
         ledger.take_touched()
-        rows = list(experiment.run(session, data) or ())
+        rows, products[experiment.name] = experiment.outcome(session, data, products)
         computed_by = ledger.take_touched()
         for r in rows:
             session.store.add(r.table, r.row, r.column, r.metric, r.values, variant=r.variant, split=r.split,
@@ -216,66 +206,69 @@ def run_protocol(session: Session, data: Any) -> None:
         log.info("%s: %s done (%d rows)", paper.name, experiment.name, len(rows))
 
 
-def run(paper: Paper, argv: list[str] | None = None) -> int:
-    """Everything ``python reproductions/<paper>/run.py [flags]`` does."""
+def open_rehearsal(paper: Paper, args: Args, ctx: RunContext, ledger: Ledger,
+                   report_dir: Path) -> Rehearsal:
+    """``--rehearse``: the rehearsal an earlier sitting left unfinished, or a new one (which rehearses every unit,
+    searches included, again)."""
+    def report_name(suffix: str) -> str:
+        return paper.report_name("rehearsal", args.corpus, suffix)
+
+    def checkpoint(r: Rehearsal) -> None:
+        r.report(args.corpus, ctx, report_dir, report_name, complete=False)
+
+    state = ledger.root / STATE_FILE
+    rehearsal = None if args.fresh else Rehearsal.resume(state, ctx.commit, checkpoint)
+    if rehearsal is None:
+        rehearsal, ledger.fresh = Rehearsal(checkpoint=checkpoint, state_path=state, commits=[ctx.commit]), True
+        shutil.rmtree(ledger.root.parents[1] / "tuning", ignore_errors=True)
+    else:
+        log.info("rehearsal: resuming (sitting %d); %d units timed before", rehearsal.sittings, len(rehearsal.units))
+    if args.whole_passes:
+        rehearsal.pass_sample = None
+    return rehearsal
+
+
+def run(paper: Paper, argv: list[str] | None = None, hand_over: HandOver = continue_in_fresh_process) -> int:
+    """Everything ``python reproductions/<paper>/run.py [flags]`` does. ``hand_over(reason)`` continues a run in
+    sittings (``--units-per-process``) in a fresh process; it never returns."""
     started = time.monotonic()
     args = parse(paper, argv)
     configure_threads()
     corpora = open_corpora(paper, args)
     corpus = corpora[args.corpus]
     tuned = resolve_tuning(paper, args, corpora)
-    out = Path(args.out)
+    out, report_dir = args.out, args.report_dir
     out.mkdir(parents=True, exist_ok=True)
-    report_dir = out
-    if args.rehearse:
-        out = args.out = out / "rehearsal"
-        out.mkdir(parents=True, exist_ok=True)
     ctx = RunContext.from_args(args, paper.name, corpus, paper.split,
                                also=tuple(c for n, c in corpora.items() if n != args.corpus))
     if args.rehearse:
         ctx = replace(ctx, profile=f"{args.profile}-rehearsal")
     ledger = Ledger(out, ledger_config(paper, args, corpora, tuned), fresh=args.fresh)
-    rehearsal = None
-    if args.rehearse:
-        def report_name(suffix: str) -> str:
-            return paper.report_name("rehearsal", args.corpus, suffix)
-
-        def checkpoint(r: Rehearsal) -> None:
-            r.report(args.corpus, ctx, report_dir, report_name, complete=False)
-
-        state = ledger.root / STATE_FILE
-        rehearsal = None if args.fresh else Rehearsal.resume(state, ctx.commit, checkpoint)
-        if rehearsal is None:  # nothing to resume: every unit, searches included, is rehearsed again
-            rehearsal, ledger.fresh = Rehearsal(checkpoint=checkpoint, state_path=state, commits=[ctx.commit]), True
-            shutil.rmtree(out / "tuning", ignore_errors=True)
-        else:
-            log.info("rehearsal: resuming (sitting %d); %d units timed before", rehearsal.sittings,
-                     len(rehearsal.units))
-        if args.whole_passes:
-            rehearsal.predict_sample = None
-        ledger.watch = rehearsal.watch
-    session = Session(paper, args, corpus, corpora, ledger, ResultsStore(ctx, out, paper.flaws), tuned,
-                      {t: f"tuning:{args.from_tuning}" for t in tuned}, rehearsal=rehearsal)
+    rehearsal = open_rehearsal(paper, args, ctx, ledger, report_dir) if args.rehearse else None
+    cost = [rehearsal] if rehearsal is not None else []
+    sittings = Sittings(0, cost, hand_over)  # searches: one sitting each, however many trials
+    session = Session(paper, args, corpus, corpora, Units(ledger, [*cost, sittings]),
+                      ResultsStore(ctx, out, paper.flaws), tuned, {t: f"tuning:{args.from_tuning}" for t in tuned})
     prepare_started = time.monotonic()
     data = paper.prepare(session)
-    if session.rehearsal is not None and session.rehearsal.sittings == 1:  # a resumed one keeps the first's
-        session.rehearsal.prepare_seconds = time.monotonic() - prepare_started
+    if rehearsal is not None and rehearsal.sittings == 1:  # a resumed one keeps the first's
+        rehearsal.prepare_seconds = time.monotonic() - prepare_started
     if args.tune:
         tune(session, data, paper.searches[args.target])
         return 0
-    try:
-        run_protocol(session, data)
-    except SittingFull:
-        if session.rehearsal is not None:
-            session.rehearsal.end_sitting()
-        raise
+    if profile_searches(session, data, sittings):  # the units now depend on the points the searches found
+        ledger = Ledger(out, ledger_config(paper, args, corpora, session.tuned), fresh=ledger.fresh)
+    hand_over_after_training(session, sittings, "the protocol")
+    units = Units(ledger, [*cost, Sittings(args.units_per_process, cost, hand_over)], session.units.warnings)
+    session = replace(session, units=units)
+    run_experiments(session, data)
     write_warnings(session, out / paper.report_name("training-warnings", args.corpus))
     write_markdown(paper.name, out)  # the page shows the warnings of this run
-    if session.rehearsal is not None:
-        path = session.rehearsal.report(args.corpus, ctx, report_dir, report_name)
-        log.info("rehearsal: %d units, peak RSS %.2f GiB; %s", len(session.rehearsal.units),
-                 session.rehearsal.peak_gib, path)
+    if rehearsal is not None:
+        path = rehearsal.report(args.corpus, ctx, report_dir, lambda suffix: paper.report_name("rehearsal",
+                                                                                               args.corpus, suffix))
+        log.info("rehearsal: %d units, peak RSS %.2f GiB; %s", len(rehearsal.units), rehearsal.peak_gib, path)
     log.info("%s %s profile on %s %s data: %d units computed, %d reused, %.0f s; results in %s", paper.name,
-             args.profile, session.data, "+".join(corpora), session.ledger.computed, session.ledger.reused,
+             args.profile, session.origin, "+".join(corpora), ledger.computed, ledger.reused,
              time.monotonic() - started, out / "results.md")
     return 0

@@ -1,47 +1,44 @@
-"""What an experiment sees of a run: flags, corpora, ledger, results store, tuned configurations, plots."""
+"""What an experiment sees of a run: flags, corpora, its trained units, results store, tuned configurations, plots."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from common.corpora import Corpus
 from common.engine.contract import Paper
-from common.engine.rehearsal import Rehearsal
+from common.engine.unit import Fit, Monitor, Payload, Units
 from common.plots import save_figure
 from common.results import ResultsStore
 from common.splits import Fold, write_folds
-from common.training import Ledger
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Session:
-    """One invocation of a paper: read-only flags plus the run's ledger, store and shared state.
+    """One invocation of a paper: read-only flags plus the run's units and results store.
 
     ``corpora`` maps every opened corpus name to its :class:`Corpus` (``corpus`` is the main one);
     ``tuned`` maps a search target to the configuration chosen for it by ``--from-tuning`` or by a search the
-    profile runs (``tuned_source`` says which: ``tuning:<name>`` or ``search:<name>``).
+    profile runs (``tuned_source`` says which: ``tuning:<name>`` or ``search:<name>``); ``trial_epochs`` is the
+    epoch cap a tuner gives one search trial (Hyperband), in place of ``--epochs``.
     """
 
     paper: Paper
     args: argparse.Namespace
     corpus: Corpus
     corpora: Mapping[str, Corpus]
-    ledger: Ledger
+    units: Units | None
     store: ResultsStore
     tuned: dict[str, dict[str, Any]] = field(default_factory=dict)
     tuned_source: dict[str, str] = field(default_factory=dict)
-    state: dict[str, Any] = field(default_factory=dict)
-    rehearsal: Rehearsal | None = None
-    warnings: list[str] = field(default_factory=list)
-    trainings: int = 0  # fit budgets handed out by this process (common.engine.sittings)
+    trial_epochs: int | None = None
 
     # -- flags ---------------------------------------------------------------------------------------
     @property
@@ -58,7 +55,7 @@ class Session:
 
     @property
     def epochs(self) -> int:
-        return self.args.epochs
+        return self.trial_epochs or self.args.epochs
 
     @property
     def seed(self) -> int:
@@ -75,13 +72,13 @@ class Session:
         return 2 if self.args.verbose > 1 else 0
 
     @property
-    def data(self) -> str:
+    def origin(self) -> str:
         """``real`` when every corpus read is the user's copy, else ``synthetic``."""
         return self.store.ctx.data
 
     @property
     def synthetic(self) -> bool:
-        return self.data == "synthetic"
+        return self.origin == "synthetic"
 
     # -- hyperparameters -----------------------------------------------------------------------------
     def config(self, target: str, default: Mapping[str, Any]) -> dict[str, Any]:
@@ -105,34 +102,32 @@ class Session:
 
         return get_strategy(self.args.strategy).scope()
 
-    def fit_budget(self, unit: tuple, epochs: int, steps_per_epoch: int) -> tuple[dict[str, Any], list]:
-        """``fit`` keyword arguments and callbacks for one training of ``unit``.
+    def unit(self, key: tuple, compute: Callable[[Fit], Payload], monitor: Monitor | None = None,
+             mode: str = "max", store: bool = True) -> Payload:
+        """The trained unit ``key``: its stored payload, or ``compute(fit)``'s, kept for a resumed run (not a search
+        trial's: ``store=False``); with ``monitor``, its kept model is checked for undertraining
+        (:mod:`common.engine.unit`)."""
+        if self.units is None:
+            raise RuntimeError("this session computes no units")
+        return self.units.unit(key, compute, monitor, mode, store)
 
-        Normally ``{"epochs": epochs}`` and no callback. Under ``--rehearse`` the training is cut to a few
-        steps of one epoch and timed; ``steps_per_epoch`` is what the real run would take per epoch
-        (``ceil(n_train / batch)``), from which the rehearsal projects the real run's time.
-        """
-        self.trainings += 1
-        if self.rehearsal is None:
-            return {"epochs": int(epochs)}, []
-        return self.rehearsal.budget(unit, epochs, steps_per_epoch)
-
-    def check_training(self, unit: tuple, curve_set: Mapping[str, Any], monitor: str, mode: str = "max") -> None:
-        """Warn (log and results page) when the model kept for ``unit`` looks undertrained (common.training.curves)."""
-        from common.training.curves import undertraining
-
-        for reason in undertraining(curve_set, monitor, mode):
-            self.warn(f"{'/'.join(map(str, unit))}: {reason}")
+    @property
+    def unit_root(self) -> Path:
+        """The ledger folder of this run's units: files a unit keeps (saved weights) live here, so they are named by
+        the run's identity (:mod:`common.identity`)."""
+        if self.units is None:
+            raise RuntimeError("this session computes no units")
+        return Path(self.units.ledger.root)
 
     def warn(self, message: str) -> None:
         """Log ``message`` and list it on the run's ``training-warnings.md`` (a model that looks undertrained)."""
-        log.warning("possibly undertrained: %s", message)
-        self.warnings.append(message)
+        if self.units is not None:
+            self.units.warn(message)
 
     # -- outputs -------------------------------------------------------------------------------------
     def save_figure(self, fig: Any, name: str, **savefig: Any) -> Path:
         """Write ``fig`` to ``<out>/<name>`` atomically, marked when the data are synthetic."""
-        return save_figure(fig, self.out / name, self.data, **savefig)
+        return save_figure(fig, self.out / name, self.origin, **savefig)
 
     def write_folds(self, folds: list[Fold], name: str) -> Path:
         """The exact fold lists under ``<out>/splits/<name>`` (so others can reuse and cite them)."""

@@ -3,11 +3,13 @@
 Under TensorFlow every trained unit leaves native memory behind that neither ``keras.backend.clear_session()`` nor
 garbage collection returns (``python -m benchmarks.memory_per_unit``: about 50 MiB per Zhao 2D unit on a CPU, none
 under JAX), so a paper profile of hundreds of units in one process grows by gigabytes. The ledger bounds the units
-one process computes (:class:`common.training.SittingFull`); ``python reproductions/<paper>/run.py`` then replaces
-itself with a fresh interpreter running the same command (``os.execv``: same process id, terminal and
-``/usr/bin/time``), which reuses the finished units and goes on. A rehearsal counts every such process as a sitting.
-Each search of the profile is a sitting of its own: a process that trained a search's trials hands over before the
-next search or the protocol starts (keras-tuner resumes a search from its saved trials).
+one process computes: :class:`Sittings` observes the units (``common.engine.unit.Observer``) and, before the unit
+past the bound, tells the other observers (a rehearsal keeps its timings) and hands the run over: by default the
+process replaces itself with a fresh interpreter running the same command (``os.execv``: same process id, terminal
+and ``/usr/bin/time``), which reuses the finished units and goes on. Nothing travels back through the paper's code.
+A rehearsal counts every such process as a sitting. Each search of the profile is a sitting of its own: a process
+that trained a search's trials hands over before the next search or the protocol starts (keras-tuner resumes a
+search from its saved trials).
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable, Sequence
 from typing import NoReturn
+
+from common.engine.unit import Observer
 
 log = logging.getLogger("sereprod")
 
@@ -43,3 +48,29 @@ def continue_in_fresh_process(reason: str) -> NoReturn:
         stream.flush()
     os.environ[SITTING_ENV] = str(following)
     os.execv(sys.executable, sys.orig_argv)
+
+
+#: what ends a sitting: called with the reason, it never returns (default :func:`continue_in_fresh_process`)
+HandOver = Callable[[str], NoReturn]
+
+
+class Sittings(Observer):
+    """Hands the run over before this process computes more than ``limit`` outermost units (0: no bound)."""
+
+    def __init__(self, limit: int, others: Sequence[Observer] = (),
+                 hand_over: HandOver = continue_in_fresh_process) -> None:
+        self.limit = limit
+        self.others = tuple(others)
+        self.hand_over = hand_over
+        self.computed = 0  # outermost units this process started
+
+    def starting(self, key: tuple) -> None:
+        if self.limit and self.computed >= self.limit:
+            self.end(f"this process computed {self.computed} units (--units-per-process {self.limit})")
+        self.computed += 1
+
+    def end(self, reason: str) -> NoReturn:
+        """The other observers close this sitting, then a fresh process takes the run over."""
+        for observer in self.others:
+            observer.handing_over()
+        self.hand_over(reason)

@@ -14,10 +14,8 @@ Processes sharing an ``--out`` share its ledger: a unit is computed under its lo
 processes reaching it one computes it and the other waits and reads it. Temporaries and lock files left by killed
 runs under ``out_dir`` are removed when a ledger opens.
 
-``fresh=True`` recomputes every unit. ``watch`` (set by ``--rehearse``) wraps the computing and storing of every
-unit, so the rehearsal can time the units that train no Keras model. ``limit`` bounds the units one process
-computes: the next one raises :class:`SittingFull`, and the run goes on in a fresh process that reuses the finished
-units (``common.engine.sittings``).
+``fresh=True`` recomputes every unit. Papers reach the ledger through the engine's trained unit
+(``common.engine.unit``), which also tells the run's observers (cost measurement, sittings) about each unit.
 """
 
 from __future__ import annotations
@@ -28,7 +26,6 @@ import logging
 import re
 import zipfile
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +40,6 @@ log = logging.getLogger(__name__)
 _JSON_KEY = "__json__"
 COMMIT_KEY = "__commit__"
 Payload = dict[str, Any]
-
-
-class SittingFull(Exception):
-    """This process computed its ``Ledger.limit`` units (or trained its searches): a fresh one takes over.
-
-    ``python run.py`` (``common.cli.main_guard``) continues in a fresh process itself; code calling
-    ``common.engine.run`` in its own process runs it again (the finished units are reused) or passes
-    ``--units-per-process 0``."""
 
 
 def config_hash(config: dict[str, Any]) -> str:
@@ -94,12 +83,6 @@ class Ledger:
         self.reused = 0
         self.touched: set[str] = set()
         self._this_run: set[Path] = set()
-        #: called with a unit's key around its computing and storing (not around a reused unit)
-        self.watch: Callable[[tuple], AbstractContextManager[None]] | None = None
-        #: outermost units this process computes before the next one raises SittingFull (0: no bound)
-        self.limit = 0
-        self._outermost = 0  # outermost units computed by this process
-        self._depth = 0  # units being computed (one may compute another)
 
     def path(self, key: tuple) -> Path:
         return self.root / f"{_unit_name(key)}.npz"
@@ -109,26 +92,17 @@ class Ledger:
 
         A payload maps names to NumPy arrays or JSON-able values; ``__commit__`` is added (the commit that
         computed it). An unreadable entry (a crash while the disk was full, say) is recomputed with a warning.
-        Raises :class:`SittingFull` instead of computing an outermost unit once ``limit`` of them were computed.
         """
         path = self.path(key)
         payload = self._stored(path)
         if payload is not None:
             return payload
-        if self._depth == 0 and self.limit and self._outermost >= self.limit:
-            raise SittingFull(f"this process computed {self._outermost} units (--units-per-process {self.limit})")
         with exclusive(path, f"unit {path.stem} of {self.root}"):
             payload = self._stored(path)  # finished by another process while this one waited
             if payload is not None:
                 return payload
-            self._depth += 1
-            try:
-                with self.watch(key) if self.watch is not None else nullcontext():
-                    payload = {**compute(), COMMIT_KEY: git_commit()}
-                    _save(path, payload)
-            finally:
-                self._depth -= 1
-        self._outermost += self._depth == 0
+            payload = {**compute(), COMMIT_KEY: git_commit()}
+            _save(path, payload)
         self._this_run.add(path)
         self.computed += 1
         self.touched.add(payload[COMMIT_KEY])

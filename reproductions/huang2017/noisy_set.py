@@ -18,7 +18,7 @@ import pandas as pd
 from common.audio import load_audio
 from common.cache import FrameStore
 from common.corpora import mix_at_snr
-from common.engine.rehearsal import sample_batches
+from common.engine.passes import sample_batches
 from common.training.batches import ShuffledBatches
 
 # §5.2: "20 noise samples are uniformly selected ... 3 levels of the SNR uniformly chosen from [-10, 15]".
@@ -145,7 +145,7 @@ class MixedBatches(ShuffledBatches):
         return np.array([len(p) * lengths[p].max() for p in map(self.items, range(len(self)))], dtype=np.float64)
 
     def sample(self, k: int, report: Callable[[float], None]) -> SampledBatches:
-        """``k`` of these batches for a rehearsal (``common.engine.rehearsal.sample_batches``); ``report`` receives
+        """``k`` of these batches for a sampled pass (``common.engine.passes.sample_batches``); ``report`` receives
         the projected seconds of the others after each prediction of the sample."""
         if self.shuffle:
             raise ValueError("only prediction batches (in plan order) are sampled")
@@ -165,11 +165,11 @@ class MixedBatches(ShuffledBatches):
 
 
 class SampledBatches(MixedBatches):
-    """Some batches of an unshuffled :class:`MixedBatches`, in order: a rehearsal's sampled prediction pass.
+    """Some batches of an unshuffled :class:`MixedBatches`, in order: a sampled prediction pass.
 
     ``source_costs`` are the costs of every batch of ``source`` (``MixedBatches.batch_costs``); ``costs`` keeps the
     sampled batches' and ``unrun_cost`` the others' sum. ``report`` receives the projected seconds of the batches left
-    out (``common.engine.rehearsal.unrun_seconds``).
+    out (``common.engine.passes.unrun_seconds``).
     """
 
     def __init__(self, source: MixedBatches, batches: np.ndarray, source_costs: np.ndarray,

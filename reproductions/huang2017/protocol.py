@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from common.corpora import Corpus
-from common.engine import Row, Session
+from common.engine import Fit, Row, Session
 from common.errors import ConfigError
+from common.paths import slug
 from common.results.evidence import Evidence
 from common.splits import Fold, leave_one_speaker_out, subject_tvt
 from common.training import progress
@@ -28,9 +30,9 @@ from reproductions.huang2017.module_analysis import (
     representations,
 )
 from reproductions.huang2017.plots import plot_fig2, plot_views
-from reproductions.huang2017.search_space import FIG2_H2, MODELS, TABLE2, grid_points, point_tag, slug
+from reproductions.huang2017.search_space import FIG2_H2, MODELS, TABLE2, grid_points, point_tag
 from reproductions.huang2017.svm_baselines import VARIANTS, functionals, loso_svm, opensmile_set, tvt_svm
-from reproductions.huang2017.training import CONDITIONS, build, train, trained
+from reproductions.huang2017.training import CONDITIONS, MONITOR, build, train
 
 log = logging.getLogger(__name__)
 TVT_RATIOS = (0.7, 0.1, 0.2)  # §5.2
@@ -122,27 +124,27 @@ class HuangData:
 def prepare(session: Session) -> HuangData:
     """The eNTERFACE'05 subject TVT partition (§5.2) and the MUSAN noise bank; settings checked first."""
     settings = session.settings
-    factor = settings["noise_factor"]
+    factor = settings.noise_factor
     if not isinstance(factor, int | float) or not 0 < factor <= 1:
         raise ConfigError(f"--noise-factor {factor}: expected a fraction in (0, 1] (1 = the paper's x61 set)")
-    unknown = set(settings["models"]) - set(MODELS)
+    unknown = set(settings.models) - set(MODELS)
     if unknown:
         raise ConfigError(f"--set models: unknown {sorted(unknown)}; expected names among {list(MODELS)}")
-    if "ST-CLDNN (log-Mels)" in settings["models"] and not {"S-CLDNN (log-Mels)", "T-CLDNN (log-Mels)"} <= set(
-            settings["models"]):
+    if "ST-CLDNN (log-Mels)" in settings.models and not {"S-CLDNN (log-Mels)", "T-CLDNN (log-Mels)"} <= set(
+            settings.models):
         raise ConfigError("--set models: ST-CLDNN (log-Mels) searches the top-k S and T filters, so it needs "
                           "S-CLDNN (log-Mels) and T-CLDNN (log-Mels) too")
-    corpus = reduced(session.corpus, settings["utts_per_group"])
+    corpus = reduced(session.corpus, settings.utts_per_group)
     table = corpus.table.reset_index(drop=True)
     has_gender = False
-    if settings.get("gender_csv"):
-        genders = read_gender_csv(settings["gender_csv"], sorted(table["speaker"].astype(str).unique()))
+    if settings.gender_csv:
+        genders = read_gender_csv(settings.gender_csv, sorted(table["speaker"].astype(str).unique()))
         table = table.assign(gender=table["speaker"].astype(str).map(genders))
         corpus = Corpus(table, corpus.data, corpus.root, corpus.name)
         has_gender = True
     fold = subject_tvt(table, TVT_RATIOS, seed=session.seed)
     session.write_folds([fold], "tvt.csv")
-    part = Partitioned.load(corpus, session.corpora["musan"], fold, settings["max_seconds"])
+    part = Partitioned.load(corpus, session.corpora["musan"], fold, settings.max_seconds)
     return HuangData(table, fold, part, float(factor), session.seed, has_gender)
 
 
@@ -155,8 +157,8 @@ def table3(session: Session, data: HuangData):
     y = np.array([data.part.labels[u] for u in table["id"]], dtype=np.int64)
     speakers = np.asarray(table["speaker"].astype(str).tolist(), dtype=str)
     part = data.fold.indices(table)
-    for name in progress(session.settings["svm_sets"], desc="Table 3 SVMs"):
-        def compute(name: str = name) -> dict[str, Any]:
+    for name in progress(session.settings.svm_sets, desc="Table 3 SVMs"):
+        def compute(fit: Fit, name: str = name) -> dict[str, Any]:
             x = functionals(table, name)
             payload: dict[str, Any] = {"dim": int(x.shape[1]), "set": opensmile_set(name),
                                        "y_true:TVT": y[part.test], "group:TVT": speakers[part.test]}
@@ -169,7 +171,7 @@ def table3(session: Session, data: HuangData):
                     payload[f"y_pred:{protocol}:{variant}"] = np.asarray(r["y_pred"], dtype=np.int64)
             return payload
 
-        payload = session.ledger.unit(("table3", name), compute)
+        payload = session.unit(("table3", name), compute)
         for protocol in ("LOSO", "TVT"):
             for variant in VARIANTS.values():
                 evidence = Evidence("ua", [payload[f"y_true:{protocol}"]], [payload[f"y_pred:{protocol}:{variant}"]],
@@ -195,9 +197,9 @@ def run_grid(session: Session, data: HuangData, model_name: str, space: dict[str
     for values in grid_points(space):
         tag = point_tag(values)
         key = (prefix, slug(model_name), run, tag)
-        weights = session.ledger.root / "weights" / f"{prefix}-{slug(model_name)}-run{run}" / f"{tag}.weights.h5"
-        trials.append(trained(session, key, lambda values=values, key=key, weights=weights: train(
-            session, model_name, cond, values, seed, key, weights)))
+        weights = session.unit_root / "weights" / f"{prefix}-{slug(model_name)}-run{run}" / f"{tag}.weights.h5"
+        trials.append(session.unit(key, lambda fit, values=values, weights=weights: train(
+            session, fit, model_name, cond, values, seed, weights), MONITOR))
     return trials
 
 
@@ -222,15 +224,16 @@ def model_space(session: Session, name: str, grids: dict[str, list[dict[str, Any
     if conv is None:
         return {}
     if conv == "ST":
-        k = session.settings["st_top_k"]
+        k = session.settings.st_top_k
         return {"s_kernels": top_k(grids["S-CLDNN (log-Mels)"], ("h1", "h2"), k),
                 "t_kernels": top_k(grids["T-CLDNN (log-Mels)"], ("w1", "w2"), k)}
-    return table2_space(conv, session.settings["grid_points"])
+    return table2_space(conv, session.settings.grid_points)
 
 
-def table4(session: Session, data: HuangData):
-    """Every model over its grid, per run; the selected trial's test UA under each condition (§6.2)."""
-    models = session.settings["models"]
+def table4(session: Session, data: HuangData) -> Generator[Row, None, list[dict[str, dict[str, Any]]]]:
+    """Every model over its grid, per run; the selected trial's test UA under each condition (§6.2). Produces the
+    selected trials of every run (Table 5 probes their models)."""
+    models = session.settings.models
     order = [m for m in MODELS if m in models and MODELS[m][0] != "ST"]
     order += ["ST-CLDNN (log-Mels)"] if "ST-CLDNN (log-Mels)" in models else []
     selected: list[dict[str, dict[str, Any]]] = []
@@ -239,7 +242,6 @@ def table4(session: Session, data: HuangData):
         for name in progress(order, desc=f"Table 4 models, run {run}"):
             grids[name] = run_grid(session, data, name, model_space(session, name, grids), run, "table4")
         selected.append({name: select_trials(trials) for name, trials in grids.items()})
-    session.state["table4"] = selected
     for name in order:
         for c in CONDITIONS:
             chosen = [run[name][c] for run in selected]
@@ -249,13 +251,14 @@ def table4(session: Session, data: HuangData):
                           ",".join(f"{k}={v}" for k, v in t["values"].items()) or "no grid" for t in chosen),
                       evidence=Evidence("ua", [t[f"y_true:{c}"] for t in chosen], [t[f"y_pred:{c}"] for t in chosen],
                                         [t[f"group:{c}"] for t in chosen], scale=PCT))
+    return selected
 
 
 # ---- Fig. 2 / §7.4 ---------------------------------------------------------------------------------------
 def fig2(session: Session, data: HuangData):
     """The h1 sweep of S-CLDNN (log-Mels) with h2 = 3 (§7.4): validation curves, the peak and its test UA."""
     name = "S-CLDNN (log-Mels)"
-    space = {"h1": list(session.settings["fig2_h1"]), "h2": [FIG2_H2]}
+    space = {"h1": list(session.settings.fig2_h1), "h2": [FIG2_H2]}
     runs = [sorted(run_grid(session, data, name, space, run, "fig2"), key=lambda t: int(t["values"]["h1"]))
             for run in range(session.runs)]
     h1 = [int(t["values"]["h1"]) for t in runs[0]]
@@ -290,7 +293,7 @@ def module_unit(session: Session, data: HuangData, name: str, chosen: dict[str, 
     cond = data.condition(feature)
     fold, part = data.fold, data.part
 
-    def compute() -> dict[str, Any]:
+    def compute(fit: Fit) -> dict[str, Any]:
         weights = Path(str(chosen.get("weights", "")))
         if not weights.is_file():
             raise ConfigError(f"{name}: the weights of the selected Table 4 model ({weights}) are gone; run again "
@@ -319,14 +322,12 @@ def module_unit(session: Session, data: HuangData, name: str, chosen: dict[str, 
         return payload
 
     genders = data.table.drop_duplicates("speaker").set_index("speaker")["gender"]
-    return session.ledger.unit(("table5", slug(name), run, *gender_key(genders)), compute)
+    return session.unit(("table5", slug(name), run, *gender_key(genders)), compute)
 
 
-def table5(session: Session, data: HuangData):
-    """Table 5, the §7.5 module contributions and the ρ of Figs. 3-9, for every CLDNN of Table 4."""
-    selected = session.state.get("table4")
-    if selected is None:
-        raise ConfigError("Table 5 probes the models Table 4 selected; run Table 4 first")
+def table5(session: Session, data: HuangData, selected: list[dict[str, dict[str, Any]]]):
+    """Table 5, the §7.5 module contributions and the ρ of Figs. 3-9, for every CLDNN of Table 4 (``selected``:
+    the trials Table 4 selected in each run)."""
     t5 = [{name: module_unit(session, data, name, run_sel[name]["clean"], run)
            for name in CLDNNS if name in run_sel} for run, run_sel in enumerate(selected)]
     variants = list(VARIANTS.values())

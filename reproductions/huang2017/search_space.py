@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -45,11 +44,6 @@ MODELS: dict[str, tuple[str | None, str]] = {
     "ST-CLDNN (log-Mels)": ("ST", "log-Mels"),
     "FST-CLDNN (log-Mels)": ("FST", "log-Mels"),
 }
-
-
-def slug(name: str) -> str:
-    """File-system name of a model or trial ('FST-CLDNN (log-Mels)' -> 'fst-cldnn_log-mels')."""
-    return re.sub(r"[^a-z0-9-]+", "_", name.lower()).strip("_")
 
 
 def pair(text: str) -> tuple[int, int]:

@@ -13,16 +13,17 @@ from typing import Any
 import keras
 import numpy as np
 
-from common.engine import Session
-from common.engine.rehearsal import PredictTimer, unrun_seconds
+from common.engine import Fit, Session
+from common.engine.passes import PredictTimer, unrun_seconds
 from common.metrics import unweighted_accuracy
+from common.paths import slug
 from common.training import set_seed, standard_callbacks
 from common.training.batches import varying_length
-from common.training.curves import curves, read_curves
+from common.training.curves import curves
 from reproductions.huang2017.data import ConditionData
 from reproductions.huang2017.models import build_cldnn, build_ldnn
 from reproductions.huang2017.noisy_set import MixedBatches, SampledBatches
-from reproductions.huang2017.search_space import MODELS, PATIENCE, kernel_args, point_tag, slug
+from reproductions.huang2017.search_space import MODELS, PATIENCE, kernel_args, point_tag
 
 CONDITIONS = ("noisy", "clean")
 MONITOR = "val_ua_noisy"
@@ -38,14 +39,13 @@ def predictions(model: keras.Model, batches: MixedBatches) -> np.ndarray:
     return np.argmax(scores, axis=1).astype(np.int64)
 
 
-def evaluated(session: Session, sets: dict[str, MixedBatches]) -> dict[str, MixedBatches]:
-    """The batches a training predicts: every one, or in a rehearsal a sample of the noisy (x61) ones, whose
-    passes of tens of thousands of mixtures every epoch and unit are the bulk of the protocol's evaluation
-    (every one again under ``--whole-passes``)."""
-    rehearsal = session.rehearsal
-    if rehearsal is None or rehearsal.predict_sample is None:
+def evaluated(fit: Fit, sets: dict[str, MixedBatches]) -> dict[str, MixedBatches]:
+    """The batches a training predicts: every one, or where the engine samples large passes (``Fit.pass_sample``)
+    a sample of the noisy (x61) ones, whose passes of tens of thousands of mixtures every epoch and unit are the bulk
+    of the protocol's evaluation."""
+    if fit.pass_sample is None:
         return sets
-    return {c: b.sample(rehearsal.predict_sample, rehearsal.unrun) if c == "noisy" else b for c, b in sets.items()}
+    return {c: b.sample(fit.pass_sample, fit.left_out) if c == "noisy" else b for c, b in sets.items()}
 
 
 def predict_ua(model: keras.Model, batches: MixedBatches) -> float:
@@ -80,8 +80,8 @@ def build(model_name: str, cond: ConditionData, values: dict[str, Any]) -> keras
     return build_cldnn(conv_type, cond.n_bands, cond.n_classes, **kernel_args(conv_type, values, cond.n_bands))
 
 
-def train(session: Session, model_name: str, cond: ConditionData, values: dict[str, Any], seed: int,
-          unit: tuple, weights: Path | None = None) -> dict[str, Any]:
+def train(session: Session, fit: Fit, model_name: str, cond: ConditionData, values: dict[str, Any], seed: int,
+          weights: Path | None = None) -> dict[str, Any]:
     """Train ``model_name`` at ``values`` on the noisy training set -> a ledger payload.
 
     The payload holds the grid point, the validation UA of the kept epoch under both conditions, the test UA
@@ -91,13 +91,13 @@ def train(session: Session, model_name: str, cond: ConditionData, values: dict[s
     set_seed(seed)
     with session.scope():
         model = build(model_name, cond, values)
-    val_ua = ValidationUA(evaluated(session, cond.val))
-    fit_kw, budget = session.fit_budget(unit, session.epochs, len(cond.train))
+    val_ua = ValidationUA(evaluated(fit, cond.val))
+    fit_kw, scheduled = fit.schedule(session.epochs, len(cond.train))
     # The batches redraw their own order after every epoch (seeded); Keras is not asked to shuffle them again.
     history = model.fit(varying_length(cond.train), **fit_kw, shuffle=False, verbose=session.verbose,
-                        callbacks=[val_ua, *standard_callbacks(MONITOR, "max", PATIENCE), *budget])
+                        callbacks=[val_ua, *standard_callbacks(MONITOR, "max", PATIENCE), *scheduled])
     payload: dict[str, Any] = {"values": dict(values), **val_ua.best(), **curves(history)}
-    for c, batches in evaluated(session, cond.test).items():
+    for c, batches in evaluated(fit, cond.test).items():
         y_pred = predictions(model, batches)
         payload[f"test_ua_{c}"] = unweighted_accuracy(batches.y, y_pred)
         payload[f"y_true:{c}"] = batches.y
@@ -110,17 +110,10 @@ def train(session: Session, model_name: str, cond: ConditionData, values: dict[s
     return payload
 
 
-def trained(session: Session, key: tuple, compute) -> dict[str, Any]:
-    """A ledger unit of one training, with the undertraining check on its curves."""
-    payload = session.ledger.unit(key, compute)
-    session.check_training(key, read_curves(payload), MONITOR, "max")
-    return payload
-
-
 def train_and_score(session: Session, data: Any, target: str, config: dict[str, Any],
                     split: ConditionData) -> dict[str, float]:
     """What a ``--tune`` trial reports: the same training as the protocol's grids, on ``split``."""
-    unit = ("search", slug(target), point_tag(config))
-    payload = train(session, target, split, config, session.seed, unit)
-    session.check_training(unit, read_curves(payload), MONITOR, "max")
+    payload = session.unit(("search", slug(target), point_tag(config)),
+                           lambda fit: train(session, fit, target, split, config, session.seed), MONITOR,
+                           store=False)
     return {m: float(payload[m]) for m in METRICS}

@@ -85,3 +85,16 @@ def load_utterances(corpus: Corpus) -> dict[str, list[Utterance]]:
             raise CorpusLayoutError(f"{corpus.root}: no {part} recordings with a gold standard; expected AVEC 2016 "
                                     "RECOLA (recordings_audio/ + ratings_gold_standard/)")
     return out
+
+
+@dataclass(frozen=True)
+class KhorramData:
+    """The prepared data (``paper.prepare``): the AVEC 2016 partitions (train / dev / test, test without labels),
+    the corrected variant's (fit, selection) utterances from the train speakers, and the speaker of every dev
+    frame (the unit of independence of the intervals)."""
+
+    train: list[Utterance]
+    dev: list[Utterance]
+    test: list[Utterance]
+    held: tuple[list[Utterance], list[Utterance]]
+    dev_group: np.ndarray

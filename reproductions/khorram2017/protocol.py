@@ -5,7 +5,7 @@ Each experiment is a generator of result rows (``common.engine.Row``); every tra
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +15,11 @@ import pandas as pd
 
 from common.atomic import atomic_write_text
 from common.corpora import write_avec_arff
-from common.engine import Evidence, Row, Session
+from common.engine import Evidence, Fit, Row, Session
 from common.metrics import ccc_pooled, rmse
 from common.training import progress
-from common.training.curves import read_curves
 from reproductions.khorram2017 import plots
-from reproductions.khorram2017.data import Utterance
+from reproductions.khorram2017.data import KhorramData, Utterance
 from reproductions.khorram2017.label_analysis import LABEL_RATE_HZ, LOW_BAND_HZ, label_report
 from reproductions.khorram2017.models import build_blstm, build_preliminary
 from reproductions.khorram2017.search_space import (
@@ -63,41 +62,35 @@ def _note(session: Session, text: str = "") -> str:
 # --- the one training loop (protocol and searches) ------------------------------------------------------------
 
 def fit_unit(session: Session, build: Any, train: Sequence[Utterance], val: Sequence[Utterance], dim: str,
-             unit: tuple, seed: int) -> tuple[keras.Model, dict]:
-    """Train one model on ``train`` with early stopping on ``val`` (the session's epochs, patience, strategy and
-    rehearsal budget); the payload part holds the curves and timings."""
-    kwargs, callbacks = session.fit_budget(unit, session.epochs, len(train))  # batch 1: one step per utterance
+             fit: Fit, seed: int) -> tuple[keras.Model, dict]:
+    """Train one model on ``train`` with early stopping on ``val`` (the session's epochs, patience and strategy,
+    the unit's fit schedule); the payload part holds the curves and timings."""
+    kwargs, callbacks = fit.schedule(session.epochs, len(train))  # batch 1: one step per utterance
     with session.scope():
-        return fit_model(build, train, val, dim, session.epochs, seed, session.settings["patience"],
+        return fit_model(build, train, val, dim, session.epochs, seed, session.settings.patience,
                          verbose=session.verbose, fit_kwargs=kwargs, callbacks=callbacks)
 
 
-def train_and_score(session: Session, data: dict, search_target: str, config: dict, split: Any) -> dict[str, float]:
+def train_and_score(session: Session, data: KhorramData, search_target: str, config: dict,
+                    split: Any) -> dict[str, float]:
     """What a §6.1 search scores: the protocol's training of ``config`` on ``split`` = (train, validation
     utterances), best validation CCC (dev for the faithful targets, held-out train speakers for the corrected)."""
     _, dim, _ = parse_target(search_target)
     train, val = split
-    trials = session.state.setdefault("search_trials", {})
-    trials[search_target] = trial = trials.get(search_target, 0) + 1  # each trial is its own rehearsal unit
-    _, info = fit_unit(session, lambda: build_from_values(config), train, val, dim,
-                       ("search", search_target, f"trial{trial}"), session.seed)
+    info = session.unit(("search", search_target),
+                        lambda fit: fit_unit(session, lambda: build_from_values(config), train, val, dim, fit,
+                                             session.seed)[1], store=False)
     keras.backend.clear_session()
     return {MONITOR: info["best_val_ccc"]}
 
 
-def _trained(session: Session, key: tuple, compute: Any) -> dict:
-    payload = session.ledger.unit(key, compute)
-    session.check_training(key, read_curves(payload), MONITOR, "max")
-    return payload
-
-
 # --- §5.2 / Fig. 4 ------------------------------------------------------------------------------------------
 
-def label_analysis(session: Session, data: dict) -> Iterator[Row]:
+def label_analysis(session: Session, data: KhorramData) -> Iterator[Row]:
     """Power below 1 Hz and downsample/spline-rebuild CCC of the gold standard (train + dev labels)."""
-    factors = list(session.settings["label_factors"])
-    dims = session.settings["dimensions"]
-    reports = {dim: label_report([u.target(dim) for u in data["train"] + data["dev"]], factors) for dim in dims}
+    factors = list(session.settings.label_factors)
+    dims = session.settings.dimensions
+    reports = {dim: label_report([u.target(dim) for u in data.train + data.dev], factors) for dim in dims}
     note = _note(session, "train+dev gold standard")
     rows = []
     for dim, rep in reports.items():
@@ -119,28 +112,28 @@ def label_analysis(session: Session, data: dict) -> Iterator[Row]:
                   note=_note(session, "max over dims"), hp_source=PAPER_HP)
     atomic_write_text(session.out / "fig4_label_rebuild.csv",
                       pd.DataFrame(rows).to_csv(index=False, float_format="%.5f"))
-    session.save_figure(plots.plot_label_rebuild(reports, f"Fig. 4 style, {session.data} gold standard"),
+    session.save_figure(plots.plot_label_rebuild(reports, f"Fig. 4 style, {session.origin} gold standard"),
                         "fig4_label_rebuild.png")
 
 
 # --- §4 / Fig. 1 --------------------------------------------------------------------------------------------
 
-def preliminary(session: Session, data: dict) -> Iterator[Row]:
+def preliminary(session: Session, data: KhorramData) -> Iterator[Row]:
     """One long filter -> tanh -> linear, filter length swept (§4); dev CCC mean/std over runs per length."""
-    lengths, runs = list(session.settings["prelim_lengths"]), int(session.settings["prelim_runs"])
-    dims = session.settings["dimensions"]
+    lengths, runs = list(session.settings.prelim_lengths), int(session.settings.prelim_runs)
+    dims = session.settings.dimensions
     results: dict[tuple[str, int], list[float]] = {}
     for dim, length, r in progress([(d, n, r) for d in dims for n in lengths for r in range(runs)],
                                    "§4 filter-length sweep"):
         key = ("prelim", dim, length, r)
 
-        def compute(dim=dim, length=length, r=r, key=key) -> dict:
-            model, info = fit_unit(session, lambda: build_preliminary(length), data["train"], data["dev"], dim, key,
+        def compute(fit: Fit, dim=dim, length=length, r=r) -> dict:
+            model, info = fit_unit(session, lambda: build_preliminary(length), data.train, data.dev, dim, fit,
                                    session.seed + r)
-            dev_ccc, dev_rmse = _scores(data["dev"], predict(model, data["dev"]), dim)
+            dev_ccc, dev_rmse = _scores(data.dev, predict(model, data.dev), dim)
             keras.backend.clear_session()
             return {"dev_ccc": dev_ccc, "dev_rmse": dev_rmse, **info}
-        results.setdefault((dim, length), []).append(float(_trained(session, key, compute)["dev_ccc"]))
+        results.setdefault((dim, length), []).append(float(session.unit(key, compute, MONITOR)["dev_ccc"]))
     rows, curves = [], {}
     for dim in dims:
         means = np.array([np.mean(results[(dim, n)]) for n in lengths])
@@ -156,7 +149,7 @@ def preliminary(session: Session, data: dict) -> Iterator[Row]:
                   hp_source=SUITE_HP)
     atomic_write_text(session.out / "fig1_filter_length.csv",
                       pd.DataFrame(rows).to_csv(index=False, float_format="%.4f"))
-    session.save_figure(plots.plot_receptive_field(curves, f"Fig. 1 style, {session.data} data, {runs} runs per "
+    session.save_figure(plots.plot_receptive_field(curves, f"Fig. 1 style, {session.origin} data, {runs} runs per "
                                                    "length"), "fig1_filter_length.png")
 
 
@@ -175,15 +168,15 @@ def _builder(config: dict | None):
     return build_blstm if config is None else (lambda: build_from_values(config))
 
 
-def tables(session: Session, data: dict) -> Iterator[Row]:
+def tables(session: Session, data: KhorramData) -> Generator[Row, None, dict]:
     """Train every model ``runs`` times per dimension (and the corrected variant), score dev, write the
-    run-averaged test predictions as AVEC ARFF. Leaves the run-averaged dev predictions for Fig. 5."""
-    dims, models = session.settings["dimensions"], session.settings["models"]
-    corrected_models = session.settings["corrected_models"]
-    variants = {FAITHFUL: (data["train"], data["dev"]), CORRECTED: data["held"]}
-    dev, test = data["dev"], data["test"]
+    run-averaged test predictions as AVEC ARFF. Produces the run-averaged and per-run dev predictions (Fig. 5)."""
+    dims, models = session.settings.dimensions, session.settings.models
+    corrected_models = session.settings.corrected_models
+    variants = {FAITHFUL: (data.train, data.dev), CORRECTED: data.held}
+    dev, test = data.dev, data.test
     lengths = {"dev": [len(u.x) for u in dev], "test": [len(u.x) for u in test]}
-    dev_group = data["dev_group"]
+    dev_group = data.dev_group
     fused_dev: dict[str, dict[str, np.ndarray]] = {d: {} for d in dims}
     run_dev: dict[str, dict[str, list[list[np.ndarray]]]] = {d: {} for d in dims}
     epoch_times: dict[str, list[float]] = {}
@@ -195,15 +188,15 @@ def tables(session: Session, data: dict) -> Iterator[Row]:
         config, _ = model_config(session, name, dim, variant)
         key = ("tables", variant, dim, name, r)
 
-        def compute(dim=dim, r=r, train=train, val=val, config=config, key=key) -> dict:
-            model, info = fit_unit(session, _builder(config), train, val, dim, key, session.seed + r)
+        def compute(fit: Fit, dim=dim, r=r, train=train, val=val, config=config) -> dict:
+            model, info = fit_unit(session, _builder(config), train, val, dim, fit, session.seed + r)
             out = {"dev_pred": np.concatenate(predict(model, dev)),
                    "dev_true": np.concatenate([u.target(dim) for u in dev]), "dev_group": dev_group, **info}
             if test:
                 out["test_pred"] = np.concatenate(predict(model, test))
             keras.backend.clear_session()
             return out
-        payloads[(variant, dim, name, r)] = _trained(session, key, compute)
+        payloads[(variant, dim, name, r)] = session.unit(key, compute, MONITOR)
     for variant in variants:
         for dim in dims:
             for name in [m for m in models if variant == FAITHFUL or m in corrected_models]:
@@ -249,7 +242,7 @@ def tables(session: Session, data: dict) -> Iterator[Row]:
                       hp_source=model_config(session, name, dims[0], FAITHFUL)[1],
                       note=_note(session, f"{session.runs} runs x {len(dims)} dims; this machine, this data"
                                  + ("; " + PROXY_NOTE if name == "blstm" else "")))
-    session.state["tables"] = {"fused_dev": fused_dev, "run_dev": run_dev}
+    return {"fused_dev": fused_dev, "run_dev": run_dev}
 
 
 def _write_test_arff(folder: Path, test: Sequence[Utterance], run_preds: list[list[np.ndarray]]) -> None:
@@ -260,11 +253,10 @@ def _write_test_arff(folder: Path, test: Sequence[Utterance], run_preds: list[li
 
 # --- Fig. 5 and smoothness ----------------------------------------------------------------------------------
 
-def smoothness(session: Session, data: dict) -> Iterator[Row]:
+def smoothness(session: Session, data: KhorramData, preds: dict) -> Iterator[Row]:
     """Fig. 5 segment plot and the smooth-vs-erratic numbers: power below 1 Hz and first-difference power of
-    each model's dev output relative to the labels, per run (mean +- std)."""
-    preds = session.state["tables"]
-    dev = data["dev"]
+    each model's dev output (``preds``: what :func:`tables` produced) relative to the labels, per run (mean +- std)."""
+    dev = data.dev
     lengths = [len(u.x) for u in dev]
     summary: dict[str, dict[str, tuple[float, float]]] = {}
     note = _note(session, "dev predictions")
@@ -291,7 +283,7 @@ def smoothness(session: Session, data: dict) -> Iterator[Row]:
             mean_rough = float(np.mean(rough))  # 0 when every run is constant: no bar on the log axis
             summary[dim][LABELS[name]] = (float(np.mean(shares)) if shares else float("nan"),
                                           mean_rough if mean_rough > 0 else float("nan"))
-    session.save_figure(plots.plot_smoothness(summary, f"smoothness of dev outputs, {session.data} data"),
+    session.save_figure(plots.plot_smoothness(summary, f"smoothness of dev outputs, {session.origin} data"),
                         "fig5_smoothness.png")
     n = min(int(FIG5_SECONDS * LABEL_RATE_HZ), lengths[0])
     start = (lengths[0] - n) // 2
@@ -300,4 +292,4 @@ def smoothness(session: Session, data: dict) -> Iterator[Row]:
                for dim, by_model in preds["fused_dev"].items()}
     session.save_figure(plots.plot_segment(truth, segment, LABEL_RATE_HZ,
                                            f"Fig. 5 style: {dev[0].id}, {n / LABEL_RATE_HZ:.0f} s, run-averaged, "
-                                           f"{session.data} data"), "fig5_segment.png")
+                                           f"{session.origin} data"), "fig5_segment.png")

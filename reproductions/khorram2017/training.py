@@ -88,7 +88,8 @@ def fit_model(build: Callable[[], keras.Model], train: Sequence[Utterance], dev:
               ) -> tuple[keras.Model, dict]:
     """Seed, build and train one model; keep the weights of the best dev-CCC epoch.
 
-    ``fit_kwargs`` / ``callbacks`` come from ``Session.fit_budget`` (``{"epochs": epochs}`` unless rehearsing).
+    ``fit_kwargs`` / ``callbacks`` come from the unit's ``Fit.schedule`` (``{"epochs": epochs}`` unless the engine
+    shortens the fit).
     Returns the model and ``{"epochs_run", "best_epoch", "best_val_ccc", "epoch_time_s", "n_params"}`` plus the
     per-epoch curves (``curve:loss``, ``curve:val_ccc``, ...).
     """

@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from common.engine import Evidence, Row, Session
+from common.engine import Evidence, Fit, Row, Session
 from common.errors import ConfigError
 from common.metrics import f1_macro, unweighted_accuracy, weighted_accuracy
 from common.splits import PARTS, Fold, FoldIndices, carve_validation, leave_one_session_out, random_kfold
-from common.training.curves import read_curves
+from reproductions.latif2017.data import Data
 from reproductions.latif2017.labels import (
     BINS,
     CLASSES,
@@ -31,12 +31,11 @@ from reproductions.latif2017.labels import (
     dimensional_table,
 )
 from reproductions.latif2017.models import LATENT_DIM
-from reproductions.latif2017.segments import SegmentSet
 from reproductions.latif2017.sweep import Curve, section53_rows
 from reproductions.latif2017.training import TrainConfig, run_unit
 
 MODELS = {"ae": "AE-LSTM", "vae": "VAE-LSTM", "cvae": "CVAE-LSTM"}  # Tables 1-2 rows/columns
-TARGETS = {kind: f"{kind}-lstm" for kind in MODELS}  # search targets: one per network kind (search.py)
+TARGETS = {kind: f"{kind}-lstm" for kind in MODELS}  # search targets: one per network kind (search_space.py)
 LABEL_FREE = "label-free CVAE (marginalised over c)"
 SPEAKER_INDEPENDENT = "speaker-independent (leave-one-session-out)"
 DIM_SPLITS = {"random": "random 10-fold", "session": "leave-one-session-out (5 folds)"}
@@ -46,20 +45,6 @@ SWEEP_SUBSET = "Complete Data"  # Fig. 2a: the subset of the categorical sweep (
 DIM_TARGETS = ("A", "P", "V")
 LEAK_NOTE = ("CVAE conditioned on the TRUE categorical emotion label of every utterance, test included: label "
              "leakage")
-
-
-@dataclass(frozen=True)
-class Data:
-    """The whole corpus table, the segments of every utterance (table order) and each utterance's session."""
-
-    table: pd.DataFrame
-    seg: SegmentSet
-    groups: np.ndarray  # IEMOCAP session of every utterance (fixed-width strings): the unit of independence
-
-
-def session_groups(table: pd.DataFrame) -> np.ndarray:
-    """The session of every utterance as a fixed-width string array (partners share a session)."""
-    return np.asarray(table["session"].astype(str).to_numpy(), dtype="U")
 
 
 def assert_session_disjoint(fold: Fold, df: pd.DataFrame) -> None:
@@ -83,7 +68,7 @@ def prepare_folds(session: Session, data: Data, name: str, df: pd.DataFrame, fol
                   by_session: bool) -> list[FoldIndices]:
     """Keep ``folds`` setting's first folds, carve validation (whole sessions when ``by_session``), write the
     fold lists to ``<out>/splits/<name>.csv`` and map ids to row positions of the corpus table."""
-    max_folds = int(session.settings["folds"])
+    max_folds = int(session.settings.folds)
     folds = folds[:max_folds] if max_folds else folds
     if by_session:
         folds = [carve_sessions(f, df, seed=session.seed) for f in folds]
@@ -94,8 +79,8 @@ def prepare_folds(session: Session, data: Data, name: str, df: pd.DataFrame, fol
 
 
 def default_config(session: Session) -> dict[str, int]:
-    """What a search may change (search.py): latent size 128 (§4.3, §5.3) and the LSTM size (our default)."""
-    return {"latent_dim": LATENT_DIM, "lstm_units": int(session.settings["lstm_units"])}
+    """What a search may change (search_space.py): latent size 128 (§4.3, §5.3) and the LSTM size (our default)."""
+    return {"latent_dim": LATENT_DIM, "lstm_units": int(session.settings.lstm_units)}
 
 
 def train_config(session: Session, kind: str, latent_dim: int | None = None,
@@ -104,8 +89,8 @@ def train_config(session: Session, kind: str, latent_dim: int | None = None,
     the kind's tuned point over ``default_config``); ``latent_dim`` overrides the latent size (Fig. 2)."""
     s = session.settings
     config = {**default_config(session), **(config or session.config(TARGETS[kind], default_config(session)))}
-    return TrainConfig(latent_dim=int(latent_dim or config["latent_dim"]), ae_epochs=int(s["ae_epochs"]),
-                       ae_batch=int(s["ae_batch"]), lstm_epochs=session.epochs, lstm_batch=int(s["lstm_batch"]),
+    return TrainConfig(latent_dim=int(latent_dim or config["latent_dim"]), ae_epochs=int(s.ae_epochs),
+                       ae_batch=int(s.ae_batch), lstm_epochs=session.epochs, lstm_batch=int(s.lstm_batch),
                        lstm_units=int(config["lstm_units"]), verbose=session.verbose)
 
 
@@ -126,15 +111,10 @@ def model_scope(session: Session) -> Callable[[], contextlib.AbstractContextMana
     return _STRATEGIES[name].scope
 
 
-def check_unit(session: Session, key: tuple, payload: dict) -> None:
-    """The undertraining check of every training a unit holds (autoencoder, each LSTM)."""
-    by_training: dict[str, dict[str, np.ndarray]] = {}
-    for name, values in read_curves(payload).items():
-        training, _, metric = name.partition(":")
-        by_training.setdefault(training, {})[metric] = values
-    for training, curve_set in sorted(by_training.items()):
-        monitor = "val_reconstruction_mse" if training == "ae" else "val_loss"
-        session.check_training((*key, training), curve_set, monitor, "min")
+def monitor(training: str) -> str:
+    """The validation metric each training of a unit keeps its model on: the autoencoder's reconstruction, else the
+    LSTM's loss."""
+    return "val_reconstruction_mse" if training == "ae" else "val_loss"
 
 
 @dataclass
@@ -157,7 +137,7 @@ def evaluate(session: Session, data: Data, key: tuple, folds: list[FoldIndices],
              n_classes: dict[str, int], condition: np.ndarray, n_conditions: int, latent_dim: int | None,
              metrics: Metrics) -> dict[tuple[str, str], list[RunResult]]:
     """Run every (model, run, fold) unit; return {(kind, variant): [RunResult of each run]}."""
-    models = tuple(session.settings["models"])
+    models = tuple(session.settings.models)
     unknown = set(models) - set(MODELS)
     if unknown:
         raise ConfigError(f"--set models: unknown {sorted(unknown)}; expected some of {list(MODELS)}")
@@ -171,13 +151,12 @@ def evaluate(session: Session, data: Data, key: tuple, folds: list[FoldIndices],
                 # the LSTM size is in the key: a profile search sets it after the ledger's configuration is fixed
                 unit = (*key, f"z{cfg.latent_dim}", f"lstm{cfg.lstm_units}", kind, fold.name, f"run{run}")
 
-                def compute(kind=kind, cfg=cfg, fold=fold, seed=seed, unit=unit) -> dict[str, np.ndarray]:
+                def compute(fit: Fit, kind=kind, cfg=cfg, fold=fold, seed=seed) -> dict[str, np.ndarray]:
                     return run_unit(kind, data.seg, fold, targets, n_classes, cfg, seed, condition, n_conditions,
-                                    marginal=kind == "cvae", groups=data.groups, budget=session.fit_budget,
-                                    unit=unit, scope=model_scope(session))
+                                    marginal=kind == "cvae", groups=data.groups, schedule=fit.schedule,
+                                    scope=model_scope(session))
 
-                payload = session.ledger.unit(unit, compute)
-                check_unit(session, unit, payload)
+                payload = session.unit(unit, compute, monitor, "min")
                 variants = sorted({k.split("__")[1] for k in payload if k.startswith("pred__")})
                 for variant in variants:
                     r = results.setdefault(variant, RunResult([], {t: [] for t in targets},
@@ -272,7 +251,7 @@ def _note(kind: str, variant: str) -> str:
 
 def table1(session: Session, data: Data) -> Iterator[Row]:
     """Table 1: WA / UA of AE-, VAE-, CVAE-LSTM on improvised, scripted and complete data, LOSO (§5.1)."""
-    subsets = tuple(session.settings["subsets"])
+    subsets = tuple(session.settings.subsets)
     unknown = set(subsets) - set(SUBSETS)
     if unknown:
         raise ConfigError(f"--set subsets: unknown {sorted(unknown)}; expected some of {list(SUBSETS)}")
@@ -286,7 +265,7 @@ def table1(session: Session, data: Data) -> Iterator[Row]:
 
 def table2(session: Session, data: Data) -> Iterator[Row]:
     """Table 2: F-measure of A, P, V and their mean (§5.2), per split of the ``dimensional_splits`` setting."""
-    for split in session.settings["dimensional_splits"]:
+    for split in session.settings.dimensional_splits:
         for (kind, variant), runs in dimensional(session, data, split).items():
             for column in (*DIM_TARGETS, "Mean"):
                 yield Row("Table 2", MODELS[kind], column, "F-measure", [r.mean()[column] for r in runs],
@@ -302,7 +281,7 @@ def fig2(session: Session, data: Data) -> Iterator[Row]:
     from reproductions.latif2017.plots import plot_latent_sweep
 
     points, curves = [], {}
-    for d in [int(v) for v in session.settings["latent_sizes"]]:
+    for d in [int(v) for v in session.settings.latent_sizes]:
         for (kind, variant), runs in categorical(session, data, SWEEP_SUBSET, d).items():
             name = variant_name(variant)
             for metric in ("WA", "UA"):
@@ -314,7 +293,7 @@ def fig2(session: Session, data: Data) -> Iterator[Row]:
                                "metric": metric, "value": float(np.mean(values))})
                 curves.setdefault(("Fig. 2a", MODELS[kind], name, metric), Curve(
                     "leave-one-session-out", session.hp_source(TARGETS[kind]), _note(kind, variant))).scores[d] = values
-        for split in session.settings["dimensional_splits"]:
+        for split in session.settings.dimensional_splits:
             for (kind, variant), runs in dimensional(session, data, split, d).items():
                 name = variant_name(variant, split)
                 values = [r.mean()["Mean"] for r in runs]
@@ -328,4 +307,4 @@ def fig2(session: Session, data: Data) -> Iterator[Row]:
     yield from section53_rows(curves)
     sweep = pd.DataFrame(points)
     atomic_write_text(session.out / "latent_sweep.csv", sweep.to_csv(index=False))
-    session.save_figure(plot_latent_sweep(sweep, session.data), "latent_sweep.png")
+    session.save_figure(plot_latent_sweep(sweep, session.origin), "latent_sweep.png")

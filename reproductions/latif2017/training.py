@@ -1,7 +1,7 @@
 """Training one autoencoder and one LSTM classifier, and turning segments into latent features (§3, §4.3, §5).
 
-Every ``fit`` goes through a ``budget`` (``Session.fit_budget``: the epochs, or a few timed steps under
-``--rehearse``) and returns its per-epoch curves, which the unit payloads keep (``curve:<training>:<metric>``).
+Every ``fit`` goes through the unit's ``schedule`` (``Fit.schedule``: the epochs, unless the engine shortens
+the fit) and returns its per-epoch curves, which the unit payloads keep (``curve:<training>:<metric>``).
 Only Keras 3 API and NumPy are used, so the same code trains under the TensorFlow and the JAX backend.
 """
 
@@ -23,13 +23,13 @@ from reproductions.latif2017.labels import one_hot
 from reproductions.latif2017.models import LATENT_DIM, LSTM_UNITS, build_autoencoder, build_classifier
 from reproductions.latif2017.segments import SegmentBatches, SegmentSet, SequenceBatches, Standardiser
 
-#: ``Session.fit_budget``: (unit key, epochs, steps per epoch) -> (fit keyword arguments, callbacks)
-Budget = Callable[[tuple, int, int], tuple[dict[str, Any], list]]
+#: a unit's ``Fit.schedule``: (epochs, steps per epoch, *training name) -> (fit keyword arguments, callbacks)
+Schedule = Callable[..., tuple[dict[str, Any], list]]
 Scope = Callable[[], contextlib.AbstractContextManager]
 
 
-def full_budget(unit: tuple, epochs: int, steps_per_epoch: int) -> tuple[dict[str, Any], list]:
-    """The budget outside a session: every epoch, no callback."""
+def every_epoch(epochs: int, steps_per_epoch: int, *training: str) -> tuple[dict[str, Any], list]:
+    """The schedule outside a run: every epoch, no callback."""
     return {"epochs": int(epochs)}, []
 
 
@@ -106,7 +106,7 @@ def scope_key(scope: Scope) -> int:
 
 
 def train_autoencoder(kind: str, train: SegmentBatches, val: SegmentBatches, cfg: TrainConfig, seed: int,
-                      n_conditions: int = 0, budget: Budget = full_budget, unit: tuple = ("ae",),
+                      n_conditions: int = 0, schedule: Schedule = every_epoch, part: tuple = ("ae",),
                       scope: Scope = contextlib.nullcontext) -> tuple[keras.Model, dict[str, np.ndarray]]:
     """Fit an AE/VAE/CVAE on training segments with the §3.1 stopping rule; return its encoder and curves.
 
@@ -116,7 +116,7 @@ def train_autoencoder(kind: str, train: SegmentBatches, val: SegmentBatches, cfg
     with scope():
         model, encoder = POOL.get(("ae", kind, cfg.latent_dim, n_conditions, scope_key(scope)),
                                   lambda: build_autoencoder(kind, cfg.latent_dim, n_conditions, seed=seed))
-    kw, cbs = budget(unit, cfg.ae_epochs, len(train))
+    kw, cbs = schedule(cfg.ae_epochs, len(train), *part)
     callbacks = [*cbs, ReconstructionThreshold(), *standard_callbacks("val_reconstruction_mse", "min", AE_PATIENCE)]
     history = model.fit(train, validation_data=val, callbacks=callbacks, verbose=cfg.verbose, **kw)
     return encoder, curves(history)
@@ -147,7 +147,7 @@ def encode_marginal(encoder: keras.Model, x: np.ndarray, n_conditions: int) -> n
 
 
 def train_classifier(train: SequenceBatches, val: SequenceBatches, n_classes: int, cfg: TrainConfig, seed: int,
-                     budget: Budget = full_budget, unit: tuple = ("lstm",), scope: Scope = contextlib.nullcontext
+                     schedule: Schedule = every_epoch, part: tuple = ("lstm",), scope: Scope = contextlib.nullcontext
                      ) -> tuple[keras.Model, dict[str, np.ndarray]]:
     """Two-layer LSTM on utterance sequences with early stopping on validation loss (§4.3); model and curves."""
     set_seed(seed)
@@ -155,7 +155,7 @@ def train_classifier(train: SequenceBatches, val: SequenceBatches, n_classes: in
     key = ("lstm", width, n_classes, cfg.lstm_units, cfg.hidden_units, scope_key(scope))
     with scope():
         (model,) = POOL.get(key, lambda: (build_classifier(width, n_classes, cfg.lstm_units, cfg.hidden_units),))
-    kw, cbs = budget(unit, cfg.lstm_epochs, len(train))
+    kw, cbs = schedule(cfg.lstm_epochs, len(train), *part)
     history = model.fit(train, validation_data=val, callbacks=[*cbs, *standard_callbacks("val_loss", "min",
                                                                                           LSTM_PATIENCE)],
                         verbose=cfg.verbose, **kw)
@@ -174,7 +174,7 @@ def _curve_keys(name: str, curve_set: dict[str, np.ndarray]) -> dict[str, np.nda
 
 def latent_features(kind: str, seg: SegmentSet, fold: FoldIndices, cfg: TrainConfig, seed: int,
                     condition: np.ndarray | None = None, n_conditions: int = 0, marginal: bool = False,
-                    budget: Budget = full_budget, unit: tuple = (),
+                    schedule: Schedule = every_epoch, part: tuple = (),
                     scope: Scope = contextlib.nullcontext) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Train the autoencoder of ``kind`` on the fold's training segments; segment latents of its utterances.
 
@@ -197,7 +197,7 @@ def latent_features(kind: str, seg: SegmentSet, fold: FoldIndices, cfg: TrainCon
     with releasing(SegmentBatches(seg.segments, train_rows, scale, cond, cfg.ae_batch, shuffle=True, seed=seed),
                    SegmentBatches(seg.segments, val_rows, scale, cond, cfg.ae_batch)) as (train, val):
         encoder, ae_curves = train_autoencoder(kind, train, val, cfg, seed, n_conditions if kind == "cvae" else 0,
-                                               budget=budget, unit=(*unit, "ae"), scope=scope)
+                                               schedule=schedule, part=(*part, "ae"), scope=scope)
     width = cfg.latent_dim * (1 if kind == "ae" else 2)
     latents = {v: np.zeros((len(seg.segments), width), dtype=np.float32)
                for v in ("faithful", *(("marginal",) if kind == "cvae" and marginal else ()))}
@@ -211,21 +211,21 @@ def latent_features(kind: str, seg: SegmentSet, fold: FoldIndices, cfg: TrainCon
 
 
 def classify(latents: np.ndarray, seg: SegmentSet, fold: FoldIndices, y: np.ndarray, n_classes: int,
-             cfg: TrainConfig, seed: int, budget: Budget = full_budget, unit: tuple = ("lstm",),
+             cfg: TrainConfig, seed: int, schedule: Schedule = every_epoch, part: tuple = ("lstm",),
              scope: Scope = contextlib.nullcontext) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Train the LSTM on the fold's training utterances (early stopping on its validation part); predicted
     classes of its test utterances and the LSTM's curves."""
     with releasing(SequenceBatches(latents, seg, fold.train, y[fold.train], cfg.lstm_batch, shuffle=True, seed=seed),
                    SequenceBatches(latents, seg, fold.val, y[fold.val], cfg.lstm_batch),
                    SequenceBatches(latents, seg, fold.test, batch_size=64)) as (train, val, test):
-        clf, clf_curves = train_classifier(train, val, n_classes, cfg, seed, budget=budget, unit=unit, scope=scope)
+        clf, clf_curves = train_classifier(train, val, n_classes, cfg, seed, schedule=schedule, part=part, scope=scope)
         return predict(clf, test), clf_curves
 
 
 def run_unit(kind: str, seg: SegmentSet, fold: FoldIndices, targets: dict[str, np.ndarray],
              n_classes: dict[str, int], cfg: TrainConfig, seed: int, condition: np.ndarray | None = None,
              n_conditions: int = 0, marginal: bool = False, groups: np.ndarray | None = None,
-             budget: Budget = full_budget, unit: tuple = (),
+             schedule: Schedule = every_epoch, part: tuple = (),
              scope: Scope = contextlib.nullcontext) -> dict[str, np.ndarray]:
     """One (model, fold, run) unit: autoencoder -> latents -> one LSTM per target and variant -> predictions.
 
@@ -234,13 +234,13 @@ def run_unit(kind: str, seg: SegmentSet, fold: FoldIndices, targets: dict[str, n
     ``true__<t>``, ``pred__<variant>__<t>``, ``groups`` (the group of each test utterance, for intervals) and
     ``curve:<training>:<metric>`` arrays.
     """
-    latents, out = latent_features(kind, seg, fold, cfg, seed, condition, n_conditions, marginal, budget, unit,
+    latents, out = latent_features(kind, seg, fold, cfg, seed, condition, n_conditions, marginal, schedule, part,
                                    scope)
     for name, y in targets.items():
         out[f"true__{name}"] = y[fold.test]
         for variant, feats in latents.items():
-            pred, clf_curves = classify(feats, seg, fold, y, n_classes[name], cfg, seed, budget,
-                                        (*unit, "lstm", variant, name), scope)
+            pred, clf_curves = classify(feats, seg, fold, y, n_classes[name], cfg, seed, schedule,
+                                        (*part, "lstm", variant, name), scope)
             out[f"pred__{variant}__{name}"] = pred
             out.update(_curve_keys(f"lstm-{variant}-{name}", clf_curves))
     if groups is not None:

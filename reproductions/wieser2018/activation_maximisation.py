@@ -5,7 +5,7 @@ x* = argmax_x a_{c,k}(x) - lambda * ||x||_2^2, with a_{c,k} the pre-softmax scor
 
 Step rule (the paper says only "stochastic gradient ascent"; README, "Assumptions and deviations"): each step
 moves x by the gradient normalised to RMS ``level_rms / steps``, so the whole ascent moves x by at most
-``level_rms`` (RMS) whatever the number of steps. The budget is the loudness of the network's own training
+``level_rms`` (RMS) whatever the number of steps. The level is the loudness of the network's own training
 windows (``training_loudness_dbfs``), as Simonyan et al. [57] start from the training set's mean input: a scale
 the network has seen, taken from the data, never from Table 6, whose loudness and amplitude rows it bounds.
 """
@@ -27,7 +27,7 @@ def training_loudness_dbfs(waveforms: np.ndarray, rows: np.ndarray) -> float:
     the network's inputs as it saw them (zero padding of §3.2 included), read ``LOUDNESS_CHUNK`` rows at a time."""
     rows = np.asarray(rows)
     if rows.size == 0:
-        raise ValueError("no training windows to measure the activation-maximisation budget on")
+        raise ValueError("no training windows to measure the activation-maximisation level on")
     levels = [20 * np.log10(np.sqrt(np.mean(np.square(waveforms[rows[i:i + LOUDNESS_CHUNK]], dtype=np.float64),
                                             axis=1)) + 1e-12)
               for i in range(0, rows.size, LOUDNESS_CHUNK)]
@@ -46,7 +46,7 @@ def neuron_score_model(net: keras.Model, dim: str) -> keras.Model:
 class ActivationMaximiser:
     """Gradient ascent on Eq. 4 for any output neuron of one score model, on any supported backend.
 
-    ``level_rms`` is the ascent's total RMS budget (module docstring); x stays in [-1, 1], the range of the
+    ``level_rms`` is the ascent's total RMS allowance (module docstring); x stays in [-1, 1], the range of the
     scaled int16 input (§3.2).
     """
 

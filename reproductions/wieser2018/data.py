@@ -19,6 +19,7 @@ from common.cache import FeatureCache
 from common.corpora import Corpus
 from common.errors import LabelFormatError
 from common.features import check_finite, mfcc, opensmile_functionals_batch, slice_windows
+from common.splits import FoldIndices
 from reproductions.wieser2018.hyperparameters import (
     EVALUATOR,
     FTR_FEATURE_SET,
@@ -122,3 +123,13 @@ def build_samples(corpus: Corpus, window: int, min_last: int, feature_set: str) 
     log.info("%d samples (%d-sample windows) from %d E-2-rated turns; dropped %s", len(table), window,
              len(rated), dropped)
     return Samples(table, arrays["waveforms"], arrays["mfccs"], arrays["functionals"], feature_set, dropped)
+
+
+@dataclass(frozen=True)
+class WieserData:
+    """The prepared data (``paper.prepare``): the §3.2 samples, the speaker folds over their ids and the split's
+    description for the rows."""
+
+    samples: Samples
+    folds: list[FoldIndices]
+    split: str

@@ -19,14 +19,15 @@ from typing import Any
 
 import numpy as np
 
+from common.engine.unit import Fit
 from common.errors import ConfigError
 from common.metrics import uar, war
 from common.results.evidence import Evidence
 from common.splits import Fold, FoldIndices, carve_validation, leave_one_speaker_out
 from common.training import progress, set_seed
 from common.training.batches import releasing
-from common.training.curves import curves, read_curves
-from reproductions.wieser2018.data import Samples
+from common.training.curves import curves
+from reproductions.wieser2018.data import Samples, WieserData
 from reproductions.wieser2018.hyperparameters import (
     DIMENSIONS,
     N_CLASSES,
@@ -34,7 +35,7 @@ from reproductions.wieser2018.hyperparameters import (
     SALIENCY_SPEAKER,
     VALIDATION_FRACTION,
 )
-from reproductions.wieser2018.networks import (
+from reproductions.wieser2018.models import (
     RowInputs,
     SampleBatches,
     build_network,
@@ -83,7 +84,7 @@ def fold_indices(samples: Samples, folds: list[Fold]) -> list[FoldIndices]:
 
 
 def fit_network(session, samples: Samples, network: str, schedule: str, config: dict[str, Any],
-                train: np.ndarray, seed: int, unit: tuple):
+                train: np.ndarray, seed: int, fit: Fit):
     """Train one network on the ``train`` rows (Tables 1-4) -> (network, functional stats, History).
 
     Used by the protocol and by every search trial alike. Epochs: the network's own (Tables 1-4, or the tuned
@@ -97,7 +98,7 @@ def fit_network(session, samples: Samples, network: str, schedule: str, config: 
     y = {d: samples.labels(d)[train] for d in DIMENSIONS}
     steps = math.ceil(len(train) / hp.batch_size)
     model = compile_for(net, hp, steps, schedule, seed)
-    kw, callbacks = session.fit_budget(unit, min(hp.epochs, session.epochs), steps)
+    kw, callbacks = fit.schedule(min(hp.epochs, session.epochs), steps)
     if isinstance(model, AlternatingHeadsTrainer):  # slices its arrays itself, batch by batch (no input pipeline)
         history = model.fit(RowInputs(network, samples, train, stats), y, batch_size=hp.batch_size, **kw,
                             callbacks=callbacks, shuffle=True, verbose=session.verbose)
@@ -119,14 +120,14 @@ def weights_path(out: Path, fold: str, run: int) -> Path:
     return out / "models" / f"elor_faithful_{fold}_run{run}.weights.h5"
 
 
-def run_unit(session, samples: Samples, network: str, schedule: str, fold: FoldIndices, run: int) -> dict[str, Any]:
+def run_unit(session, samples: Samples, network: str, schedule: str, fold: FoldIndices, run: int,
+             fit: Fit) -> dict[str, Any]:
     """Train + test one (network, schedule, fold, run); keeps the ELoR weights the visualisations use."""
-    unit = (network, schedule, fold.name, run)
     config = tuned_overrides(session, network)
     net, stats, history = fit_network(session, samples, network, schedule, config, fold.train, session.seed + run,
-                                      unit)
+                                      fit)
     if network == "ELoR" and schedule == "faithful":
-        path = weights_path(session.ledger.root, fold.name, run)  # named by the unit identity
+        path = weights_path(session.unit_root, fold.name, run)  # named by the unit identity
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"tmp-{os.getpid()}-{path.name}")  # Keras wants the .weights.h5 suffix
         net.save_weights(tmp)
@@ -172,28 +173,24 @@ def baseline_scores(samples: Samples, folds: list[FoldIndices]) -> dict[str, dic
     return out
 
 
-def table5(session, data: dict[str, Any]):
+def table5(session, data: WieserData):
     """All networks x schedules x folds x runs -> Table 5 rows (with per-utterance-window evidence)."""
     from common.engine import Row
 
-    samples, folds = data["samples"], data["folds"]
+    samples, folds = data.samples, data.folds
     yield Row("§3.2", "E-2", "samples", "count", len(samples.table),
               note=f"{samples.waveforms.shape[1]}-sample windows; dropped turns: {samples.dropped}")
-    joint = session.settings["joint_variant"]
-    if not isinstance(joint, list) or not set(joint) <= set(NETWORKS):
-        raise ConfigError(f"--set joint_variant={joint!r}: expected a JSON list of networks from {list(NETWORKS)}, "
-                          'e.g. \'["ELoR"]\'')
+    joint = session.settings.joint_variant
     experiments = [(n, "faithful") for n in NETWORKS] + [(n, "joint") for n in joint]
     units = [(n, s, f, r) for n, s in experiments for f in folds for r in range(session.runs)]
     done: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
     for network, schedule, fold, run in progress(units, "wieser2018 Table 5 units"):
         key = (network, schedule, fold.name, run)
-        payload = session.ledger.unit(key, lambda n=network, s=schedule, f=fold, r=run:
-                                      run_unit(session, samples, n, s, f, r))
-        session.check_training(key, read_curves(payload), "loss", "min")
+        payload = session.unit(key, lambda fit, n=network, s=schedule, f=fold, r=run:
+                               run_unit(session, samples, n, s, f, r, fit), "loss", "min")
         done.setdefault((network, schedule, run), []).append(payload)
     n_folds = f"{len(folds)} speaker folds"
-    split = data["split"]
+    split = data.split
     for network, schedule in experiments:
         per_run = [done[(network, schedule, r)] for r in range(session.runs)]
         scores = [pooled_scores(u) for u in per_run]

@@ -24,6 +24,7 @@ import keras_tuner as kt
 import numpy as np
 
 from common.metrics import war
+from reproductions.wieser2018.data import WieserData
 from reproductions.wieser2018.hyperparameters import (
     DIMENSIONS,
     ELOR_CNN,
@@ -31,7 +32,7 @@ from reproductions.wieser2018.hyperparameters import (
     LOM_CNN,
     TRAINING_HP,
 )
-from reproductions.wieser2018.networks import USES_CNN
+from reproductions.wieser2018.models import USES_CNN
 
 OBJECTIVE = kt.Objective("val_mean_war", direction="max")
 TUNABLE_NETWORKS = ("ELoR", "LoM", "FTR")  # §3.3: ELoR + FTR was combined by hand, not searched
@@ -116,21 +117,23 @@ def declare_for(network: str):
     return lambda hp, args: declare(hp, network, args)
 
 
-def search_split(session, data: dict[str, Any]):
+def search_split(session, data: WieserData):
     """The first fold (Ses03-F): its training part trains, its 20 % validation part scores (§3.3)."""
-    return data["folds"][0]
+    return data.folds[0]
 
 
-def train_and_score(session, data: dict[str, Any], target: str, config: dict[str, Any], split) -> dict[str, float]:
+def train_and_score(session, data: WieserData, target: str, config: dict[str, Any], split) -> dict[str, float]:
     """One search trial: the protocol's own training of ``target`` (faithful schedule) on ``split.train``, scored
     by the mean WAR of both dimensions on ``split.val``."""
     from reproductions.wieser2018.protocol import fit_network, predict_classes
 
-    samples = data["samples"]
+    samples = data.samples
     if len(split.val) == 0:
         raise ValueError(f"fold {split.name} has no validation part to score a search trial on")
-    unit = ("search", target, split.name)
-    net, stats, _ = fit_network(session, samples, target, "faithful", config, split.train, session.seed, unit)
-    pred = predict_classes(net, target, samples, split.val, stats)
-    scores = [war(samples.labels(d)[split.val], pred[d]) for d in DIMENSIONS]
-    return {OBJECTIVE.name: float(np.mean(scores))}
+
+    def compute(fit) -> dict[str, float]:
+        net, stats, _ = fit_network(session, samples, target, "faithful", config, split.train, session.seed, fit)
+        pred = predict_classes(net, target, samples, split.val, stats)
+        return {OBJECTIVE.name: float(np.mean([war(samples.labels(d)[split.val], pred[d]) for d in DIMENSIONS]))}
+
+    return session.unit(("search", target, split.name), compute, store=False)

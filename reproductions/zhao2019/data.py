@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -96,15 +97,16 @@ def clip(path: str, clip_samples: int) -> np.ndarray:
     return pad_or_crop(load_audio(path), clip_samples, mode="crop").astype(np.float32)
 
 
-def network_inputs(selection: Selection, kind: str, settings: Mapping, cache: FeatureCache) -> np.ndarray:
+def network_inputs(selection: Selection, kind: str, settings: Any, cache: FeatureCache) -> np.ndarray:
     """Inputs of every selected utterance: ``kind`` 'audio' -> (n, L) clips, 'logmel' -> (n, M, N) spectrograms.
 
-    ``settings`` holds ``clip_samples`` and, for log-mel, ``n_fft``, ``hop_length``, ``n_mels`` (§3.5).
+    ``settings`` (``paper.ZhaoSettings``) gives ``clip_samples`` and, for log-mel, ``n_fft``, ``hop_length``, ``n_mels``
+    (§3.5).
     """
     paths = list(selection.table["path"])
-    config = {"kind": kind, "clip_samples": settings["clip_samples"]}
+    config = {"kind": kind, "clip_samples": settings.clip_samples}
     if kind == "logmel":
-        config.update(n_fft=settings["n_fft"], hop_length=settings["hop_length"], n_mels=settings["n_mels"])
+        config.update(n_fft=settings.n_fft, hop_length=settings.hop_length, n_mels=settings.n_mels)
     elif kind != "audio":
         raise ValueError(f"kind must be 'audio' or 'logmel', got {kind!r}")
 
@@ -120,3 +122,16 @@ def network_inputs(selection: Selection, kind: str, settings: Mapping, cache: Fe
         return {"x": np.stack(out).astype(np.float32)}
 
     return cache.get_or_compute(f"zhao2019-{kind}", config, paths, compute)["x"]
+
+
+@dataclass(frozen=True)
+class ZhaoData:
+    """The prepared data (``paper.prepare``): §3.5's selected utterances, the networks the run trains, the
+    §4.1-§4.2 folds of each protocol, every network input kind's array and each utterance's group (the speaker, or
+    the IEMOCAP session: the unit of independence of the intervals)."""
+
+    selection: Selection
+    networks: list[str]
+    folds: dict[str, list]
+    inputs: dict[str, np.ndarray]
+    groups: np.ndarray

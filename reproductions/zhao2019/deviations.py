@@ -9,7 +9,7 @@ run measures the recalibration's effect (faithful minus ``keras-bn``, ``flaw_eff
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -25,17 +25,17 @@ DEVIATIONS = {BN_DEVIATION: "deviation of the suite, not a flaw of the paper: ba
 BN_DEVIATION_NETWORKS = ("1d", "2d")
 
 
-def base_config(settings: Mapping[str, Any]) -> TrainConfig:
+def base_config(settings: Any) -> TrainConfig:
     """The suite's default training configuration under the run's ``recalibrate_bn`` setting."""
-    return TrainConfig(recalibrate_bn=bool(settings["recalibrate_bn"]))
+    return TrainConfig(recalibrate_bn=bool(settings.recalibrate_bn))
 
 
-def training_modes(settings: Mapping[str, Any], network: str, config: TrainConfig
+def training_modes(settings: Any, network: str, config: TrainConfig
                    ) -> Iterator[tuple[str, TrainConfig, str | None]]:
     """(selection mode, configuration, deviation) of every experiment of ``network``: §4's two selection modes,
     then the faithful mode with Keras's BN statistics when ``network`` is in ``bn_deviation`` and the run
     recalibrates."""
-    wanted = list(settings["bn_deviation"])
+    wanted = list(settings.bn_deviation)
     unknown = sorted(set(wanted) - set(BN_DEVIATION_NETWORKS))
     if unknown:
         raise ConfigError(f"--set bn_deviation={wanted}: expected networks among {list(BN_DEVIATION_NETWORKS)}")

@@ -163,16 +163,16 @@ class RecalibrateBatchNorm(keras.callbacks.Callback):
             self.recalibrate()
 
 
-Budget = Callable[[int, int], tuple[dict[str, Any], list]]
+Schedule = Callable[[int, int], tuple[dict[str, Any], list]]
 
 
 def fit_unit(unit: Unit, network: str, x: np.ndarray, y: np.ndarray, n_classes: int, config: TrainConfig,
-             epochs: int, seed: int, budget: Budget | None = None, scope: Any = None, patience: int = PATIENCE,
+             epochs: int, seed: int, schedule: Schedule | None = None, scope: Any = None, patience: int = PATIENCE,
              verbose: int = 0) -> dict[str, Any]:
     """Train one model with early stopping on validation accuracy (§4.1) and predict every utterance.
 
-    ``budget(epochs, steps_per_epoch) -> (fit kwargs, callbacks)`` is ``Session.fit_budget`` for the unit
-    (``--rehearse`` shortens the fit); ``scope`` the ``--strategy`` scope the model is built in.
+    ``schedule(epochs, steps_per_epoch) -> (fit kwargs, callbacks)`` is the unit's ``Fit.schedule`` (the engine
+    may shorten the fit); ``scope`` the ``--strategy`` scope the model is built in.
     Returns the ledger payload: ``y_pred`` for all utterances, the best validation accuracy (Table 7(b)), the
     epoch it was reached at, the per-epoch curves (``curve:*``, Figs. 9–10) and the training accuracy of the
     kept model in inference mode (``train_accuracy_inference``: far below ``fit``'s training accuracy when the
@@ -183,7 +183,7 @@ def fit_unit(unit: Unit, network: str, x: np.ndarray, y: np.ndarray, n_classes: 
     set_seed(seed)
     x = standardise(x, unit.train)[..., None]
     steps = math.ceil(len(unit.train) / config.batch_size)
-    fit_kwargs, extra = budget(epochs, steps) if budget is not None else ({"epochs": int(epochs)}, [])
+    fit_kwargs, extra = schedule(epochs, steps) if schedule is not None else ({"epochs": int(epochs)}, [])
     with scope if scope is not None else contextlib.nullcontext():
         model = build_network(network, n_classes, x.shape[1:-1], config)
     recalibrate = [RecalibrateBatchNorm(x, seed, unit.train)] if config.recalibrate_bn else []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -246,7 +246,7 @@ def fig8_utterances(table: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     return firsts.loc[[c for c in EMODB_CLASSES if c in firsts.index]].reset_index(), False
 
 
-def fig8_figure(table: pd.DataFrame, settings: Mapping[str, Any], data: str):
+def fig8_figure(table: pd.DataFrame, settings: Any, data: str):
     """Fig. 8: waveform and log-mel spectrogram of one EmoDB utterance per class, as the networks receive them
     (the 8 s clip of §3.5 and its 128-band log-mel spectrogram, the run's ``clip_samples`` / FFT settings)."""
     import matplotlib
@@ -257,9 +257,9 @@ def fig8_figure(table: pd.DataFrame, settings: Mapping[str, Any], data: str):
     chosen, papers = fig8_utterances(table)
     fig, axes = plt.subplots(2, len(chosen), figsize=(2.4 * len(chosen), 4.4), squeeze=False)
     for k, row in enumerate(chosen.itertuples()):
-        wave = clip(row.path, int(settings["clip_samples"]))
-        mel = log_mel_spectrogram(wave, n_fft=settings["n_fft"], hop_length=settings["hop_length"],
-                                  n_mels=settings["n_mels"])
+        wave = clip(row.path, int(settings.clip_samples))
+        mel = log_mel_spectrogram(wave, n_fft=settings.n_fft, hop_length=settings.hop_length,
+                                  n_mels=settings.n_mels)
         axes[0, k].plot(np.arange(wave.size) / TARGET_SR, wave, lw=0.3, color="C0")
         axes[0, k].set_title(f"{row.id} ({EMODB_CLASSES.get(row.label, row.label)})", fontsize=8)
         axes[0, k].set_xlabel("s", fontsize=7)

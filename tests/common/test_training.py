@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pytest
 
-from common.cli import Profile, build_parser, parse_args
+from common.cli import build_parser, parse_args
 from common.errors import ConfigError
-from common.training import Ledger, SittingFull, config_hash, get_strategy, set_seed, standard_callbacks
+from common.settings import Profile, Settings, setting
+from common.training import Ledger, config_hash, get_strategy, set_seed, standard_callbacks
 
-PROFILES = {"smoke": Profile(runs=1, epochs=2, settings={"lengths": [2, 4], "width": 32}),
-            "paper": Profile(runs=5, epochs=100, settings={"lengths": [2, 4, 8], "width": 32})}
+
+@dataclass(frozen=True)
+class ToySettings(Settings):
+    lengths: tuple[int, ...] = setting((2, 4, 8), source="§1")
+    width: int = setting(32, source="assumption")
+
+
+PROFILES = {"smoke": Profile(runs=1, epochs=2, settings=ToySettings(lengths=(2, 4))),
+            "paper": Profile(runs=5, epochs=100, settings=ToySettings())}
 
 
 def test_ledger_skips_finished_units_and_reproduces_payloads(tmp_path) -> None:
@@ -40,23 +50,6 @@ def test_ledger_recomputes_a_corrupt_entry(tmp_path, caplog) -> None:
     ledger.path(("u",)).write_bytes(b"not a zip")
     assert ledger.unit(("u",), lambda: {"x": 2})["x"] == 2
     assert "unreadable" in caplog.text
-
-
-def test_a_ledger_with_a_limit_computes_that_many_outermost_units_per_process(tmp_path) -> None:
-    ledger = Ledger(tmp_path, {"paper": "toy"})
-    ledger.unit(("done",), lambda: {"v": 0})
-    ledger = Ledger(tmp_path, {"paper": "toy"})  # the next process
-    ledger.limit = 2
-
-    def outer(i: int) -> dict:
-        return {"v": ledger.unit(("inner", i), lambda: {"v": i})["v"]}  # a unit computing another counts once
-
-    assert ledger.unit(("done",), lambda: {"v": 9})["v"] == 0  # reused: not counted
-    assert [ledger.unit(("outer", i), lambda i=i: outer(i))["v"] for i in range(2)] == [0, 1]
-    assert ledger.unit(("outer", 0), lambda: {"v": 9})["v"] == 0  # a finished one is still returned
-    with pytest.raises(SittingFull, match="computed 2 units"):
-        ledger.unit(("outer", 2), lambda: outer(2))
-    assert not ledger.path(("outer", 2)).exists() and ledger.computed == 4
 
 
 def test_config_hash_is_order_independent() -> None:
@@ -101,15 +94,17 @@ def test_cli_profiles_fill_defaults_and_overrides(tmp_path) -> None:
     parser = build_parser(paper)
     args = parse_args(parser, PROFILES, [])
     assert (args.profile, args.runs, args.epochs, args.corpus, args.synth_size) == ("smoke", 1, 2, "emodb", "smoke")
-    assert args.settings == {"lengths": [2, 4], "width": 32} and args.trials is None and args.data_dir is None
-    assert parse_args(parser, PROFILES, ["--width", "8"]).settings["width"] == 8
+    assert args.settings == ToySettings(lengths=(2, 4)) and args.trials is None and args.data_dir is None
+    assert parse_args(parser, PROFILES, ["--width", "8"]).settings.width == 8
     assert parse_args(parser, PROFILES, ["--synth-size", "full"]).synth_size == "full"
     args = parse_args(parser, PROFILES, ["--profile", "paper", "--runs", "2", "--set", "width=8", "--set",
                                          "lengths=[16]", "--out", str(tmp_path)])
     assert (args.runs, args.epochs, args.synth_size) == (2, 100, "small")
-    assert args.settings == {"lengths": [16], "width": 8} and args.out == tmp_path
-    with pytest.raises(ConfigError, match="KEY one of"):
+    assert args.settings == ToySettings(lengths=(16,), width=8) and args.out == tmp_path
+    with pytest.raises(ConfigError, match="unknown setting 'depth'; expected one of"):
         parse_args(parser, PROFILES, ["--set", "depth=3"])
+    with pytest.raises(ConfigError, match="KEY one of"):
+        parse_args(parser, PROFILES, ["--set", "depth"])
     with pytest.raises(ConfigError, match="no such directory"):
         parse_args(parser, PROFILES, ["--data-dir", str(tmp_path / "missing")])
     assert "paper  runs=5 epochs=100" in parser.format_help()

@@ -18,8 +18,8 @@ import keras  # noqa: E402
 import keras_tuner as kt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from common.cli import Profile, main_guard  # noqa: E402
-from common.engine import Experiment, Paper, Row, Search, Session, run  # noqa: E402
+from common.cli import main_guard  # noqa: E402
+from common.engine import Experiment, Fit, Paper, Profile, Row, Search, Session, run  # noqa: E402
 from common.engine.sittings import sitting  # noqa: E402
 
 UNITS = 5
@@ -36,26 +36,27 @@ def _prepare(session: Session) -> dict:
     return {"x": np.linspace(0, 1, 32, dtype="float32")[:, None], "y": np.linspace(0, 2, 32, dtype="float32")}
 
 
-def _fit(session: Session, data: dict, unit: tuple, learning_rate: float) -> float:
-    name = "/".join(map(str, unit))
+def _fit(session: Session, data: dict, fit: Fit, name: str, learning_rate: float) -> float:
     with open(session.out / "trained.txt", "a") as log:
         log.write(f"{name} {os.getpid()} {sitting()}\n")
     keras.utils.set_random_seed(session.seed)
     model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
     model.compile(keras.optimizers.SGD(learning_rate), "mse")
-    kw, callbacks = session.fit_budget(unit, session.epochs, 8)
+    kw, callbacks = fit.schedule(session.epochs, 8)
     model.fit(data["x"], data["y"], batch_size=4, verbose=0, callbacks=callbacks, **kw)
     return float(model.evaluate(data["x"], data["y"], verbose=0))
 
 
 def _score(session: Session, data: dict, target: str, config: dict, split: Any) -> dict[str, float]:
-    return {"loss": _fit(session, data, ("search", config["lr"]), config["lr"])}
+    lr = config["lr"]
+    return session.unit(("search", lr), lambda fit: {"loss": _fit(session, data, fit, f"search/{lr}", lr)},
+                        store=False)
 
 
 def _table1(session: Session, data: dict):
     lr = session.config("toy", {"lr": 0.1})["lr"]
-    losses = [session.ledger.unit(("table1", u), lambda u=u: {"loss": _fit(session, data, ("table1", u), lr)})["loss"]
-              for u in range(UNITS)]
+    losses = [session.unit(("table1", u), lambda fit, u=u: {"loss": _fit(session, data, fit, f"table1/{u}", lr)}
+                           )["loss"] for u in range(UNITS)]
     yield Row("Table 1", "toy", "EmoDB", "loss", losses)
 
 

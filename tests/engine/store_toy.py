@@ -12,8 +12,7 @@ from sklearn.linear_model import RidgeClassifier
 
 from common.audio import load_audio
 from common.cache import FeatureCache
-from common.cli import Profile
-from common.engine import Experiment, Paper, Row, Search, Session
+from common.engine import Experiment, Paper, Profile, Row, Search, Session
 from common.metrics import unweighted_accuracy
 from common.splits import random_split
 
@@ -42,8 +41,8 @@ def experiment(table: str, scale: float):
     def run(session: Session, data: dict):
         config = session.config("ridge", {"C": 1.0})
         config = {"C": config["C"] * scale}
-        scores = [session.ledger.unit((table, r), lambda: train_and_score(session, data, "ridge", config,
-                                                                          data["fold"]))["ua"]
+        scores = [session.unit((table, r), lambda fit: train_and_score(session, data, "ridge", config,
+                                                                       data["fold"]))["ua"]
                   for r in range(session.runs)]
         yield Row(table, "Ridge", "EmoDB", "UA", [100 * s for s in scores], hp_source=session.hp_source("ridge"))
     return run

@@ -15,16 +15,9 @@ import pytest
 
 from common import cache as cache_module
 from common.engine import Experiment, Row, Session, run
-from common.engine.rehearsal import (
-    EPOCHS,
-    PREDICT_SAMPLE,
-    STEPS,
-    PredictTimer,
-    Rehearsal,
-    UnitTiming,
-    sample_batches,
-    unrun_seconds,
-)
+from common.engine.passes import PREDICT_SAMPLE, PredictTimer, sample_batches, unrun_seconds
+from common.engine.rehearsal import EPOCHS, STEPS, Rehearsal, UnitTiming
+from common.engine.unit import Fit, Units
 from common.results import RunContext
 from common.training import Ledger
 from tests.engine.sitting_toy import PAPER as SITTING_TOY
@@ -33,9 +26,9 @@ from tests.engine.sitting_toy import PAPER as SITTING_TOY
 def test_a_search_trial_stands_for_all_planned_trials() -> None:
     rehearsal = Rehearsal()
     rehearsal.repeats = 25
-    rehearsal.budget(("search", "trial"), epochs=10, steps_per_epoch=4)
+    rehearsal.fit(("search", "trial"), epochs=10, steps_per_epoch=4)
     rehearsal.repeats = 1
-    rehearsal.budget(("table1",), epochs=10, steps_per_epoch=4)
+    rehearsal.fit(("table1",), epochs=10, steps_per_epoch=4)
     timings = rehearsal.units
     timings["search/trial"].step_seconds[:] = timings["table1"].step_seconds[:] = [0.5, 0.5]
     assert timings["search/trial"].projected_hours == 25 * timings["table1"].projected_hours > 0
@@ -54,7 +47,7 @@ def test_budget_cuts_training_and_the_projection_sums_the_units(tmp_path: Path) 
     for unit, epochs in ((("table1", "fold0", 0), 50), (("table1", "fold1", 0), 20)):
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
         model.compile("sgd", "mse")
-        kw, cbs = rehearsal.budget(unit, epochs=epochs, steps_per_epoch=8)
+        kw, cbs = rehearsal.fit(unit, epochs=epochs, steps_per_epoch=8)
         history = model.fit(x, y, batch_size=8, verbose=0, callbacks=cbs, validation_data=(x, y), **kw)
         assert len(history.history["loss"]) == EPOCHS
         time.sleep(0.3)  # stands for the unit's evaluation: counted as its time outside training
@@ -102,13 +95,13 @@ def test_left_out_prediction_counts_in_its_epoch_while_training_and_outside_afte
 
     class SampledValidation(keras.callbacks.Callback):
         def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-            rehearsal.unrun(100.0)  # a sampled validation pass, before the step timer closes the epoch
+            rehearsal.left_out(100.0)  # a sampled validation pass, before the step timer closes the epoch
 
-    kw, cbs = rehearsal.budget(("table1",), epochs=10, steps_per_epoch=4)
+    kw, cbs = rehearsal.fit(("table1",), epochs=10, steps_per_epoch=4)
     model.fit(x, y, batch_size=8, verbose=0, callbacks=[SampledValidation(), *cbs], **kw)
     timer = PredictTimer()
     model.predict(x, batch_size=8, verbose=0, callbacks=[timer])
-    rehearsal.unrun(30.0)  # a sampled test pass
+    rehearsal.left_out(30.0)  # a sampled test pass
     timing = rehearsal.units["table1"]
     assert len(timer.seconds) == 4 and all(s > 0 for s in timer.seconds)
     assert all(100.0 <= rest < 105.0 for rest in timing.epoch_overheads) and timing.epoch_unrun == 0.0
@@ -131,7 +124,7 @@ def test_a_rehearsal_stopped_part_way_leaves_the_finished_units_marked_incomplet
     for fold in range(3):
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
         model.compile("sgd", "mse")
-        kw, cbs = rehearsal.budget(("table1", f"fold{fold}"), epochs=5, steps_per_epoch=4)
+        kw, cbs = rehearsal.fit(("table1", f"fold{fold}"), epochs=5, steps_per_epoch=4)
         model.fit(x, y, batch_size=4, verbose=0, callbacks=cbs, **kw)
     info = json.loads((tmp_path / "rehearsal.json").read_text())  # written before fold2 started
     assert info["complete"] is False and info["units"] == 2
@@ -141,7 +134,7 @@ def test_a_rehearsal_stopped_part_way_leaves_the_finished_units_marked_incomplet
 def _train(rehearsal: Rehearsal, unit: tuple) -> None:
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
     model.compile("sgd", "mse")
-    kw, cbs = rehearsal.budget(unit, epochs=5, steps_per_epoch=4)
+    kw, cbs = rehearsal.fit(unit, epochs=5, steps_per_epoch=4)
     model.fit(np.zeros((32, 3), "float32"), np.zeros(32), batch_size=4, verbose=0, callbacks=cbs, **kw)
 
 
@@ -200,26 +193,28 @@ def _prepare(session: Session) -> dict:
     return {"x": np.zeros((32, 3), "float32"), "y": np.zeros(32)}
 
 
-def _fit(session: Session, data: dict, unit: tuple, learning_rate: float) -> float:
-    trained.append("/".join(map(str, unit)))
+def _fit(data: dict, fit: Fit, name: str, learning_rate: float) -> float:
+    trained.append(name)
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
     model.compile(keras.optimizers.SGD(learning_rate), "mse")
-    kw, cbs = session.fit_budget(unit, 40, 8)
+    kw, cbs = fit.schedule(40, 8)
     model.fit(data["x"], data["y"], batch_size=4, verbose=0, callbacks=cbs, **kw)
     return float(model.evaluate(data["x"], data["y"], verbose=0))
 
 
 def _score(session: Session, data: dict, target: str, config: dict, split: Any) -> dict[str, float]:
-    return {"loss": _fit(session, data, ("search", config["lr"]), config["lr"])}
+    lr = config["lr"]
+    return session.unit(("search", lr), lambda fit: {"loss": _fit(data, fit, f"search/{lr}", lr)}, store=False)
 
 
 def _folds(session: Session, data: dict):
-    def fit(fold: int) -> dict:
+    def compute(fit: Fit, fold: int) -> dict:
         if fold in stop_before:
             raise KeyboardInterrupt
-        return {"loss": _fit(session, data, ("table1", f"fold{fold}"), session.config("toy", {"lr": 0.1})["lr"])}
+        return {"loss": _fit(data, fit, f"table1/fold{fold}", session.config("toy", {"lr": 0.1})["lr"])}
 
-    losses = [session.ledger.unit(("table1", fold), lambda fold=fold: fit(fold))["loss"] for fold in range(FOLDS)]
+    losses = [session.unit(("table1", f"fold{fold}"), lambda fit, fold=fold: compute(fit, fold))["loss"]
+              for fold in range(FOLDS)]
     yield Row("Table 1", "toy", "EmoDB", "loss", losses)
 
 
@@ -242,7 +237,7 @@ def test_an_interrupted_rehearsal_run_resumes_from_its_finished_units(tmp_path: 
     info = json.loads((tmp_path / "rehearsal.json").read_text())
     units = pd.read_csv(tmp_path / "rehearsal.csv").set_index("unit")
     assert info["complete"] is True and info["sittings"] == 2 and info["units"] == FOLDS + 1 == len(units)
-    assert units["seconds_per_step"].gt(0).all() and units.loc["search/0.1", "repeats"] == 2
+    assert units["seconds_per_step"].gt(0).all() and units.loc["search/0.1/trial1", "repeats"] == 2
     assert run(RESUMABLE, argv) == 0 and trained[4:] == trained[:3] + ["table1/fold2"]  # a finished one starts over
     assert json.loads((tmp_path / "rehearsal.json").read_text())["sittings"] == 1
 
@@ -250,21 +245,23 @@ def test_an_interrupted_rehearsal_run_resumes_from_its_finished_units(tmp_path: 
 def test_a_ledger_unit_that_trains_no_keras_model_is_timed_whole_and_kept(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
     rehearsal = Rehearsal(state_path=state, commits=["abc1234"])
-    ledger = Ledger(tmp_path, {"paper": "toy"})
-    ledger.watch = rehearsal.watch
+    units = Units(Ledger(tmp_path, {"paper": "toy"}), [rehearsal])
 
-    def keras_unit() -> dict:
-        _train(rehearsal, ("table4", "ldnn"))
+    def keras_unit(fit: Fit) -> dict:
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        model.compile("sgd", "mse")
+        kw, cbs = fit.schedule(5, 4)
+        model.fit(np.zeros((32, 3), "float32"), np.zeros(32), batch_size=4, verbose=0, callbacks=cbs, **kw)
         return {"ua": 0.5}
 
-    def svm_unit() -> dict:  # an SVM on functionals: no fit_budget call; it computes another unit inside
+    def svm_unit(fit: Fit) -> dict:  # an SVM on functionals: no fit schedule; it computes another unit inside
         time.sleep(0.2)
-        ledger.unit(("features", "is09"), lambda: {"n": 3})
+        units.unit(("features", "is09"), lambda fit: {"n": 3})
         return {"ua": 0.4}
 
-    ledger.unit(("table4", "ldnn"), keras_unit)
+    units.unit(("table4", "ldnn"), keras_unit)
     time.sleep(0.1)  # the LDNN's evaluation: its time outside training, up to the SVM unit's start
-    ledger.unit(("table3", "svm"), svm_unit)
+    units.unit(("table3", "svm"), svm_unit)
     svm, ldnn = rehearsal.units["table3/svm"], rehearsal.units["table4/ldnn"]
     assert "features/is09" not in rehearsal.units  # the outer unit stands for the one it computed
     assert svm.planned_epochs == 0 and 0.2 <= svm.outside_seconds < 2 and 0.2 / 3600 <= svm.projected_hours
@@ -278,7 +275,7 @@ def test_whole_passes_turns_sampling_off_and_keeps_its_own_units(tmp_path: Path)
     samples: list[int | None] = []
 
     def prepare(session: Session) -> dict:
-        samples.append(session.rehearsal.predict_sample)
+        samples.append(Fit(("probe",), session.units.observers).pass_sample)
         return _prepare(session)
 
     paper, argv = replace(RESUMABLE, prepare=prepare), ["--profile", "paper", "--rehearse", "--units-per-process", "0"]

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 import pytest
@@ -18,21 +19,28 @@ from common.engine.runner import parse
 from common.engine.sittings import SITTING_ENV, UNITS_PER_PROCESS
 from common.errors import ConfigError
 from common.results import read_results
-from common.training import SittingFull
 from tests.engine.sitting_toy import PAPER, UNITS, trained
 
 HERE = Path(__file__).resolve().parent
 
 
+class HandedOver(Exception):
+    """Stands for the fresh process a real run would continue in (this test's own hand-over)."""
+
+
+def _hand_over(reason: str) -> NoReturn:
+    raise HandedOver(reason)
+
+
 def _in_sittings(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
-    """Run ``argv`` as ``main_guard`` would, each sitting in this process: -> the number of sittings."""
+    """Run ``argv`` in sittings, each in this process (a hand-over starts the next): -> the number of sittings."""
     sittings = 1
     monkeypatch.delenv(SITTING_ENV, raising=False)
     while True:
         try:
-            assert run(PAPER, argv) == 0
+            assert run(PAPER, argv, hand_over=_hand_over) == 0
             return sittings
-        except SittingFull:
+        except HandedOver:
             sittings += 1
             monkeypatch.setenv(SITTING_ENV, str(sittings))
 
@@ -67,7 +75,7 @@ def test_a_rehearsal_in_sittings_times_every_unit_once(tmp_path: Path, monkeypat
 def test_a_stop_and_a_manual_restart_is_no_hand_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     state = tmp_path / "state.json"
     rehearsal = Rehearsal(state_path=state)
-    rehearsal.end_sitting()
+    rehearsal.handing_over()
     monkeypatch.delenv(SITTING_ENV, raising=False)  # the user started the same command again
     assert Rehearsal.resume(state, "abc1234").handed_over_at is None
     monkeypatch.setenv(SITTING_ENV, "2")  # the engine handed over
@@ -98,3 +106,29 @@ def test_runs_go_in_sittings_by_default_only_in_the_paper_profile_under_tensorfl
     assert parse(PAPER, ["--profile", "paper"]).units_per_process == 0
     with pytest.raises(ConfigError, match="--units-per-process -1"):
         parse(PAPER, ["--units-per-process", "-1"])
+
+
+def test_a_sitting_computes_that_many_outermost_units_then_hands_over_after_telling_the_others(tmp_path: Path) -> None:
+    from common.engine.sittings import Sittings
+    from common.engine.unit import Observer, Units
+    from common.training import Ledger
+
+    Units(Ledger(tmp_path, {"paper": "toy"})).unit(("done",), lambda fit: {"v": 0})
+    told: list[str] = []
+
+    class Other(Observer):
+        def handing_over(self) -> None:
+            told.append("closed")
+
+    other = Other()
+    units = Units(Ledger(tmp_path, {"paper": "toy"}), [other, Sittings(2, [other], _hand_over)])  # the next process
+
+    def outer(i: int) -> dict:
+        return {"v": units.unit(("inner", i), lambda fit: {"v": i})["v"]}  # a unit computing another counts once
+
+    assert units.unit(("done",), lambda fit: {"v": 9})["v"] == 0  # reused: not counted
+    assert [units.unit(("outer", i), lambda fit, i=i: outer(i))["v"] for i in range(2)] == [0, 1]
+    assert units.unit(("outer", 0), lambda fit: {"v": 9})["v"] == 0  # a finished one is still returned
+    with pytest.raises(HandedOver, match="computed 2 units"):
+        units.unit(("outer", 2), lambda fit: outer(2))
+    assert told == ["closed"] and not units.ledger.path(("outer", 2)).exists() and units.ledger.computed == 4

@@ -6,6 +6,7 @@ It exists to prove that a new reproduction needs nothing but a ``Paper`` and one
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from typing import Any
 
 import keras_tuner as kt
@@ -13,19 +14,23 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from common.audio import load_audio
-from common.cli import Profile
-from common.engine import Experiment, Paper, Row, Search, Session
+from common.engine import Experiment, Paper, Profile, Row, Search, Session, Settings, setting
 from common.metrics import unweighted_accuracy
 from common.splits import random_split
 
 DEFAULT = {"C": 1.0}
 
 
+@dataclass(frozen=True)
+class ToySettings(Settings):
+    test_frac: float = setting(0.3, source="§2: a 70/30 split")
+
+
 def prepare(session: Session) -> dict[str, Any]:
     table = session.corpus.table.reset_index(drop=True)
     x = np.array([[np.log(np.mean(w**2) + 1e-9), np.std(w), np.mean(np.abs(np.diff(w)))]
                   for w in (load_audio(p) for p in table["path"])])
-    fold = random_split(table, test_frac=0.3, seed=session.seed)
+    fold = random_split(table, test_frac=session.settings.test_frac, seed=session.seed)
     session.write_folds([fold], "toy.csv")
     return {"x": x, "y": table["label"].to_numpy(), "fold": fold.indices(table)}
 
@@ -38,8 +43,8 @@ def train_and_score(session: Session, data: dict, target: str, config: dict, spl
 
 def table1(session: Session, data: dict):
     config = session.config("logreg", DEFAULT)
-    scores = [session.ledger.unit(("table1", r), lambda: train_and_score(session, data, "logreg", config,
-                                                                         data["fold"]))["ua"]
+    scores = [session.unit(("table1", r), lambda fit: train_and_score(session, data, "logreg", config,
+                                                                      data["fold"]))["ua"]
               for r in range(session.runs)]
     yield Row("Table 1", "LogReg", "EmoDB", "UA", [100 * s for s in scores], hp_source=session.hp_source("logreg"))
 
@@ -50,7 +55,8 @@ def declare(hp: kt.HyperParameters, args: argparse.Namespace) -> dict[str, Any]:
 
 PAPER = Paper(
     name="toy2026", title="Toy et al. 2026", citation="Toy, A. (2026). A toy.", corpora=("emodb",),
-    profiles={"smoke": Profile(runs=2, epochs=1), "paper": Profile(runs=5, epochs=1)},
+    profiles={"smoke": Profile(runs=2, epochs=1, settings=ToySettings()),
+              "paper": Profile(runs=5, epochs=1, settings=ToySettings())},
     split="random 70/30", prepare=prepare, experiments=(Experiment("Table 1", table1),),
     searches={"logreg": Search("logreg", declare, kt.Objective("ua", "max"), lambda s, d: d["fold"], {"C": 1.0},
                                tuner="grid")},

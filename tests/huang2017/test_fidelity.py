@@ -11,6 +11,7 @@ import pytest
 from common.engine import run
 from common.errors import ConfigError
 from common.features.functionals import opensmile_feature_sets, opensmile_functionals_batch
+from common.paths import slug
 from common.splits import FoldIndices, leave_one_speaker_out
 from reproductions.huang2017.module_analysis import cluster_views
 from reproductions.huang2017.paper import PAPER
@@ -187,7 +188,8 @@ def test_val_selected_h1_is_a_registered_flaw_paired_with_the_faithful_h1_22_row
 
     monkeypatch.setattr(protocol, "run_grid", lambda session, data, name, space, run, prefix:
                         _fig2_trials(space["h1"], peak=18))
-    session = SimpleNamespace(settings={"fig2_h1": [14, 18, 22, 26]}, runs=1, save_figure=lambda *a, **k: None)
+    session = SimpleNamespace(settings=SimpleNamespace(fig2_h1=(14, 18, 22, 26)), runs=1,
+                              save_figure=lambda *a, **k: None)
     rows = [r for r in protocol.fig2(session, None) if r.table == "§7.4"]
     faithful = {(r.table, r.row, r.column, r.metric) for r in rows if r.variant == "faithful"}
     corrected = [r for r in rows if r.variant != "faithful"]
@@ -203,11 +205,11 @@ def test_the_gender_list_keys_only_the_table5_units(tmp_path):
     import reproductions.huang2017.protocol as protocol
 
     keys = []
-    session = SimpleNamespace(ledger=SimpleNamespace(unit=lambda key, compute: keys.append(key) or {}))
+    session = SimpleNamespace(unit=lambda key, compute: keys.append(key) or {})
     table = pd.DataFrame({"speaker": ["subject 1", "subject 1", "subject 2"], "gender": "unknown"})
     for genders in (None, ["female", "female", "male"], ["male", "male", "male"]):
         data = SimpleNamespace(table=table.assign(gender=genders) if genders else table, fold=None, part=None,
                                condition=lambda feature: None)
         protocol.module_unit(session, data, "T-CLDNN (log-Mels)", {}, 0)
-    assert keys[0] == ("table5", "t-cldnn_log-mels", 0)  # the key of runs without a list is unchanged
+    assert keys[0] == ("table5", slug("T-CLDNN (log-Mels)"), 0)  # the key of runs without a list is unchanged
     assert len(set(keys)) == 3 and all(k[:3] == keys[0] for k in keys)

@@ -1,5 +1,5 @@
 """The one training function: curves, per-item test predictions with subjects, kept weights, the search's
-metrics, and the rehearsal budget (a few steps of the real number of steps per epoch)."""
+metrics, and a rehearsal's cut (a few steps of the real number of steps per epoch)."""
 
 from argparse import Namespace
 from dataclasses import replace
@@ -10,6 +10,7 @@ import pytest
 
 from common.engine import Session
 from common.engine.rehearsal import EPOCHS, STEPS, Rehearsal
+from common.engine.unit import Fit, Units
 from common.metrics import unweighted_accuracy
 from common.splits import Fold
 from common.training.batches import varying_length
@@ -44,14 +45,18 @@ def cond():
     return ConditionData.build(part, "MFCCs", 1 / 60, seed=0)
 
 
-def _session(rehearsal=None, epochs=2):
+def _session(epochs=2):
     args = Namespace(strategy="default", epochs=epochs, verbose=0, seed=0, no_search=False, profile="smoke")
-    return Session(PAPER, args, None, {}, None, None, rehearsal=rehearsal)
+    return Session(PAPER, args, None, {}, Units(None), None)
+
+
+def _fit(key: tuple, rehearsal=None) -> Fit:
+    return Fit(key, [rehearsal] if rehearsal is not None else [])
 
 
 def test_train_payload_keeps_curves_predictions_subjects_and_weights(cond, tmp_path):
     weights = tmp_path / "w" / "fixed.weights.h5"
-    payload = train(_session(), "LDNN (MFCCs)", cond, {}, 0, ("t", "ldnn"), weights)
+    payload = train(_session(), _fit(("t", "ldnn")), "LDNN (MFCCs)", cond, {}, 0, weights)
     curves = read_curves(payload)
     assert len(curves["loss"]) == 2 and len(curves["val_ua_noisy"]) == 2 and len(curves["val_ua_clean"]) == 2
     for c in ("noisy", "clean"):
@@ -74,7 +79,7 @@ def test_train_and_score_reports_the_search_metrics(cond):
 
 def test_rehearsal_cuts_training_to_a_few_timed_steps_of_the_real_epoch(cond):
     rehearsal = Rehearsal()
-    train(_session(rehearsal, epochs=50), "LDNN (MFCCs)", cond, {}, 0, ("t", "rehearsed"))
+    train(_session(epochs=50), _fit(("t", "rehearsed"), rehearsal), "LDNN (MFCCs)", cond, {}, 0)
     timing = rehearsal.units["t/rehearsed"]
     assert timing.planned_epochs == 50 and timing.planned_steps == len(cond.train)
     assert 1 <= len(timing.step_seconds) <= EPOCHS * STEPS and STEPS < len(cond.train)
@@ -104,14 +109,14 @@ def test_a_rehearsal_samples_the_noisy_passes_and_projects_the_rest(cond):
     clips = {f"n{i}": rng.normal(size=6000).astype(np.float32) for i in range(20)}
     part = replace(cond.part, noise=Bank(clips), noise_ids=list(clips))
     x61 = ConditionData.build(part, "MFCCs", 1.0, seed=0)  # 4 validation and 4 test utterances x 61
-    rehearsal = Rehearsal(predict_sample=2)
-    payload = train(_session(rehearsal, epochs=50), "LDNN (MFCCs)", x61, {}, 0, ("t", "sampled"))
+    rehearsal = Rehearsal(pass_sample=2)
+    payload = train(_session(epochs=50), _fit(("t", "sampled"), rehearsal), "LDNN (MFCCs)", x61, {}, 0)
     assert len(payload["y_pred:noisy"]) == 2 * PREDICT_BATCH_SIZE  # 2 of the 4 test utterances' batches
     assert len(payload["y_pred:clean"]) == len(x61.test["clean"].plan)  # the clean passes run whole
     timing = rehearsal.units["t/sampled"]
     assert timing.unrun_seconds > 0 and len(timing.epoch_overheads) == EPOCHS
-    whole = Rehearsal(predict_sample=None)  # --whole-passes
-    payload = train(_session(whole, epochs=50), "LDNN (MFCCs)", x61, {}, 0, ("t", "whole"))
+    whole = Rehearsal(pass_sample=None)  # --whole-passes
+    payload = train(_session(epochs=50), _fit(("t", "whole"), whole), "LDNN (MFCCs)", x61, {}, 0)
     assert len(payload["y_pred:noisy"]) == len(x61.test["noisy"].plan) == 4 * PREDICT_BATCH_SIZE
     assert whole.units["t/whole"].unrun_seconds == 0
 

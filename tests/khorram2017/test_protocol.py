@@ -16,13 +16,13 @@ PAPER = reproductions.get("khorram2017")
 def data(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("k")
     session = SimpleNamespace(corpus=open_corpus("recola", None, size="smoke", seed=0), seed=0,
-                              settings={"graph_optimizer": True}, write_folds=lambda folds, name: out / name)
+                              settings=PAPER.profiles["paper"].settings, write_folds=lambda folds, name: out / name)
     return PAPER.prepare(session)
 
 
 def test_corrected_searches_never_see_dev_and_faithful_ones_score_on_dev(data: dict) -> None:
-    dev = {u.id for u in data["dev"]}
-    train = {u.id for u in data["train"]}
+    dev = {u.id for u in data.dev}
+    train = {u.id for u in data.train}
     for name, search in PAPER.searches.items():
         fit_on, scored_on = search.split(None, data)
         ids_fit, ids_scored = {u.id for u in fit_on}, {u.id for u in scored_on}
@@ -34,9 +34,9 @@ def test_corrected_searches_never_see_dev_and_faithful_ones_score_on_dev(data: d
 
 
 def test_dev_groups_name_the_speaker_of_every_dev_frame(data: dict) -> None:
-    assert data["dev_group"].dtype.kind == "U"
-    assert len(data["dev_group"]) == sum(len(u.x) for u in data["dev"])
-    assert set(data["dev_group"]) == {u.id for u in data["dev"]}  # RECOLA: one speaker per recording
+    assert data.dev_group.dtype.kind == "U"
+    assert len(data.dev_group) == sum(len(u.x) for u in data.dev)
+    assert set(data.dev_group) == {u.id for u in data.dev}  # RECOLA: one speaker per recording
 
 
 def test_blstm_proxy_rows_are_never_matched_to_the_published_cells_of_24() -> None:

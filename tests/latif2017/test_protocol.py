@@ -4,6 +4,7 @@ the corrected variants of Tables 1-2 and Fig. 2, evidence, curves, searches, and
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -13,17 +14,18 @@ import pytest
 
 import reproductions.latif2017.protocol as protocol
 from common.corpora import open_corpus
+from common.engine.unit import Fit, Observer
 from common.metrics import unweighted_accuracy, weighted_accuracy
 from common.splits import leave_one_session_out
+from common.training.curves import read_curves
+from reproductions.latif2017.data import Data, session_groups
 from reproductions.latif2017.labels import CATEGORY_TO_CLASS, CLASSES, CONDITIONS, OTHER, categorical_table
-from reproductions.latif2017.paper import PAPER, PROFILES
+from reproductions.latif2017.paper import PAPER, PROFILES, LatifSettings
 from reproductions.latif2017.protocol import (
     LABEL_FREE,
     SPEAKER_INDEPENDENT,
     TARGETS,
-    Data,
     carve_sessions,
-    session_groups,
     train_config,
 )
 from reproductions.latif2017.segments import SegmentSet, corpus_segments
@@ -39,16 +41,29 @@ def twin():
 class FakeSession:
     """What the experiments read of a ``Session``, with every unit computed in place and recorded."""
 
-    def __init__(self, settings: dict, out: Path, tuned: dict | None = None) -> None:
+    def __init__(self, settings: LatifSettings, out: Path, tuned: dict | None = None) -> None:
         self.settings = settings
         self.seed, self.runs, self.epochs, self.verbose = 0, 1, 1, 0
-        self.out, self.data = out, "synthetic"
+        self.out, self.origin = out, "synthetic"
         self.tuned = tuned or {}
         self.folds: dict[str, list] = {}
         self.checked: list[tuple] = []
+        self.keys: list[tuple] = []
         self.figures: list[str] = []
-        self.ledger = SimpleNamespace(unit=lambda key, compute: compute())
         self.args = SimpleNamespace(strategy="default")
+
+    def unit(self, key, compute, monitor=None, mode="max", store=True):
+        """Computed in place; the check of every training of the unit recorded."""
+        self.keys.append(key)
+        payload = compute(Fit(key))
+        if monitor is not None:
+            trainings: dict[str, list[str]] = {}
+            for name in read_curves(payload):
+                training, _, metric = name.rpartition(":")
+                trainings.setdefault(training, []).append(metric)
+            for training, metrics in sorted(trainings.items()):
+                self.checked.append(((*key, training), monitor(training), mode, tuple(sorted(metrics))))
+        return payload
 
     def config(self, target, default):
         return {**default, **self.tuned.get(target, {})}
@@ -59,14 +74,8 @@ class FakeSession:
     def write_folds(self, folds, name):
         self.folds[name] = folds
 
-    def fit_budget(self, unit, epochs, steps_per_epoch):
-        return {"epochs": epochs}, []
-
     def scope(self):
         return contextlib.nullcontext()
-
-    def check_training(self, unit, curve_set, monitor, mode="max"):
-        self.checked.append((unit, monitor, mode, tuple(sorted(curve_set))))
 
     def save_figure(self, fig, name):
         import matplotlib.pyplot as plt
@@ -75,8 +84,9 @@ class FakeSession:
         self.figures.append(name)
 
 
-def settings(**changes) -> dict:
-    return {**PROFILES["smoke"].settings, "folds": 0, **changes}
+def settings(**changes) -> LatifSettings:
+    changes = {k: tuple(v) if isinstance(v, list) else v for k, v in changes.items()}
+    return replace(PROFILES["smoke"].settings, **{"folds": 0, **changes})
 
 
 @pytest.fixture
@@ -85,10 +95,10 @@ def calls(monkeypatch):
     seen = []
 
     def fake_unit(kind, seg, fold, targets, n_classes, cfg, seed, condition=None, n_conditions=0, marginal=False,
-                  groups=None, budget=None, unit=(), scope=None):
+                  groups=None, schedule=None, part=(), scope=None):
         seen.append({"kind": kind, "fold": fold, "targets": dict(targets), "n_classes": dict(n_classes),
                      "condition": None if condition is None else condition.copy(), "n_conditions": n_conditions,
-                     "marginal": marginal, "cfg": cfg, "unit": unit})
+                     "marginal": marginal, "cfg": cfg})
         out = {"groups": np.asarray(groups)[fold.test], "curve:ae:val_reconstruction_mse": np.ones(2, np.float32),
                "curve:lstm-faithful-x:val_loss": np.ones(2, np.float32)}
         for name, y in targets.items():
@@ -224,7 +234,7 @@ def test_short_vae_lstm_run_beats_chance_and_keeps_its_curves(twin):
     assert 1 <= len(out["curve:lstm-faithful-emotion:val_loss"]) <= 8
 
 
-def test_every_fit_of_a_unit_goes_through_the_budget(twin):
+def test_every_fit_of_a_unit_goes_through_the_units_schedule(twin):
     corpus, table = twin
     seg = corpus_segments(corpus)
     df, y = categorical_table(table, "Scripted")
@@ -234,13 +244,15 @@ def test_every_fit_of_a_unit_goes_through_the_budget(twin):
     index = carve_sessions(leave_one_session_out(flat)[0], flat).indices(table)
     asked = []
 
-    def budget(unit, epochs, steps_per_epoch):  # what --rehearse does: a few steps of one epoch
-        asked.append((unit, epochs, steps_per_epoch))
-        return {"epochs": 1, "steps_per_epoch": 1}, []
+    class Shortening(Observer):  # what a cost measurement may do: a few steps of one epoch
+        def fit(self, key, epochs, steps_per_epoch):
+            asked.append((key, epochs, steps_per_epoch))
+            return {"epochs": 1, "steps_per_epoch": 1}, []
 
     cfg = TrainConfig(ae_epochs=7, lstm_epochs=9, ae_batch=64, lstm_batch=4, lstm_units=8)
     out = run_unit("cvae", seg, index, {"emotion": labels}, {"emotion": len(CLASSES)}, cfg, seed=0,
-                   condition=labels, n_conditions=len(CLASSES), marginal=True, budget=budget, unit=("u",))
+                   condition=labels, n_conditions=len(CLASSES), marginal=True,
+                   schedule=Fit(("u",), [Shortening()]).schedule)
     n_train_segments = len(seg.rows(index.train))
     assert asked == [(("u", "ae"), 7, -(-n_train_segments // 64)),
                      (("u", "lstm", "faithful", "emotion"), 9, -(-len(index.train) // 4)),
@@ -253,5 +265,5 @@ def test_unit_keys_name_the_lstm_size_so_a_searched_size_never_reuses_a_default_
     session = FakeSession(settings(folds=1, models=["ae", "vae"], subsets=["Improvised"]), tmp_path,
                           tuned={TARGETS["vae"]: {"lstm_units": 256}})
     list(protocol.table1(session, fake_data(table)))
-    assert [c["unit"] for c in calls] == [("categorical", "Improvised", "z128", "lstm32", "ae", "session1", "run0"),
+    assert session.keys == [("categorical", "Improvised", "z128", "lstm32", "ae", "session1", "run0"),
                                           ("categorical", "Improvised", "z128", "lstm256", "vae", "session1", "run0")]

@@ -7,8 +7,8 @@ from common.engine.runner import parse
 from common.engine.session import Session
 from common.tuning import config_of
 from reproductions.wieser2018.hyperparameters import TRAINING_HP
-from reproductions.wieser2018.networks import network_config
-from reproductions.wieser2018.paper import wieser2018
+from reproductions.wieser2018.models import network_config
+from reproductions.wieser2018.paper import PAPER as wieser2018
 from reproductions.wieser2018.search_space import (
     EPOCHS_HIGH,
     PUBLISHED_POINTS,

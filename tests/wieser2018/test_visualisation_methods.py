@@ -108,7 +108,7 @@ def test_ascent_budget_is_the_training_loudness_never_the_judged_table_6_row():
     """Before, every profile capped the ascent at -56.8 dBFS, the mean of the Table 6 row it is judged against."""
     assert round(float(np.mean(_table6_loudness())), 1) == -56.8  # the row the old cap was taken from
     for profile in PROFILES.values():
-        assert profile.settings["am_level_dbfs"] is None  # measured from the fold's training windows
+        assert profile.settings.am_level_dbfs is None  # measured from the fold's training windows
     rng = np.random.default_rng(0)
     waves = np.stack([rng.normal(0, dbfs_to_rms(level), 4000) for level in (-20.0, -30.0, -40.0, -99.0)])
     train = np.array([0, 1, 2])  # row 3 is a test window: never measured

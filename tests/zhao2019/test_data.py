@@ -14,6 +14,7 @@ from reproductions.zhao2019.data import (
     select_utterances,
     vote_code,
 )
+from reproductions.zhao2019.paper import ZhaoSettings
 
 
 def test_vote_codes_of_iemocap_category_names():
@@ -62,14 +63,14 @@ def test_inputs_are_padded_clips_and_log_mel_grids(emodb_twin, tmp_path):
     few = full.table.sort_values("duration").index[[0, 1, -1]]  # two short clips and the longest
     sel = Selection(full.table.loc[few].reset_index(drop=True), full.classes, full.abbreviations, full.y[few])
     cache = FeatureCache(tmp_path)
-    audio = network_inputs(sel, "audio", {"clip_samples": 128000}, cache)
+    audio = network_inputs(sel, "audio", ZhaoSettings(clip_samples=128000), cache)
     assert audio.shape == (len(sel.table), 128000)
     waves = [load_audio(p) for p in sel.table["path"]]
     for clip, wave in zip(audio, waves, strict=True):  # the twin's clips are all shorter than 8 s
         assert np.array_equal(clip[:len(wave)], wave) and not clip[len(wave):].any()  # zero-padded (§3.5)
-    cut = network_inputs(sel, "audio", {"clip_samples": 8000}, cache)
+    cut = network_inputs(sel, "audio", ZhaoSettings(clip_samples=8000), cache)
     assert all(np.array_equal(clip, wave[:8000]) for clip, wave in zip(cut, waves, strict=True))  # cut
-    logmel = network_inputs(sel, "logmel", {"clip_samples": 128000, "n_fft": 2048, "hop_length": 512,
-                                            "n_mels": 128}, cache)
+    logmel = network_inputs(sel, "logmel", ZhaoSettings(clip_samples=128000, n_fft=2048, hop_length=512, n_mels=128),
+                            cache)
     assert logmel.shape == (len(sel.table), 128, 251)  # §3.5: 128 x 251
     assert np.isfinite(logmel).all()

@@ -10,7 +10,7 @@ from common.corpora import open_corpus
 from common.errors import ConfigError
 from reproductions.zhao2019.deviations import BN_DEVIATION, base_config, training_modes
 from reproductions.zhao2019.models import TrainConfig
-from reproductions.zhao2019.paper import PAPER, PROFILES, train_config
+from reproductions.zhao2019.paper import PAPER, PROFILES, ZhaoSettings, train_config
 from reproductions.zhao2019.report import fig8_figure, fig8_utterances, rows, summarise, write_paper_tables
 from tests.zhao2019.test_report import _unit
 
@@ -37,19 +37,19 @@ def test_time_pooling_is_a_registered_flaw_paired_with_the_faithful_2d_rows():
 
 def test_batch_norm_recalibration_is_a_setting_on_by_default_and_its_effect_a_deviation_variant():
     for profile in PROFILES.values():
-        assert profile.settings["recalibrate_bn"] is True
-    assert PROFILES["paper"].settings["bn_deviation"] == ["2d"]
-    settings = {"recalibrate_bn": True, "bn_deviation": ["2d"]}
+        assert profile.settings.recalibrate_bn is True
+    assert PROFILES["paper"].settings.bn_deviation == ("2d",)
+    settings = ZhaoSettings(recalibrate_bn=True, bn_deviation=("2d",))
     modes = list(training_modes(settings, "2d", base_config(settings)))
     assert [(s, c.recalibrate_bn, d) for s, c, d in modes] == [
         ("faithful", True, None), ("clean", True, None), ("faithful", False, BN_DEVIATION)]
     assert len(list(training_modes(settings, "1d", base_config(settings)))) == 2  # not asked for the 1D network
-    off = {"recalibrate_bn": False, "bn_deviation": ["2d"]}
+    off = ZhaoSettings(recalibrate_bn=False, bn_deviation=("2d",))
     assert [c.recalibrate_bn for _, c, _ in training_modes(off, "2d", base_config(off))] == [False, False]
     session = SimpleNamespace(settings=off, config=lambda target, default: default)
     assert train_config(session, "2d") == TrainConfig(recalibrate_bn=False)
     with pytest.raises(ConfigError, match="bn_deviation"):
-        list(training_modes({"recalibrate_bn": True, "bn_deviation": ["2d-timeseq"]}, "2d", TrainConfig()))
+        list(training_modes(SimpleNamespace(recalibrate_bn=True, bn_deviation=("2d-timeseq",)), "2d", TrainConfig()))
     deviation = _keys(_experiment("2d", BN_DEVIATION))
     assert set(deviation) == set(_keys(_experiment("2d"))) and set(deviation.values()) == {BN_DEVIATION}
     assert BN_DEVIATION in PAPER.flaws and "not a flaw of the paper" in PAPER.flaws[BN_DEVIATION]
@@ -69,5 +69,5 @@ def test_fig8_draws_the_captions_seven_emodb_files():
     assert len(chosen) == 7 and chosen["label"].nunique() == 7
     if papers:
         assert list(chosen["id"]) == ["03a01Wa", "03a04Lc", "03b10Ec", "03a04Ad", "03a01Fa", "03a01Nc", "03a02Ta"]
-    fig = fig8_figure(table, {"clip_samples": 4000, "n_fft": 512, "hop_length": 128, "n_mels": 32}, "synthetic")
+    fig = fig8_figure(table, ZhaoSettings(clip_samples=4000, n_fft=512, hop_length=128, n_mels=32), "synthetic")
     assert len(fig.axes) == 14

@@ -38,6 +38,6 @@ def test_every_network_is_searched_by_the_paper_profile_on_training_speakers_onl
         table = select_utterances(corpus).table
         folds = {"speaker-independent": protocol_folds(table, corpus.name, "speaker-independent", 0, 1)}
         session = SimpleNamespace(corpus=corpus, seed=0)
-        unit = search_split(session, {"selection": SimpleNamespace(table=table), "folds": folds})
+        unit = search_split(session, SimpleNamespace(selection=SimpleNamespace(table=table), folds=folds))
         groups = table[column].astype(str).to_numpy()
         assert len(unit.val) and not set(groups[unit.val]) & (set(groups[unit.test]) | set(groups[unit.train]))

@@ -2,18 +2,18 @@
 its per-epoch curves, and, on a twin at the calibrated difficulty, the undertraining warning fires for a learning
 rate far too high but not for a good one."""
 
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from common.cache import FeatureCache
 from common.corpora import READERS, Corpus
-from common.engine import Session
+from common.engine.unit import Units
 from common.synth import DEFAULT_DIFFICULTY, generate
 from common.training.curves import read_curves
 from reproductions.zhao2019.data import network_inputs, select_utterances
 from reproductions.zhao2019.models import TrainConfig
+from reproductions.zhao2019.paper import ZhaoSettings
 from reproductions.zhao2019.protocol import MONITOR, fit_unit, protocol_folds, protocol_units
 
 CLASSES = ["anger", "neutral", "sadness"]  # three classes keep the run short; chance is 1/3
@@ -23,7 +23,7 @@ CLASSES = ["anger", "neutral", "sadness"]  # three classes keep the run short; c
 def three_class(emodb_twin, tmp_path_factory):
     table = emodb_twin.table[emodb_twin.table["label"].isin(CLASSES)]
     sel = select_utterances(Corpus(table, emodb_twin.data, emodb_twin.root, emodb_twin.name))
-    x = network_inputs(sel, "audio", {"clip_samples": 4096}, FeatureCache(tmp_path_factory.mktemp("cache")))
+    x = network_inputs(sel, "audio", ZhaoSettings(clip_samples=4096), FeatureCache(tmp_path_factory.mktemp("cache")))
     folds = protocol_folds(sel.table, "emodb", "speaker-independent", seed=0, runs=1)
     (unit,) = protocol_units(sel.table, "emodb", folds[:1], "speaker-independent", "clean", seed=0, runs=1)
     return sel, x, unit
@@ -36,7 +36,8 @@ def seven_class(tmp_path_factory):
     root = generate("emodb", tmp_path_factory.mktemp("hard") / "emodb", size="small",
                     difficulty=DEFAULT_DIFFICULTY["full"])
     sel = select_utterances(Corpus(READERS["emodb"](root), "synthetic", root, "emodb"))
-    x = network_inputs(sel, "audio", {"clip_samples": 16000}, FeatureCache(tmp_path_factory.mktemp("cache7")))
+    x = network_inputs(sel, "audio", ZhaoSettings(clip_samples=16000),
+                       FeatureCache(tmp_path_factory.mktemp("cache7")))
     folds = protocol_folds(sel.table, "emodb", "speaker-dependent", seed=0, runs=1)
     (unit,) = protocol_units(sel.table, "emodb", folds, "speaker-dependent", "clean", seed=0, runs=1)
     return sel, x, unit
@@ -44,8 +45,9 @@ def seven_class(tmp_path_factory):
 
 def _warnings(payload) -> list[str]:
     warnings: list[str] = []
-    fake = SimpleNamespace(warnings=warnings, warn=warnings.append)
-    Session.check_training(fake, ("unit",), read_curves(payload), MONITOR, "max")
+    units = Units(None)
+    units.unit(("unit",), lambda fit: payload, MONITOR, store=False)
+    return units.warnings
     return warnings
 
 

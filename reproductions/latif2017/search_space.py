@@ -16,16 +16,16 @@ from typing import Any
 
 import keras_tuner as kt
 
-from common.engine import Search, Session
+from common.engine import Fit, Search, Session
 from common.metrics import unweighted_accuracy, weighted_accuracy
 from common.splits import FoldIndices, leave_one_session_out
+from reproductions.latif2017.data import Data
 from reproductions.latif2017.labels import CLASSES
 from reproductions.latif2017.models import LSTM_UNITS
 from reproductions.latif2017.protocol import (
     MODELS,
     SWEEP_SUBSET,
     TARGETS,
-    Data,
     carve_sessions,
     categorical_targets,
     model_scope,
@@ -56,24 +56,28 @@ def train_and_score(session: Session, data: Data, target: str, config: dict[str,
                     split: dict[str, Any]) -> dict[str, float]:
     """Train ``target`` (``<kind>-lstm``) at ``config`` on ``split``; WA / UA (%) of the held-out part.
 
-    The autoencoder does not depend on the LSTM size: its latents are kept in ``session.state`` for the
-    search's later trials. A CVAE is scored on its label-free features, so the search never reads the labels
-    of the utterances it scores through their input.
+    The autoencoder does not depend on the LSTM size: its latents are kept with the prepared data
+    (``Data.search_latents``) for the search's later trials. A CVAE is scored on its label-free features, so
+    the search never reads the labels of the utterances it scores through their input.
     """
     kind = next(k for k, t in TARGETS.items() if t == target)
     cfg = train_config(session, kind, config=config)
     fold, labels = split["fold"], split["labels"]
-    memo = session.state.setdefault("latif2017-search-latents", {})
+    memo = data.search_latents
     key = (kind, cfg.latent_dim, cfg.ae_epochs, fold.name, session.seed)
-    if key not in memo:
-        memo[key] = latent_features(kind, data.seg, fold, cfg, session.seed, labels, len(CLASSES),
-                                    marginal=kind == "cvae", budget=session.fit_budget,
-                                    unit=("search", target, fold.name), scope=model_scope(session))[0]
-    latents = memo[key]["marginal" if kind == "cvae" else "faithful"]
-    pred, _ = classify(latents, data.seg, fold, labels, len(CLASSES), cfg, session.seed, session.fit_budget,
-                       ("search", target, fold.name, f"lstm{cfg.lstm_units}"), model_scope(session))
-    truth = labels[fold.test]
-    return {"ua": 100 * unweighted_accuracy(truth, pred), "wa": 100 * weighted_accuracy(truth, pred)}
+
+    def compute(fit: Fit) -> dict[str, float]:
+        if key not in memo:
+            memo[key] = latent_features(kind, data.seg, fold, cfg, session.seed, labels, len(CLASSES),
+                                        marginal=kind == "cvae", schedule=fit.schedule, part=(),
+                                        scope=model_scope(session))[0]
+        latents = memo[key]["marginal" if kind == "cvae" else "faithful"]
+        pred, _ = classify(latents, data.seg, fold, labels, len(CLASSES), cfg, session.seed, fit.schedule,
+                           (f"lstm{cfg.lstm_units}",), model_scope(session))
+        truth = labels[fold.test]
+        return {"ua": 100 * unweighted_accuracy(truth, pred), "wa": 100 * weighted_accuracy(truth, pred)}
+
+    return session.unit(("search", target, fold.name), compute, store=False)
 
 
 SEARCHES = {TARGETS[kind]: Search(TARGETS[kind], declare, OBJECTIVE, search_split, PUBLISHED, tuner="grid",
