@@ -30,7 +30,6 @@ from sklearn.metrics import f1_score
 if TYPE_CHECKING:
     from common.results.evidence import Evidence
 
-from common.metrics import ccc
 
 CONFIDENCE = 0.95
 N_RESAMPLES = 2000
@@ -51,11 +50,18 @@ def _ua(t: np.ndarray, p: np.ndarray) -> float:
     return float(np.mean(hits / np.bincount(inverse, minlength=len(classes))))
 
 
+def _ccc(t: np.ndarray, p: np.ndarray) -> float:
+    """common.metrics.ccc, imported when first used: common.metrics loads Keras, which the intervals never need."""
+    from common.metrics import ccc
+
+    return float(ccc(t, p))
+
+
 METRICS: dict[str, Metric] = {
     "accuracy": _accuracy,
     "ua": _ua,
     "f1_macro": lambda t, p: float(f1_score(t, p, average="macro", zero_division=0)),
-    "ccc": lambda t, p: float(ccc(t, p)),
+    "ccc": lambda t, p: _ccc(t, p),
 }
 
 
