@@ -204,22 +204,35 @@ def metric_range(metric: str, scale: float) -> tuple[float, float]:
     return (-scale, scale) if metric == "ccc" else (0.0, scale)
 
 
+def bootstrap_distribution(ev: Evidence) -> tuple[np.ndarray, np.ndarray]:
+    """(metric of each run on all groups, the resampled means over runs) of ``ev``, in its scale; the
+    distribution is empty with fewer than two groups."""
+    index = _GroupStats(ev)
+    per_run = index.run_metrics(np.arange(len(index.names))) * ev.scale
+    if len(index.names) < 2:
+        return per_run, np.zeros(0)
+    return per_run, _joint(lambda idx: index.run_metrics(idx) * ev.scale, len(index.names), len(per_run))
+
+
+def n_groups(ev: Evidence) -> int:
+    """The number of distinct groups over all runs of ``ev``."""
+    return len(np.unique(np.concatenate([np.asarray(g).astype(str) for g in ev.groups])))
+
+
 def interval(ev: Evidence) -> Interval:
     """95 % interval of ``ev``'s number (metric x scale): speaker groups and runs resampled together, half-width
     :func:`t_half_width`, centred on the mean over runs and clipped to the metric's range."""
-    index = _GroupStats(ev)
-    every = np.arange(len(index.names))
-    per_run = index.run_metrics(every) * ev.scale
+    per_run, dist = bootstrap_distribution(ev)
+    groups = n_groups(ev)
     mean = float(np.nanmean(per_run))
     limits = metric_range(ev.metric, ev.scale)
-    if len(index.names) < 2:
+    if groups < 2:
         half = _t_half(per_run)
         if not half:
             return Interval(mean, np.nan, np.nan, "none (one group, one run)")
         return Interval(mean, *clip(mean - half, mean + half, limits), "t over runs only (one group)")
-    dist = _joint(lambda idx: index.run_metrics(idx) * ev.scale, len(index.names), len(per_run))
-    half = t_half_width(dist, len(index.names))
-    method = f"bootstrap-t over {len(index.names)} groups" + (f" x {len(per_run)} runs" if len(per_run) > 1 else "")
+    half = t_half_width(dist, groups)
+    method = f"bootstrap-t over {groups} groups" + (f" x {len(per_run)} runs" if len(per_run) > 1 else "")
     return Interval(mean, *clip(mean - half, mean + half, limits), method)
 
 
