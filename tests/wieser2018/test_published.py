@@ -15,7 +15,8 @@ def _cell(df, table, row, column, metric):
 
 def test_published_cells():
     df = pd.read_csv(CSV)
-    assert list(df.columns) == ["table", "row", "column", "metric", "value", "unit", "note", "kind", "abs_tol"]
+    assert list(df.columns) == ["table", "row", "column", "metric", "value", "unit", "note", "kind", "abs_tol",
+                                "deterministic"]
     assert set(df.kind) == {"value"}   # every cell is a printed point value (no "> X" or best-of-sweep cells)
     zero = df[(df.table == "Table 6") & (df.value == 0)]
     assert len(zero) == 7 and zero.abs_tol.notna().all()   # 0 kHz / 0 ms cells: tolerance at the print resolution
