@@ -167,6 +167,21 @@ def matrix_name(row: str) -> str:
     return row.split(":")[0].strip() if ":" in row else ""
 
 
+def _distance(cells: pd.DataFrame, margin: Margin, base: dict) -> dict:
+    """Mean row total-variation distance between the paper's matrix and ours (points), with the interval its cells'
+    intervals allow: each cell moves a row's distance by at most half its interval's half-width."""
+    pub = cells.pivot_table(index="row", columns="column", values="published", aggfunc="first")
+    rep = cells.pivot_table(index="row", columns="column", values="mean", aggfunc="first")
+    half = cells.assign(h=(cells["ci_high"] - cells["ci_low"]) / 2).pivot_table(
+        index="row", columns="column", values="h", aggfunc="first")
+    distance = float((0.5 * (pub - rep).abs().sum(axis=1)).mean())
+    spread = float((0.5 * half.sum(axis=1)).mean()) if cells[["ci_low", "ci_high"]].notna().all().all() else np.nan
+    low, high = float(np.clip(distance - spread, 0.0, 100.0)), float(np.clip(distance + spread, 0.0, 100.0))
+    return {**base, "mean": distance, "ci_low": low, "ci_high": high, "delta": distance, "delta_low": low,
+            "delta_high": high, "date": cells["date"].max(), "commit": cells["commit"].iloc[-1],
+            "n_runs": cells["n_runs"].max(), "margin": margin.m}
+
+
 def _matrix_row(table: str, name: str, cells: pd.DataFrame, backend: str,
                 margins: Mapping[str, float] | None) -> dict:
     """One verdict for one reproduced confusion matrix (the latest judged cells of ``backend``)."""
@@ -175,21 +190,21 @@ def _matrix_row(table: str, name: str, cells: pd.DataFrame, backend: str,
             "published": 0.0, "kind": "value", "variant": "faithful", "backend": backend, "data": "real",
             "profile": "paper", "unit": "points", "note": "mean total-variation distance between rows"}
     ours = cells[cells["status"].isin(JUDGED)]
-    if ours.empty:  # the most telling reason none of its cells is judged
-        first = min(range(len(cells)), key=lambda i: _rank(cells["status"].iloc[i]))
-        return {**base, "status": cells["status"].iloc[first], "why": _text(cells.iloc[first], "why"),
-                "mean": np.nan, "data": cells["data"].iloc[first], "profile": cells["profile"].iloc[first]}
+    if ours.empty:  # not judged: the distance of the most telling rows, under their status
+        ranks = cells["status"].map(_rank)
+        shown = cells[ranks == ranks.min()].sort_values("date", kind="stable")
+        shown = shown.drop_duplicates(["row", "column"], keep="last")
+        first = shown.iloc[0]
+        base = {**base, "data": first["data"], "profile": first["profile"]}
+        if pd.isna(first["mean"]):
+            return {**base, "status": first["status"], "why": _text(first, "why"), "mean": np.nan}
+        measured = _distance(shown, margin, base)
+        return {**measured, "status": first["status"], "why": _text(first, "why")}
     missing = len(cells.drop_duplicates(["row", "column"])) - len(ours)
-    pub = ours.pivot_table(index="row", columns="column", values="published", aggfunc="first")
+    row = _distance(ours, margin, base)
+    distance, low, high = row["mean"], row["ci_low"], row["ci_high"]
+    spread = high - low
     rep = ours.pivot_table(index="row", columns="column", values="mean", aggfunc="first")
-    half = ours.assign(h=(ours["ci_high"] - ours["ci_low"]) / 2).pivot_table(
-        index="row", columns="column", values="h", aggfunc="first")
-    distance = float((0.5 * (pub - rep).abs().sum(axis=1)).mean())
-    spread = float((0.5 * half.sum(axis=1)).mean()) if ours[["ci_low", "ci_high"]].notna().all().all() else np.nan
-    low, high = max(0.0, distance - spread), min(100.0, distance + spread)
-    row = {**base, "mean": distance, "ci_low": low, "ci_high": high, "delta": distance,
-           "delta_low": low, "delta_high": high, "date": ours["date"].max(), "commit": ours["commit"].iloc[-1],
-           "n_runs": ours["n_runs"].max(), "margin": margin.m}
     one_class = (rep.max(axis=1) >= ONE_CLASS_SHARE).all() and rep.idxmax(axis=1).nunique() == 1
     degenerate = "; ".join(sorted({_text(r, "degenerate") for _, r in ours.iterrows()} - {""}))
     if missing:
@@ -240,7 +255,7 @@ def diff_table(published: pd.DataFrame, reproduced: pd.DataFrame,
     bands = [margin_for(r["metric"], float(r["published"]), float(r.get("abs_tol", np.nan)),
                         bool(r.get("deterministic", False)), int(r.get("decimals", 0) or 0), margins)
              for _, r in joined.iterrows()]
-    joined["margin"] = [b.m for b in bands]
+    joined["margin"] = [b.m if kind == "value" else np.nan for b, kind in zip(bands, joined["kind"], strict=True)]
     joined["ci_low"] = [np.clip(v, b.low, b.high) for v, b in zip(joined["ci_low"].astype(float), bands, strict=True)]
     joined["ci_high"] = [np.clip(v, b.low, b.high) for v, b in zip(joined["ci_high"].astype(float), bands,
                                                                     strict=True)]
