@@ -208,6 +208,8 @@ def bootstrap_distribution(ev: Evidence) -> tuple[np.ndarray, np.ndarray]:
     """(metric of each run on all groups, the resampled means over runs) of ``ev``, in its scale; the
     distribution is empty with fewer than two groups."""
     index = _GroupStats(ev)
+    if not len(index.names):  # no items at all
+        return np.full(len(ev.y_true), np.nan), np.zeros(0)
     per_run = index.run_metrics(np.arange(len(index.names))) * ev.scale
     if len(index.names) < 2:
         return per_run, np.zeros(0)
@@ -224,6 +226,8 @@ def interval(ev: Evidence) -> Interval:
     :func:`t_half_width`, centred on the mean over runs and clipped to the metric's range."""
     per_run, dist = bootstrap_distribution(ev)
     groups = n_groups(ev)
+    if not groups:
+        return Interval(np.nan, np.nan, np.nan, "none (no items)")
     mean = float(np.nanmean(per_run))
     limits = metric_range(ev.metric, ev.scale)
     if groups < 2:
@@ -271,6 +275,8 @@ def paired_effect(faithful: Evidence, corrected: Evidence) -> Effect:
     def diff(idx: np.ndarray) -> np.ndarray:
         return fi.run_metrics(f_codes[idx]) * faithful.scale - ci.run_metrics(c_codes[idx]) * corrected.scale
 
+    if not len(shared):
+        return Effect(np.nan, np.nan, np.nan, np.nan, "no groups shared by both variants")
     per_run = diff(np.arange(len(shared)))
     delta = float(np.nanmean(per_run))
     if len(shared) < 2:

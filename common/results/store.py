@@ -194,6 +194,8 @@ def degenerate(evidence: Evidence) -> str:
     if evidence.metric == "ccc":
         return ""
     predicted = np.unique(np.concatenate([np.ravel(p) for p in evidence.y_pred]))
+    if predicted.size == 0:
+        return ""
     if predicted.size == 1:
         return f"one predicted class ({predicted[0]})"
     classes = np.unique(np.concatenate([np.ravel(t) for t in evidence.y_true])).size

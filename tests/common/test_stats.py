@@ -111,3 +111,16 @@ def test_resample_metrics_from_group_sums_equal_the_metric_on_the_items(metric: 
         items = np.concatenate([np.flatnonzero(groups == stats.names[k]) for k in chosen])
         expected = METRICS[metric](t[items], p[items])
         assert stats.run_metrics(np.array(chosen))[0] == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+def test_evidence_without_items_has_no_interval() -> None:
+    empty = np.zeros(0, dtype=int)
+    ci = interval(Evidence("accuracy", [empty], [empty], [empty.astype(str)]))
+    assert np.isnan(ci.low) and np.isnan(ci.high) and "no items" in ci.method
+
+
+def test_paired_effect_without_shared_groups_is_empty() -> None:
+    y = np.array([0, 1])
+    a = Evidence("accuracy", [y], [y], [np.array(["a", "a"])])
+    b = Evidence("accuracy", [y], [y], [np.array(["b", "b"])])
+    assert np.isnan(paired_effect(a, b).delta)
