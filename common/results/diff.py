@@ -268,8 +268,9 @@ def diff_table(published: pd.DataFrame, reproduced: pd.DataFrame,
     matrices = matrix_verdicts(joined, margins)
     is_cell = joined["metric"] == CONFUSION
     in_matrix = is_cell & joined["status"].isin(JUDGED)
-    joined.loc[in_matrix, "why"] = "cell " + joined.loc[in_matrix, "status"] + " (shown, not counted)"
-    joined.loc[in_matrix, "status"] = IN_MATRIX
+    if in_matrix.any():
+        joined.loc[in_matrix, "why"] = "cell " + joined.loc[in_matrix, "status"].astype(str) + " (shown, not counted)"
+        joined.loc[in_matrix, "status"] = IN_MATRIX
     return pd.concat([joined, matrices], ignore_index=True) if len(matrices) else joined
 
 

@@ -264,3 +264,12 @@ def test_synthetic_rows_stay_synthetic(paper: str, tmp_path: Path) -> None:
     store.add("Table 7(a)", "EmoDB", "Log-mel", "average_accuracy", [95.33, 95.33])
     store.write()
     assert summary_counts(_diff(paper, tmp_path / "out"))[SYNTHETIC] == 1
+
+
+def test_a_paper_without_published_cells_still_gets_a_page(tmp_path: Path) -> None:
+    empty = pd.DataFrame(columns=["table", "row", "column", "metric", "value", "unit", "note", "kind", "abs_tol"])
+    store = ResultsStore(_ctx(), tmp_path / "out")
+    store.add("Fig. 9", "curve", "epoch 1", "accuracy", [50.0])
+    store.write()
+    diff = diff_table(empty, read_results(tmp_path / "out" / "results.csv"))
+    assert diff.empty and summary_counts(diff)["published cells"] == 0
