@@ -28,7 +28,7 @@ from scipy import stats
 from sklearn.metrics import f1_score
 
 if TYPE_CHECKING:
-    from common.results.evidence import Evidence
+    from common.results.evidence import Evidence, MeanEvidence
 
 
 CONFIDENCE = 0.95
@@ -204,24 +204,37 @@ def metric_range(metric: str, scale: float) -> tuple[float, float]:
     return (-scale, scale) if metric == "ccc" else (0.0, scale)
 
 
-def bootstrap_distribution(ev: Evidence) -> tuple[np.ndarray, np.ndarray]:
+def _statistic(ev: Evidence | MeanEvidence) -> tuple[int, Callable[[np.ndarray], np.ndarray]]:
+    """(number of groups, group indices (..., G) -> run values (..., R) in the number's scale) of ``ev``; for a
+    :class:`MeanEvidence` the mean of its parts on the same groups."""
+    if not hasattr(ev, "parts"):
+        index = _GroupStats(ev)
+        return len(index.names), lambda idx: index.run_metrics(idx) * ev.scale
+    parts = [(_GroupStats(p), p.scale) for p in ev.parts]
+    names = parts[0][0].names
+    if any(not np.array_equal(g.names, names) for g, _ in parts):
+        raise ValueError("MeanEvidence: the parts' groups differ")
+    return len(names), lambda idx: np.mean([g.run_metrics(idx) * scale for g, scale in parts], axis=0)
+
+
+def bootstrap_distribution(ev: Evidence | MeanEvidence) -> tuple[np.ndarray, np.ndarray]:
     """(metric of each run on all groups, the resampled means over runs) of ``ev``, in its scale; the
     distribution is empty with fewer than two groups."""
-    index = _GroupStats(ev)
-    if not len(index.names):  # no items at all
+    groups, per_run_of = _statistic(ev)
+    if not groups:  # no items at all
         return np.full(len(ev.y_true), np.nan), np.zeros(0)
-    per_run = index.run_metrics(np.arange(len(index.names))) * ev.scale
-    if len(index.names) < 2:
+    per_run = per_run_of(np.arange(groups))
+    if groups < 2:
         return per_run, np.zeros(0)
-    return per_run, _joint(lambda idx: index.run_metrics(idx) * ev.scale, len(index.names), len(per_run))
+    return per_run, _joint(per_run_of, groups, len(per_run))
 
 
-def n_groups(ev: Evidence) -> int:
+def n_groups(ev: Evidence | MeanEvidence) -> int:
     """The number of distinct groups over all runs of ``ev``."""
     return len(np.unique(np.concatenate([np.asarray(g).astype(str) for g in ev.groups])))
 
 
-def interval(ev: Evidence) -> Interval:
+def interval(ev: Evidence | MeanEvidence) -> Interval:
     """95 % interval of ``ev``'s number (metric x scale): speaker groups and runs resampled together, half-width
     :func:`t_half_width`, centred on the mean over runs and clipped to the metric's range."""
     per_run, dist = bootstrap_distribution(ev)

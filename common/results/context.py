@@ -42,7 +42,8 @@ class RunContext:
     @property
     def judgeable(self) -> bool:
         """True when rows of this run may get a verdict: real data, the paper's corpus, the paper's protocol."""
-        return self.data == "real" and not self.corpus_differs and self.profile == "paper" and not self.overrides
+        return (self.data == "real" and not self.corpus_differs and self.profile == "paper" and not self.overrides
+                and not self.hp_source.startswith("tuning:"))
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, paper: str, corpus: Any, split: str = "",
@@ -69,7 +70,8 @@ class RunContext:
 
 
 def overrides(args: argparse.Namespace, profile: Any = None) -> str:
-    """The flags of ``args`` that change the profile's protocol, as text ('' when it runs as the profile says)."""
+    """The flags of ``args`` that change the profile's protocol, as text ('' when it runs as the profile says).
+    ``--from-tuning`` is not among them: it is the row's ``hp_source`` (``tuning:NAME``), judged as an override too."""
     found = []
     if profile is not None:
         for flag, value, default in (("--runs", args.runs, profile.runs), ("--epochs", args.epochs, profile.epochs)):
@@ -85,6 +87,4 @@ def overrides(args: argparse.Namespace, profile: Any = None) -> str:
     for flag in ("rehearse", "whole_passes", "no_search"):
         if getattr(args, flag, False):
             found.append("--" + flag.replace("_", "-"))
-    if getattr(args, "from_tuning", None):
-        found.append(f"--from-tuning {args.from_tuning}")
     return " ".join(found)

@@ -65,6 +65,8 @@ def eligibility(row: pd.Series) -> tuple[str, str] | None:
         return NOT_PAPER_CORPUS, _text(row, "corpus_differs")
     differs = [f"profile {row['profile']}"] if row["profile"] != "paper" else []
     differs += [_text(row, "overrides")] if _text(row, "overrides") else []
+    if _text(row, "hp_source").startswith("tuning:"):
+        differs.append(f"hyperparameters from {_text(row, 'hp_source')} (--from-tuning)")
     if differs:
         return NOT_PAPER_PROTOCOL, "; ".join(differs)
     return None

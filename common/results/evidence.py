@@ -35,3 +35,39 @@ class Evidence:
         for t, p, g in zip(self.y_true, self.y_pred, self.groups, strict=True):
             if not len(t) == len(p) == len(g):
                 raise ValueError(f"Evidence: run lengths differ (y_true {len(t)}, y_pred {len(p)}, groups {len(g)})")
+
+
+@dataclass(frozen=True)
+class MeanEvidence:
+    """The evidence of a derived cell that is the mean of other cells (Latif Table 2's Mean of the A, P, V
+    F-measures): every part is computed on the same resampled groups and runs, so its interval comes from its
+    parts. The parts share their groups and number of runs."""
+
+    parts: tuple[Evidence, ...]
+
+    def __post_init__(self) -> None:
+        if not self.parts:
+            raise ValueError("MeanEvidence needs at least one part")
+        runs = {len(p.y_true) for p in self.parts}
+        if len(runs) != 1:
+            raise ValueError(f"MeanEvidence: parts have different numbers of runs {sorted(runs)}")
+
+    @property
+    def metric(self) -> str:
+        return self.parts[0].metric
+
+    @property
+    def scale(self) -> float:
+        return self.parts[0].scale
+
+    @property
+    def y_true(self) -> Sequence[np.ndarray]:
+        return self.parts[0].y_true
+
+    @property
+    def y_pred(self) -> Sequence[np.ndarray]:
+        return self.parts[0].y_pred
+
+    @property
+    def groups(self) -> Sequence[np.ndarray]:
+        return self.parts[0].groups

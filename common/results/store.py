@@ -22,7 +22,7 @@ from common.atomic import atomic_write_text
 from common.errors import ConfigError
 from common.results.context import RunContext
 from common.results.diff import diff_table, extra_rows
-from common.results.evidence import Evidence
+from common.results.evidence import Evidence, MeanEvidence
 from common.results.published import load_published, published_path
 from common.results.render import render_markdown
 from common.stats import clip, interval, interval_from_runs, metric_range, paired_effect, paired_effect_from_runs
@@ -97,7 +97,7 @@ class ResultsStore:
         self.flaws = dict(flaws or {})
         self.started = time.monotonic()
         self.pending: list[Record] = []
-        self.evidence: dict[tuple[str, ...], Evidence] = {}
+        self.evidence: dict[tuple[str, ...], Evidence | MeanEvidence] = {}
 
     @property
     def csv_path(self) -> Path:
@@ -105,7 +105,7 @@ class ResultsStore:
 
     def add(self, table: str, row: str, column: str, metric: str, values: float | Sequence[float],
             variant: str = "faithful", split: str | None = None, note: str = "", hp_source: str | None = None,
-            computed_by: Sequence[str] = (), evidence: Evidence | None = None) -> Record:
+            computed_by: Sequence[str] = (), evidence: Evidence | MeanEvidence | None = None) -> Record:
         """Record one number: ``values`` holds one value per run (mean, sample std and n are derived).
 
         ``computed_by`` names the commits whose code computed the ledger units behind the number (default:
@@ -175,7 +175,7 @@ class ResultsStore:
         atomic_write_text(path, buf.getvalue())
 
 
-def _interval(values: np.ndarray, evidence: Evidence | None) -> tuple[float, float, str]:
+def _interval(values: np.ndarray, evidence: Evidence | MeanEvidence | None) -> tuple[float, float, str]:
     """The row's 95 % interval, centred on the row's own mean over runs (a mean of folds stays the centre even when
     the evidence pools the folds' items) and kept inside the metric's range."""
     if evidence is None:
@@ -188,9 +188,11 @@ def _interval(values: np.ndarray, evidence: Evidence | None) -> tuple[float, flo
     return (*clip(ci.low + shift, ci.high + shift, metric_range(evidence.metric, evidence.scale)), ci.method)
 
 
-def degenerate(evidence: Evidence) -> str:
+def degenerate(evidence: Evidence | MeanEvidence) -> str:
     """Why the model behind ``evidence`` learnt nothing ('' when it did): one predicted class in every run, or an
-    unweighted accuracy whose interval holds chance (1 / number of true classes)."""
+    unweighted accuracy whose interval holds chance (1 / number of true classes); for a mean, of any part."""
+    if isinstance(evidence, MeanEvidence):
+        return "; ".join(dict.fromkeys(r for r in map(degenerate, evidence.parts) if r))
     if evidence.metric == "ccc":
         return ""
     predicted = np.unique(np.concatenate([np.ravel(p) for p in evidence.y_pred]))
@@ -210,7 +212,7 @@ FLAW_EFFECTS = "flaw_effects.csv"
 EFFECT_KEY = ["table", "row", "column", "metric", "corrected", "data", "profile", "overrides", "backend"]
 
 
-def flaw_effects(records: Sequence[Record], evidence: Mapping[tuple[str, ...], Evidence],
+def flaw_effects(records: Sequence[Record], evidence: Mapping[tuple[str, ...], Evidence | MeanEvidence],
                  flaws: Mapping[str, str]) -> list[dict]:
     """Faithful minus corrected for every record of a corrected variant (``flaws``: variant -> the flaw it
     corrects) whose faithful twin is among ``records``: paired over speakers and runs (common.stats)."""
@@ -222,7 +224,7 @@ def flaw_effects(records: Sequence[Record], evidence: Mapping[tuple[str, ...], E
         f = by_key[(r.table, r.row, r.column, r.metric, "faithful")]
         ev_f = evidence.get((r.table, r.row, r.column, r.metric, "faithful"))
         ev_c = evidence.get((r.table, r.row, r.column, r.metric, r.variant))
-        if ev_f is not None and ev_c is not None and len(ev_f.y_true) == len(ev_c.y_true):
+        if isinstance(ev_f, Evidence) and isinstance(ev_c, Evidence) and len(ev_f.y_true) == len(ev_c.y_true):
             eff = paired_effect(ev_f, ev_c)
         else:
             fv, cv = [float(v) for v in f.values.split()], [float(v) for v in r.values.split()]

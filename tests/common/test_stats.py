@@ -124,3 +124,18 @@ def test_paired_effect_without_shared_groups_is_empty() -> None:
     a = Evidence("accuracy", [y], [y], [np.array(["a", "a"])])
     b = Evidence("accuracy", [y], [y], [np.array(["b", "b"])])
     assert np.isnan(paired_effect(a, b).delta)
+
+
+def test_a_mean_of_cells_gets_its_interval_from_its_parts() -> None:
+    """Latif Table 2's Mean of three F-measures: the parts resampled on the same groups and runs."""
+    from common.results.evidence import MeanEvidence
+
+    groups = _groups(10, 30)
+    y = RNG.integers(0, 3, groups.size)
+    parts = tuple(Evidence("f1_macro", [y], [np.where(RNG.random(y.size) < p, y, (y + 1) % 3)], [groups])
+                  for p in (0.5, 0.7, 0.9))
+    mean = interval(MeanEvidence(parts))
+    each = [interval(p) for p in parts]
+    assert mean.mean == pytest.approx(np.mean([c.mean for c in each]))
+    assert mean.low < mean.mean < mean.high and "bootstrap-t over 10 groups" in mean.method
+    assert mean.half_width <= max(c.half_width for c in each)

@@ -96,7 +96,8 @@ def test_a_real_copy_carries_a_fingerprint_and_is_told_apart_from_the_release(tm
 def test_rows_off_the_paper_corpus_or_protocol_are_not_judged(paper: str, tmp_path: Path) -> None:
     cases = {"smoke": _ctx(profile="smoke"), "cut": _ctx(overrides="--runs 1 (profile: 5) --set si_folds=1"),
              "rehearsal": _ctx(profile="paper-rehearsal", overrides="--rehearse"),
-             "subset": _ctx(corpus_differs="emodb: 4 utterances, the release has 535")}
+             "subset": _ctx(corpus_differs="emodb: 4 utterances, the release has 535"),
+             "tuned": _ctx(hp_source="tuning:bayesian-paper")}
     for name, ctx in cases.items():
         store = ResultsStore(ctx, tmp_path / name)
         store.add("Table 7(a)", "EmoDB", "Log-mel", "average_accuracy", [95.3, 95.4, 95.3])
