@@ -274,3 +274,21 @@ def test_a_paper_without_published_cells_still_gets_a_page(tmp_path: Path) -> No
     store.write()
     diff = diff_table(empty, read_results(tmp_path / "out" / "results.csv"))
     assert diff.empty and summary_counts(diff)["published cells"] == 0
+
+
+def test_label_statistics_counts_and_the_argmax_cell_get_verdicts(tmp_path: Path) -> None:
+    """Khorram §5.2 (> 95 %), Fig. 4 (< 5 %) and §4 (best length 512), Wieser §3.2 (8,522 windows): judged, not
+    'inconclusive' forever for want of an interval."""
+    store = ResultsStore(_ctx(), tmp_path / "k")
+    store.add("§5.2", "Gold standard", "arousal+valence", "power share below 1 Hz", [97.2])
+    store.add("Fig. 4", "Downsample factor 64", "arousal+valence", "relative CCC loss", [2.4])
+    store.add("§4", "Preliminary", "Fig. 1", "best filter length", [512, 512, 512, 512])
+    store.write()
+    diff = diff_table(load_published("khorram2017"), read_results(tmp_path / "k" / "results.csv"))
+    judged = diff.set_index("table").loc[["§5.2", "Fig. 4", "§4"], "status"]
+    assert list(judged) == [REPRODUCED] * 3
+    store = ResultsStore(_ctx(), tmp_path / "w")
+    store.add("§3.2", "E-2", "samples", "count", [8521])
+    store.write()
+    diff = diff_table(load_published("wieser2018"), read_results(tmp_path / "w" / "results.csv"))
+    assert diff.set_index("metric").loc["count", "status"] == NOT_REPRODUCED  # exact: one window off
