@@ -139,3 +139,13 @@ def test_a_mean_of_cells_gets_its_interval_from_its_parts() -> None:
     assert mean.mean == pytest.approx(np.mean([c.mean for c in each]))
     assert mean.low < mean.mean < mean.high and "bootstrap-t over 10 groups" in mean.method
     assert mean.half_width <= max(c.half_width for c in each)
+
+
+def test_the_flaw_effects_p_value_agrees_with_its_interval() -> None:
+    groups = _groups(5, 40)
+    y = RNG.integers(0, 2, groups.size)
+    for shift in (0.02, 0.1, 0.3):
+        a = np.where(RNG.random(y.size) < 0.6 + shift, y, 1 - y)
+        b = np.where(RNG.random(y.size) < 0.6, y, 1 - y)
+        eff = paired_effect(Evidence("accuracy", [y], [a], [groups]), Evidence("accuracy", [y], [b], [groups]))
+        assert (eff.p < 0.05) == (eff.low > 0 or eff.high < 0)

@@ -292,3 +292,14 @@ def test_label_statistics_counts_and_the_argmax_cell_get_verdicts(tmp_path: Path
     store.write()
     diff = diff_table(load_published("wieser2018"), read_results(tmp_path / "w" / "results.csv"))
     assert diff.set_index("metric").loc["count", "status"] == NOT_REPRODUCED  # exact: one window off
+
+
+def test_the_interval_is_centred_on_the_rows_own_mean(paper: str, tmp_path: Path) -> None:
+    """A mean of folds (Latif) differs from the metric of the pooled items: the interval follows the row."""
+    y = np.tile([0, 1], 100)
+    groups = np.repeat([f"s{i}" for i in range(10)], 20)
+    pred = np.where(np.random.default_rng(3).random(200) < 0.2, 1 - y, y)  # pooled accuracy about 80 %
+    store = ResultsStore(_ctx(), tmp_path / "out")
+    record = store.add("Table 7(a)", "EmoDB", "Log-mel", "average_accuracy", [70.0],
+                       evidence=Evidence("accuracy", [y], [pred], [groups]))
+    assert record.ci_low < 70.0 < record.ci_high and record.ci_high < 80.0
