@@ -204,17 +204,27 @@ def metric_range(metric: str, scale: float) -> tuple[float, float]:
     return (-scale, scale) if metric == "ccc" else (0.0, scale)
 
 
+def evidence_range(ev: Evidence | MeanEvidence) -> tuple[float, float]:
+    """The values ``ev``'s number can take (a weighted sum of metrics: the sum of its weighted ranges)."""
+    low, high = metric_range(ev.metric, ev.scale)
+    if not hasattr(ev, "parts"):
+        return low, high
+    weights = np.asarray(ev.coefficients)
+    return float(np.sum(np.minimum(weights * low, weights * high))), float(
+        np.sum(np.maximum(weights * low, weights * high)))
+
+
 def _statistic(ev: Evidence | MeanEvidence) -> tuple[int, Callable[[np.ndarray], np.ndarray]]:
     """(number of groups, group indices (..., G) -> run values (..., R) in the number's scale) of ``ev``; for a
     :class:`MeanEvidence` the mean of its parts on the same groups."""
     if not hasattr(ev, "parts"):
         index = _GroupStats(ev)
         return len(index.names), lambda idx: index.run_metrics(idx) * ev.scale
-    parts = [(_GroupStats(p), p.scale) for p in ev.parts]
+    parts = [(_GroupStats(p), p.scale * w) for p, w in zip(ev.parts, ev.coefficients, strict=True)]
     names = parts[0][0].names
     if any(not np.array_equal(g.names, names) for g, _ in parts):
         raise ValueError("MeanEvidence: the parts' groups differ")
-    return len(names), lambda idx: np.mean([g.run_metrics(idx) * scale for g, scale in parts], axis=0)
+    return len(names), lambda idx: np.sum([g.run_metrics(idx) * w for g, w in parts], axis=0)
 
 
 def bootstrap_distribution(ev: Evidence | MeanEvidence) -> tuple[np.ndarray, np.ndarray]:
@@ -242,7 +252,7 @@ def interval(ev: Evidence | MeanEvidence) -> Interval:
     if not groups:
         return Interval(np.nan, np.nan, np.nan, "none (no items)")
     mean = float(np.nanmean(per_run))
-    limits = metric_range(ev.metric, ev.scale)
+    limits = evidence_range(ev)
     if groups < 2:
         half = _t_half(per_run)
         if not half:

@@ -39,11 +39,13 @@ class Evidence:
 
 @dataclass(frozen=True)
 class MeanEvidence:
-    """The evidence of a derived cell that is the mean of other cells (Latif Table 2's Mean of the A, P, V
-    F-measures): every part is computed on the same resampled groups and runs, so its interval comes from its
-    parts. The parts share their groups and number of runs."""
+    """The evidence of a derived cell that is a weighted sum of other cells: the mean of Latif Table 2's A, P, V
+    F-measures (default weights 1/n), or Huang §7.5's mean gain of a module over the six CLDNNs (+1/6 for the
+    module's UA, -1/6 for the module before it). Every part is computed on the same resampled groups and runs, so
+    the interval comes from the parts. The parts share their groups and number of runs."""
 
     parts: tuple[Evidence, ...]
+    weights: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.parts:
@@ -51,6 +53,12 @@ class MeanEvidence:
         runs = {len(p.y_true) for p in self.parts}
         if len(runs) != 1:
             raise ValueError(f"MeanEvidence: parts have different numbers of runs {sorted(runs)}")
+        if self.weights and len(self.weights) != len(self.parts):
+            raise ValueError(f"MeanEvidence: {len(self.weights)} weights for {len(self.parts)} parts")
+
+    @property
+    def coefficients(self) -> tuple[float, ...]:
+        return self.weights or (1.0 / len(self.parts),) * len(self.parts)
 
     @property
     def metric(self) -> str:

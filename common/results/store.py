@@ -25,7 +25,7 @@ from common.results.diff import diff_table, extra_rows
 from common.results.evidence import Evidence, MeanEvidence
 from common.results.published import load_published, published_path
 from common.results.render import render_markdown
-from common.stats import clip, interval, interval_from_runs, metric_range, paired_effect, paired_effect_from_runs
+from common.stats import clip, evidence_range, interval, interval_from_runs, paired_effect, paired_effect_from_runs
 
 #: Rows with the same values here describe the same number; a new run replaces the old row.
 RECORD_KEY = ["table", "row", "column", "metric", "variant", "data", "profile", "overrides", "backend"]
@@ -185,7 +185,7 @@ def _interval(values: np.ndarray, evidence: Evidence | MeanEvidence | None) -> t
     if np.isnan(ci.low):
         return ci.low, ci.high, ci.method
     shift = float(values.mean()) - ci.mean
-    return (*clip(ci.low + shift, ci.high + shift, metric_range(evidence.metric, evidence.scale)), ci.method)
+    return (*clip(ci.low + shift, ci.high + shift, evidence_range(evidence)), ci.method)
 
 
 def degenerate(evidence: Evidence | MeanEvidence) -> str:

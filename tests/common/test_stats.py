@@ -149,3 +149,16 @@ def test_the_flaw_effects_p_value_agrees_with_its_interval() -> None:
         b = np.where(RNG.random(y.size) < 0.6, y, 1 - y)
         eff = paired_effect(Evidence("accuracy", [y], [a], [groups]), Evidence("accuracy", [y], [b], [groups]))
         assert (eff.p < 0.05) == (eff.low > 0 or eff.high < 0)
+
+
+def test_a_gain_between_cells_gets_an_interval_beyond_the_metrics_own_range() -> None:
+    """Huang §7.5: +1 x module UA - 1 x the module before, on the same subjects; a gain may be negative."""
+    from common.results.evidence import MeanEvidence
+
+    groups = _groups(8, 30)
+    y = RNG.integers(0, 6, groups.size)
+    before = np.where(RNG.random(y.size) < 0.8, y, (y + 1) % 6)
+    after = np.where(RNG.random(y.size) < 0.4, y, (y + 1) % 6)
+    gain = interval(MeanEvidence((Evidence("ua", [y], [after], [groups]), Evidence("ua", [y], [before], [groups])),
+                                 (1.0, -1.0)))
+    assert gain.mean < 0 and gain.low < gain.mean < gain.high and gain.low >= -100
