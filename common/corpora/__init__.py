@@ -51,7 +51,8 @@ RELEASES: dict[str, tuple[int, str, int, str]] = {
 class Corpus:
     """A read corpus: its table, whether it is the user's copy or a synthetic twin, its root and name.
 
-    ``fingerprint`` identifies a real copy (:func:`fingerprint`); ``release_differs`` says how it differs from the
+    ``fingerprint`` identifies the copy (:func:`fingerprint`; part of the identity of everything reused,
+    ``common.identity``); ``release_differs`` says how it differs from the
     release the papers used (empty when it matches, or for a twin).
     """
 
@@ -110,14 +111,14 @@ def open_corpus(name: str, data_dir: str | os.PathLike | None = None, size: str 
         root = Path(data_dir).expanduser().resolve()
         table = READERS[name](root)
         if is_twin(root):
-            return Corpus(table, "synthetic", root, name)
+            return Corpus(table, "synthetic", root, name, fingerprint(root))
         return Corpus(table, "real", root, name, fingerprint(root), release_differs(name, table))
     from common.synth import ensure_twin  # lazy: readers must not depend on the generator
 
     tag = "" if difficulty is None else f"-d{difficulty:g}"
     root = ensure_twin(name, cache_dir() / "synth" / f"{name}-{size}-s{seed}{tag}", seed=seed, size=size,
                        difficulty=difficulty)
-    return Corpus(READERS[name](root), "synthetic", root, name)
+    return Corpus(READERS[name](root), "synthetic", root, name, fingerprint(root))
 
 
 __all__ = [
