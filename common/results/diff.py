@@ -11,8 +11,8 @@ How a verdict is reached (README, "How a verdict is reached"):
    groups and runs resampled together), clipped to the metric's range. ``reproduced`` when the interval of Δ lies
    within ±m (common.results.margins), ``not reproduced`` when it lies wholly outside ±m, ``inconclusive``
    otherwise, saying what would decide it. Deterministic cells are compared within their printed rounding.
-3. Bounds hold when the whole interval (or a deterministic value) is on their side; an ``argmax`` must be the
-   argmax of every run.
+3. Bounds hold when the whole interval (or a deterministic value) is on their side; an ``argmax`` (``argmin``)
+   must be the argmax (argmin) of every run; a ``not-argmax`` must be the argmax of no run.
 4. A confusion matrix gets one verdict: the mean total-variation distance between its rows and the paper's, with
    an interval from its cells' intervals (each moves the distance by at most half its width), equivalent when it
    lies below the matrix margin. Its cells are shown, never counted one by one.
@@ -129,13 +129,20 @@ def _judge(row: pd.Series, margins: Mapping[str, float] | None) -> tuple[str, st
     margin = margin_for(row["metric"], pub, float(row.get("abs_tol", np.nan)), deterministic,
                         int(row.get("decimals", 0) or 0), margins)
     low, high = _interval(row, margin)
-    if kind == "argmax":
+    if kind in ("argmax", "argmin"):
         hits = _run_values(row) == pub
         if hits.all():
-            return REPRODUCED, f"argmax in all {hits.size} runs"
+            return REPRODUCED, f"{kind} in all {hits.size} runs"
         if not hits.any():
-            return NOT_REPRODUCED, f"argmax {mean:.4g} (mean over runs), published {pub:.4g}"
-        return INCONCLUSIVE, f"argmax in {hits.sum()} of {hits.size} runs: more runs would decide it"
+            return NOT_REPRODUCED, f"{kind} {mean:.4g} (mean over runs), published {pub:.4g}"
+        return INCONCLUSIVE, f"{kind} in {hits.sum()} of {hits.size} runs: more runs would decide it"
+    if kind == "not-argmax":
+        hits = _run_values(row) == pub
+        if not hits.any():
+            return REPRODUCED, f"{pub:.4g} is the argmax in none of {hits.size} runs"
+        if hits.all():
+            return NOT_REPRODUCED, f"{pub:.4g} is the argmax in all {hits.size} runs"
+        return INCONCLUSIVE, f"{pub:.4g} is the argmax in {hits.sum()} of {hits.size} runs: more runs would decide it"
     if kind in ("lower-bound", "upper-bound"):
         return _bound(kind, pub, low, high, deterministic, mean)
     if deterministic:

@@ -13,7 +13,7 @@ PUBLISHED_COLUMNS = ("table", "row", "column", "metric", "value", "unit", "note"
 KEY = ["table", "row", "column", "metric"]
 #: how a published cell is judged (common.results.diff.verdict): a point value, a bound the paper states
 #: ("> 95 %", "< 5 %"), or the argmax of a sweep ("best filter length 512")
-KINDS = ("value", "lower-bound", "upper-bound", "argmax")
+KINDS = ("value", "lower-bound", "upper-bound", "argmax", "argmin", "not-argmax")
 
 
 def published_path(paper: str) -> Path:
