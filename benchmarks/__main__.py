@@ -3,7 +3,8 @@ benchmark page.
 
 Sections: throughput (sections 1, 2), overhead (3), pipeline (4), features (5), end-to-end (6), projection (7: from each
 paper's rehearsal, ``run.py --profile paper --rehearse --synth-size full``), calibration (8: the full-size twins'
-difficulty, benchmarks/calibration.py). A run replaces
+difficulty, benchmarks/calibration.py), coverage (9: the verdicts' intervals at the corpora's group counts,
+benchmarks/coverage.py). A run replaces
 the rows of the sections it measured in ``benchmarks.csv`` and keeps the others, then renders ``benchmarks.md``.
 ``--device-csv`` merges the rows ``python -m benchmarks.device`` wrote on a GPU machine (they replace that GPU's
 earlier rows only).
@@ -26,7 +27,7 @@ from benchmarks import environment, report, sections  # noqa: E402
 from benchmarks.rows import Row  # noqa: E402
 from common.paths import REPO_ROOT  # noqa: E402
 
-ALL = ("throughput", "overhead", "pipeline", "features", "end-to-end", "projection", "calibration")
+ALL = ("throughput", "overhead", "pipeline", "features", "end-to-end", "projection", "calibration", "coverage")
 ANALYSIS = Path(__file__).with_name("analysis.md")
 
 
@@ -45,8 +46,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--jax-path", default=os.environ.get("BENCH_JAX_PATH"),
                         help="extra PYTHONPATH entry holding jax for the JAX worker only ($BENCH_JAX_PATH)")
     args = parser.parse_args(argv)
-    chosen = [s for s in args.sections.split(",") if s] or [s for s in ALL
-                                                           if not (args.smoke and s in ("end-to-end", "calibration"))]
+    slow = ("end-to-end", "calibration", "coverage")
+    chosen = [s for s in args.sections.split(",") if s] or [s for s in ALL if not (args.smoke and s in slow)]
     unknown = sorted(set(chosen) - set(ALL))
     if unknown:
         parser.error(f"unknown section(s) {unknown}; choose from {', '.join(ALL)}")
@@ -81,6 +82,9 @@ def measure(section: str, args: argparse.Namespace, host: str) -> list[Row]:
         from benchmarks.calibration import DIFFICULTIES, calibration_rows, measure
         chosen = tuple(float(d) for d in args.calibrate.split(",")) if args.calibrate else DIFFICULTIES
         rows = calibration_rows(measure(chosen))
+    elif section == "coverage":
+        from benchmarks.coverage import coverage_rows
+        rows = coverage_rows()
     elif section == "projection":
         from benchmarks.projection import rehearsal_rows
         rows = rehearsal_rows()

@@ -20,6 +20,7 @@ SECTIONS = {
     "end-to-end": "6. End to end: run.py --profile smoke wall time",
     "projection": "7. Before you rent a GPU: the paper profile projected from each paper's rehearsal",
     "calibration": "8. How hard the full-size twins are: a paper model well and badly configured, per difficulty",
+    "coverage": "9. Are the verdicts' 95 % intervals calibrated? Coverage at the corpora's real group counts",
 }
 
 

@@ -1,11 +1,14 @@
 """Print a paper's published vs reproduced numbers with their difference.
 
     python -m common.compare khorram2017            # the table, from results/khorram2017/results.csv
-    python -m common.compare khorram2017 --strict   # exit 1 if a real-data cell is "not reproduced"
+    python -m common.compare khorram2017 --strict   # exit 1 if a judged cell is "not reproduced"
+    python -m common.compare khorram2017 --margin UA=3 --margin CCC=0.03   # another equivalence margin
+    python -m common.compare khorram2017 --render   # re-render results/khorram2017/results.md from its csv
     python -m common.compare --flaws [--update-readme]  # what each known flaw does, across the papers
 
-Each published cell is judged by its kind (value, bound, argmax) against the reproduced number's 95 % interval
-(common.results.diff). Synthetic rows are shown with the verdict "synthetic"; --strict ignores them.
+Each published cell is judged by its kind (value, bound, argmax): a value by an equivalence test, the 95 %
+interval of Δ = ours − published within ±m (common.results.diff, common.results.margins). Only rows of the paper
+profile on real data of the paper's corpus with no override are judged; the others show their status and why.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ from pathlib import Path
 from common.atomic import atomic_write_text
 from common.errors import SereprodError
 from common.paths import REPO_ROOT
-from common.results.diff import INCONCLUSIVE, NOT_REPRODUCED, REPRODUCED, SYNTHETIC, diff_table, summary_counts
+from common.results.diff import NOT_REPRODUCED, diff_table, summary_counts
+from common.results.margins import parse_margins
 from common.results.published import load_published
-from common.results.render import p_value, render_terminal
-from common.results.store import read_results
+from common.results.render import MARGINS_TEXT, p_value, render_terminal, summary_line
+from common.results.store import read_results, write_markdown
 
 START, END = "<!-- flaw-effects:start -->", "<!-- flaw-effects:end -->"
 EFFECT_COLUMNS = ["Paper", "Table", "Row", "Column", "Flaw", "Corrected variant", "Effect [95 % CI]", "p", "Data"]
@@ -75,7 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--results", type=Path, default=None,
                         help="results.csv to compare (default: results/<paper>/results.csv)")
     parser.add_argument("--strict", action="store_true",
-                        help="exit with status 1 when any real-data cell of the faithful variant is not reproduced")
+                        help="exit with status 1 when any judged cell (paper profile, real data) is not reproduced")
+    parser.add_argument("--margin", action="append", default=[], metavar="METRIC=M",
+                        help="equivalence margin of one metric as named in published.csv (e.g. UA=3, CCC=0.03, "
+                             "'confusion distance=8'); repeatable")
+    parser.add_argument("--render", action="store_true",
+                        help="re-render results.md beside the results.csv (with the default margins), no training")
     return parser
 
 
@@ -89,20 +98,28 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.paper:
         build_parser().error("give a paper, or --flaws")
+    results = args.results or REPO_ROOT / "results" / args.paper / "results.csv"
     try:
+        margins = parse_margins(args.margin)
         published = load_published(args.paper)
-        reproduced = read_results(args.results or REPO_ROOT / "results" / args.paper / "results.csv")
+        reproduced = read_results(results)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     except SereprodError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    diff = diff_table(published, reproduced)
+    if args.render:
+        print(write_markdown(args.paper, Path(results).parent))
+        return 0
+    diff = diff_table(published, reproduced, margins)
     print(render_terminal(diff))
     counts = summary_counts(diff)
-    print(f"\n{counts['published cells']} published cells: {counts[REPRODUCED]} reproduced, "
-          f"{counts[NOT_REPRODUCED]} not reproduced, {counts[INCONCLUSIVE]} inconclusive (real data); "
-          f"{counts[SYNTHETIC]} synthetic only (not reproductions); {counts['not run']} not run.")
+    print(f"\n{summary_line(counts)}\n{MARGINS_TEXT}")
+    if margins:
+        print("margins given: " + ", ".join(f"{k} ±{v:g}" for k, v in margins.items()))
     if args.strict and counts[NOT_REPRODUCED]:
-        print(f"strict: {counts[NOT_REPRODUCED]} real-data cells not reproduced", file=sys.stderr)
+        print(f"strict: {counts[NOT_REPRODUCED]} judged cells not reproduced", file=sys.stderr)
         return 1
     return 0
 

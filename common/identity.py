@@ -22,8 +22,6 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from common.paths import REPO_ROOT
 from common.settings import Settings
 
@@ -40,22 +38,10 @@ HASH_CHARS = 12
 
 
 # -- corpora ---------------------------------------------------------------------------------------------------
-def corpus_fingerprint(table: pd.DataFrame, root: str | os.PathLike) -> dict[str, Any]:
-    """File count, total bytes and SHA-256 (16 hex digits) of the sorted (path relative to ``root``, size) pairs
-    of the files in ``table["path"]``: the same copy of a corpus anywhere on disk gives the same fingerprint."""
-    pairs = []
-    for path in table["path"].astype(str).unique():
-        pairs.append((os.path.relpath(path, root), os.stat(path).st_size))
-    pairs.sort()
-    h = hashlib.sha256()
-    for rel, size in pairs:
-        h.update(f"{rel}\0{size}\n".encode())
-    return {"files": len(pairs), "bytes": sum(size for _, size in pairs), "sha256": h.hexdigest()[:16]}
-
-
 def corpus_identity(corpus: Any) -> dict[str, Any]:
-    """Name, data kind (``real`` or ``synthetic``) and fingerprint of a :class:`common.corpora.Corpus`."""
-    return {"name": corpus.name, "data": corpus.data, "fingerprint": corpus_fingerprint(corpus.table, corpus.root)}
+    """Name, data kind (``real`` or ``synthetic``) and fingerprint (:func:`common.corpora.fingerprint`) of a
+    :class:`common.corpora.Corpus`."""
+    return {"name": corpus.name, "data": corpus.data, "fingerprint": corpus.fingerprint}
 
 
 # -- software --------------------------------------------------------------------------------------------------

@@ -1,18 +1,18 @@
-"""Uncertainty of reproduced numbers: 95 % intervals by bootstrap over speakers, and paired flaw effects.
+"""Uncertainty of reproduced numbers: 95 % intervals that resample speakers and runs together, and flaw effects.
 
-Method (documented in common/API.md):
+Method (documented in common/API.md and the README's "How a verdict is reached"):
 - The unit of independence in SER is the speaker (the session for IEMOCAP, whose two speakers talk to each
   other), not the utterance: a number's items (utterances, or frames for CCC) are resampled by whole groups.
-- For one number with ``n`` runs, ``scipy.stats.bootstrap`` resamples the groups (percentile method, 2,000
-  resamples, fixed seed); each resample recomputes the metric of every run on the same resampled groups and
-  averages over runs. The metric of a resample comes from per-group sums of its sufficient statistics
-  (counts and hits, the confusion matrix, or CCC's moments), so all resamples are computed at once and a
-  frame-level CCC over hours of audio costs no more than an utterance-level accuracy. The half-width of that
-  interval is combined with the spread over runs (seeds):
-  ``h = sqrt(h_boot**2 + (t_{.975, n-1} * s_runs / sqrt(n))**2)``, centred on the mean over runs.
+- For one number with ``n`` runs, each of 2,000 resamples (fixed seed) draws the groups and the runs together,
+  with replacement, and averages the chosen runs' metric on the chosen groups. The metric of a resample comes
+  from per-group sums of its sufficient statistics (counts and hits, the confusion matrix, or CCC's moments), so
+  all resamples are computed at once.
+- Few groups (5 IEMOCAP sessions) make a percentile interval too narrow; the interval is therefore
+  ``mean +- t_{.975, G-1} * SE_boot * sqrt(G / (G-1))`` (bootstrap-t on the group count), centred on the mean
+  over runs and clipped to the metric's range. ``benchmarks/coverage.py`` measures its coverage.
 - Without per-item predictions an interval is ``t_{.975, n-1} * s / sqrt(n)`` over runs (n >= 2), else none.
-- A flaw's effect (faithful minus corrected) is bootstrapped the same way, pairing the two variants on the same
-  resampled groups; its two-sided p-value is twice the share of resamples on the far side of zero (or, without
+- A flaw's effect (faithful minus corrected) is resampled the same way, both variants on the same groups and
+  runs; its p-value comes from the same standard error, so it agrees with the interval (or, without
   predictions, a paired t-test over runs, ``scipy.stats.ttest_rel``).
 """
 
@@ -21,13 +21,15 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import stats
 from sklearn.metrics import f1_score
 
-from common.metrics import ccc
-from common.results.evidence import Evidence
+if TYPE_CHECKING:
+    from common.results.evidence import Evidence, MeanEvidence
+
 
 CONFIDENCE = 0.95
 N_RESAMPLES = 2000
@@ -48,11 +50,18 @@ def _ua(t: np.ndarray, p: np.ndarray) -> float:
     return float(np.mean(hits / np.bincount(inverse, minlength=len(classes))))
 
 
+def _ccc(t: np.ndarray, p: np.ndarray) -> float:
+    """common.metrics.ccc, imported when first used: common.metrics loads Keras, which the intervals never need."""
+    from common.metrics import ccc
+
+    return float(ccc(t, p))
+
+
 METRICS: dict[str, Metric] = {
     "accuracy": _accuracy,
     "ua": _ua,
     "f1_macro": lambda t, p: float(f1_score(t, p, average="macro", zero_division=0)),
-    "ccc": lambda t, p: float(ccc(t, p)),
+    "ccc": lambda t, p: _ccc(t, p),
 }
 
 
@@ -159,30 +168,99 @@ def _mean_over_runs(values: np.ndarray) -> np.ndarray:
         return np.nanmean(values, axis=-1)
 
 
-def _bootstrap(statistic: Callable[[np.ndarray], np.ndarray], n_groups: int) -> tuple[float, float, np.ndarray]:
-    """Percentile bootstrap over group indices; ``statistic`` maps index arrays (..., n) to values (...)."""
-    result = stats.bootstrap((np.arange(n_groups),), lambda idx, axis=-1: statistic(idx), vectorized=True,
-                             paired=False, n_resamples=N_RESAMPLES, confidence_level=CONFIDENCE,
-                             method="percentile", random_state=np.random.default_rng(SEED))
-    ci = result.confidence_interval
-    return float(ci.low), float(ci.high), np.asarray(result.bootstrap_distribution, dtype=float)
+def resample_indices(n_groups: int, n_runs: int, n_resamples: int = N_RESAMPLES,
+                     seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
+    """Groups (B, G) and runs (B, R) drawn together with replacement: one resample picks both."""
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, n_groups, (n_resamples, n_groups)), rng.integers(0, n_runs, (n_resamples, n_runs))
 
 
-def interval(ev: Evidence) -> Interval:
-    """95 % interval of ``ev``'s number (metric x scale), by group bootstrap combined with the run spread."""
-    index = _GroupStats(ev)
-    every = np.arange(len(index.names))
-    per_run = index.run_metrics(every) * ev.scale
+def _joint(per_run: Callable[[np.ndarray], np.ndarray], n_groups: int, n_runs: int) -> np.ndarray:
+    """Bootstrap distribution of the mean over runs: ``per_run`` maps group indices (B, G) to run values (B, R);
+    each resample averages its own draw of runs."""
+    groups, runs = resample_indices(n_groups, n_runs)
+    values = per_run(groups)
+    return _mean_over_runs(np.take_along_axis(values, runs, axis=-1))
+
+
+def t_half_width(dist: np.ndarray, n_groups: int) -> float:
+    """``t_{.975, G-1} * SE * sqrt(G / (G-1))``: the bootstrap's standard error, corrected for its downward bias
+    with few groups (the plug-in variance divides by G) and scaled by Student's t on G-1 degrees of freedom, which
+    the percentile interval lacks (benchmarks/coverage.py measures both at the corpora's group counts)."""
+    dist = dist[np.isfinite(dist)]
+    if dist.size < 2 or n_groups < 2:
+        return float("nan")
+    se = float(np.std(dist, ddof=1)) * np.sqrt(n_groups / (n_groups - 1))
+    return float(stats.t.ppf(0.5 + CONFIDENCE / 2, n_groups - 1) * se)
+
+
+def clip(low: float, high: float, limits: tuple[float, float]) -> tuple[float, float]:
+    """An interval kept inside the metric's range (a CCC in [-1, 1], a percentage in [0, 100])."""
+    return float(np.clip(low, *limits)), float(np.clip(high, *limits))
+
+
+def metric_range(metric: str, scale: float) -> tuple[float, float]:
+    """The values ``metric`` x ``scale`` can take."""
+    return (-scale, scale) if metric == "ccc" else (0.0, scale)
+
+
+def evidence_range(ev: Evidence | MeanEvidence) -> tuple[float, float]:
+    """The values ``ev``'s number can take (a weighted sum of metrics: the sum of its weighted ranges)."""
+    low, high = metric_range(ev.metric, ev.scale)
+    if not hasattr(ev, "parts"):
+        return low, high
+    weights = np.asarray(ev.coefficients)
+    return float(np.sum(np.minimum(weights * low, weights * high))), float(
+        np.sum(np.maximum(weights * low, weights * high)))
+
+
+def _statistic(ev: Evidence | MeanEvidence) -> tuple[int, Callable[[np.ndarray], np.ndarray]]:
+    """(number of groups, group indices (..., G) -> run values (..., R) in the number's scale) of ``ev``; for a
+    :class:`MeanEvidence` the mean of its parts on the same groups."""
+    if not hasattr(ev, "parts"):
+        index = _GroupStats(ev)
+        return len(index.names), lambda idx: index.run_metrics(idx) * ev.scale
+    parts = [(_GroupStats(p), p.scale * w) for p, w in zip(ev.parts, ev.coefficients, strict=True)]
+    names = parts[0][0].names
+    if any(not np.array_equal(g.names, names) for g, _ in parts):
+        raise ValueError("MeanEvidence: the parts' groups differ")
+    return len(names), lambda idx: np.sum([g.run_metrics(idx) * w for g, w in parts], axis=0)
+
+
+def bootstrap_distribution(ev: Evidence | MeanEvidence) -> tuple[np.ndarray, np.ndarray]:
+    """(metric of each run on all groups, the resampled means over runs) of ``ev``, in its scale; the
+    distribution is empty with fewer than two groups."""
+    groups, per_run_of = _statistic(ev)
+    if not groups:  # no items at all
+        return np.full(len(ev.y_true), np.nan), np.zeros(0)
+    per_run = per_run_of(np.arange(groups))
+    if groups < 2:
+        return per_run, np.zeros(0)
+    return per_run, _joint(per_run_of, groups, len(per_run))
+
+
+def n_groups(ev: Evidence | MeanEvidence) -> int:
+    """The number of distinct groups over all runs of ``ev``."""
+    return len(np.unique(np.concatenate([np.asarray(g).astype(str) for g in ev.groups])))
+
+
+def interval(ev: Evidence | MeanEvidence) -> Interval:
+    """95 % interval of ``ev``'s number (metric x scale): speaker groups and runs resampled together, half-width
+    :func:`t_half_width`, centred on the mean over runs and clipped to the metric's range."""
+    per_run, dist = bootstrap_distribution(ev)
+    groups = n_groups(ev)
+    if not groups:
+        return Interval(np.nan, np.nan, np.nan, "none (no items)")
     mean = float(np.nanmean(per_run))
-    if len(index.names) < 2:
+    limits = evidence_range(ev)
+    if groups < 2:
         half = _t_half(per_run)
-        return Interval(mean, mean - half, mean + half, "runs only (one group)") if half else \
-            Interval(mean, np.nan, np.nan, "none (one group, one run)")
-    low, high, _ = _bootstrap(lambda idx: _mean_over_runs(index.run_metrics(idx)) * ev.scale, len(index.names))
-    h_boot, h_runs = (high - low) / 2, _t_half(per_run)
-    half = float(np.hypot(h_boot, h_runs))
-    method = f"bootstrap over {len(index.names)} groups" + (f" + {len(per_run)} runs" if h_runs else "")
-    return Interval(mean, mean - half, mean + half, method)
+        if not half:
+            return Interval(mean, np.nan, np.nan, "none (one group, one run)")
+        return Interval(mean, *clip(mean - half, mean + half, limits), "t over runs only (one group)")
+    half = t_half_width(dist, groups)
+    method = f"bootstrap-t over {groups} groups" + (f" x {len(per_run)} runs" if len(per_run) > 1 else "")
+    return Interval(mean, *clip(mean - half, mean + half, limits), method)
 
 
 def interval_from_runs(values: Sequence[float]) -> Interval:
@@ -207,7 +285,9 @@ class Effect:
 
 
 def paired_effect(faithful: Evidence, corrected: Evidence) -> Effect:
-    """The flaw's effect: paired over the same resampled groups (and runs) of both variants."""
+    """The flaw's effect: both variants on the same resampled groups and runs; the interval and the p-value come
+    from the same bootstrap standard error (``p = 2 P(T_{G-1} > |delta| / SE)``), so p < .05 exactly when the
+    interval excludes zero."""
     if faithful.metric != corrected.metric or len(faithful.y_true) != len(corrected.y_true):
         raise ValueError("paired_effect needs the same metric and number of runs for both variants")
     fi, ci = _GroupStats(faithful), _GroupStats(corrected)
@@ -218,16 +298,24 @@ def paired_effect(faithful: Evidence, corrected: Evidence) -> Effect:
     def diff(idx: np.ndarray) -> np.ndarray:
         return fi.run_metrics(f_codes[idx]) * faithful.scale - ci.run_metrics(c_codes[idx]) * corrected.scale
 
+    if not len(shared):
+        return Effect(np.nan, np.nan, np.nan, np.nan, "no groups shared by both variants")
     per_run = diff(np.arange(len(shared)))
     delta = float(np.nanmean(per_run))
     if len(shared) < 2:
         return paired_effect_from_runs(per_run, np.zeros_like(per_run))
-    low, high, dist = _bootstrap(lambda idx: _mean_over_runs(diff(idx)), len(shared))
-    half = float(np.hypot((high - low) / 2, _t_half(per_run)))
-    dist = dist[np.isfinite(dist)]
-    p = float(min(1.0, 2 * min(np.mean(dist <= 0), np.mean(dist >= 0)))) if dist.size else np.nan
-    return Effect(delta, delta - half, delta + half, p,
-                  f"paired bootstrap over {len(shared)} groups x {len(per_run)} runs")
+    dist = _joint(diff, len(shared), len(per_run))
+    half = t_half_width(dist, len(shared))
+    if not np.isfinite(half):
+        return Effect(delta, np.nan, np.nan, np.nan, "paired bootstrap: no finite resample")
+    se = half / stats.t.ppf(0.5 + CONFIDENCE / 2, len(shared) - 1)
+    if se > 0:
+        p = float(2 * stats.t.sf(abs(delta) / se, len(shared) - 1))
+    else:  # every resample gives the same difference
+        p = 1.0 if delta == 0 else 0.0
+    low, high = metric_range(faithful.metric, faithful.scale)
+    return Effect(delta, *clip(delta - half, delta + half, (low - high, high - low)), p,
+                  f"paired bootstrap-t over {len(shared)} groups x {len(per_run)} runs")
 
 
 def paired_effect_from_runs(faithful: Sequence[float], corrected: Sequence[float]) -> Effect:

@@ -147,3 +147,11 @@ def test_a_memory_unit_trains_the_paper_network_end_to_end() -> None:
     x, y = rng.normal(size=(48, 128, 128)).astype("float32"), rng.integers(0, 4, 48)
     predicted = memory_per_unit.train_unit(x, y, seed=0)
     assert predicted.shape == (48,) and set(predicted) <= set(range(memory_per_unit.N_CLASSES))
+
+
+def test_the_coverage_simulation_runs_and_reports_both_interval_methods() -> None:
+    from benchmarks.coverage import SETTINGS, coverage_rows
+
+    rows = coverage_rows(sims=4, settings=SETTINGS[:1])
+    assert [r.name.split(": ")[1] for r in rows] == ["percentile", "bootstrap-t"]
+    assert all(0 <= r.summary.median <= 100 and r.target == ">= 90" for r in rows)

@@ -240,7 +240,8 @@ def run(paper: Paper, argv: list[str] | None = None, hand_over: HandOver = conti
     out, report_dir = args.out, args.report_dir
     out.mkdir(parents=True, exist_ok=True)
     ctx = RunContext.from_args(args, paper.name, corpus, paper.split,
-                               also=tuple(c for n, c in corpora.items() if n != args.corpus))
+                               also=tuple(c for n, c in corpora.items() if n != args.corpus),
+                               profile=paper.profiles[args.profile])
     if args.rehearse:
         ctx = replace(ctx, profile=f"{args.profile}-rehearsal")
     ledger = Ledger(out, ledger_config(paper, args, corpora, tuned), fresh=args.fresh)

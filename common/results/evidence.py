@@ -35,3 +35,47 @@ class Evidence:
         for t, p, g in zip(self.y_true, self.y_pred, self.groups, strict=True):
             if not len(t) == len(p) == len(g):
                 raise ValueError(f"Evidence: run lengths differ (y_true {len(t)}, y_pred {len(p)}, groups {len(g)})")
+
+
+@dataclass(frozen=True)
+class MeanEvidence:
+    """The evidence of a derived cell that is a weighted sum of other cells: the mean of Latif Table 2's A, P, V
+    F-measures (default weights 1/n), or Huang §7.5's mean gain of a module over the six CLDNNs (+1/6 for the
+    module's UA, -1/6 for the module before it). Every part is computed on the same resampled groups and runs, so
+    the interval comes from the parts. The parts share their groups and number of runs."""
+
+    parts: tuple[Evidence, ...]
+    weights: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.parts:
+            raise ValueError("MeanEvidence needs at least one part")
+        runs = {len(p.y_true) for p in self.parts}
+        if len(runs) != 1:
+            raise ValueError(f"MeanEvidence: parts have different numbers of runs {sorted(runs)}")
+        if self.weights and len(self.weights) != len(self.parts):
+            raise ValueError(f"MeanEvidence: {len(self.weights)} weights for {len(self.parts)} parts")
+
+    @property
+    def coefficients(self) -> tuple[float, ...]:
+        return self.weights or (1.0 / len(self.parts),) * len(self.parts)
+
+    @property
+    def metric(self) -> str:
+        return self.parts[0].metric
+
+    @property
+    def scale(self) -> float:
+        return self.parts[0].scale
+
+    @property
+    def y_true(self) -> Sequence[np.ndarray]:
+        return self.parts[0].y_true
+
+    @property
+    def y_pred(self) -> Sequence[np.ndarray]:
+        return self.parts[0].y_pred
+
+    @property
+    def groups(self) -> Sequence[np.ndarray]:
+        return self.parts[0].groups

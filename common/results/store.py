@@ -1,4 +1,9 @@
-"""One record per reproduced number, appended atomically to ``results/<paper>/results.csv``."""
+"""One record per reproduced number, upserted into ``results/<paper>/results.csv`` under a file lock.
+
+Processes sharing an ``--out`` never lose a row: :meth:`ResultsStore.write` reads, merges and writes the csv while
+holding ``results.csv.lock``. Rows of a run with overrides (``--runs 1``, ``--set ...``, ``--rehearse``) are keyed
+apart from the profile's own, so a cut-down run never replaces a full one.
+"""
 
 from __future__ import annotations
 
@@ -11,18 +16,21 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from filelock import FileLock
 
 from common.atomic import atomic_write_text
 from common.errors import ConfigError
 from common.results.context import RunContext
 from common.results.diff import diff_table, extra_rows
-from common.results.evidence import Evidence
+from common.results.evidence import Evidence, MeanEvidence
 from common.results.published import load_published, published_path
 from common.results.render import render_markdown
-from common.stats import interval, interval_from_runs, paired_effect, paired_effect_from_runs
+from common.stats import clip, evidence_range, interval, interval_from_runs, paired_effect, paired_effect_from_runs
 
 #: Rows with the same values here describe the same number; a new run replaces the old row.
-RECORD_KEY = ["table", "row", "column", "metric", "variant", "data", "profile", "backend"]
+RECORD_KEY = ["table", "row", "column", "metric", "variant", "data", "profile", "overrides", "backend"]
+#: columns a results.csv written before they existed reads as empty
+NEW_TEXT_COLUMNS = ("corpus_fingerprint", "corpus_differs", "overrides", "utterances", "degenerate")
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,11 @@ class Record:
     wall_time_s: float
     date: str
     note: str
+    corpus_fingerprint: str = ""
+    corpus_differs: str = ""
+    overrides: str = ""
+    utterances: str = ""
+    degenerate: str = ""
 
 
 RECORD_COLUMNS = list(Record.__dataclass_fields__)
@@ -66,7 +79,8 @@ def read_results(path: str | Path) -> pd.DataFrame:
     table = pd.read_csv(path, dtype={c: str for c in ("table", "row", "column", "metric", "seeds", "values")},
                         keep_default_na=False, na_values={c: [""] for c in ("mean", "std", "ci_low", "ci_high")})
     defaults = {"computed_by": table.get("commit", ""), "backend": "tensorflow", "values": table.get("mean", ""),
-                "ci_low": float("nan"), "ci_high": float("nan"), "ci_method": ""}
+                "ci_low": float("nan"), "ci_high": float("nan"), "ci_method": "",
+                **dict.fromkeys(NEW_TEXT_COLUMNS, "")}
     for column, default in defaults.items():
         if column not in table:
             table[column] = default
@@ -83,7 +97,7 @@ class ResultsStore:
         self.flaws = dict(flaws or {})
         self.started = time.monotonic()
         self.pending: list[Record] = []
-        self.evidence: dict[tuple[str, ...], Evidence] = {}
+        self.evidence: dict[tuple[str, ...], Evidence | MeanEvidence] = {}
 
     @property
     def csv_path(self) -> Path:
@@ -91,7 +105,7 @@ class ResultsStore:
 
     def add(self, table: str, row: str, column: str, metric: str, values: float | Sequence[float],
             variant: str = "faithful", split: str | None = None, note: str = "", hp_source: str | None = None,
-            computed_by: Sequence[str] = (), evidence: Evidence | None = None) -> Record:
+            computed_by: Sequence[str] = (), evidence: Evidence | MeanEvidence | None = None) -> Record:
         """Record one number: ``values`` holds one value per run (mean, sample std and n are derived).
 
         ``computed_by`` names the commits whose code computed the ledger units behind the number (default:
@@ -101,24 +115,33 @@ class ResultsStore:
         if vals.size == 0:
             raise ConfigError(f"no values for {table} / {row} / {column} / {metric}")
         std = float(vals.std(ddof=1)) if vals.size > 1 else float("nan")
-        ci = interval(evidence) if evidence is not None else interval_from_runs(vals)
+        low, high, method = _interval(vals, evidence)
         record = Record(
             paper=self.ctx.paper, table=table, row=row, column=column, metric=metric, variant=variant,
             mean=float(vals.mean()), std=std, n_runs=int(vals.size), values=" ".join(f"{v:.6g}" for v in vals),
-            ci_low=ci.low, ci_high=ci.high, ci_method=ci.method, data=self.ctx.data, corpus=self.ctx.corpus,
+            ci_low=low, ci_high=high, ci_method=method, data=self.ctx.data, corpus=self.ctx.corpus,
             split=split if split is not None else self.ctx.split, profile=self.ctx.profile,
             seeds=" ".join(map(str, self.ctx.seeds)), commit=self.ctx.commit,
             computed_by=" ".join(computed_by) or self.ctx.commit, backend=self.ctx.backend,
             hardware=self.ctx.hardware, hp_source=hp_source or self.ctx.hp_source,
             wall_time_s=round(time.monotonic() - self.started, 1),
-            date=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), note=note)
+            date=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), note=note,
+            corpus_fingerprint=self.ctx.corpus_fingerprint, corpus_differs=self.ctx.corpus_differs,
+            overrides=self.ctx.overrides, utterances=self.ctx.utterances,
+            degenerate=degenerate(evidence) if evidence is not None else "")
         self.pending.append(record)
         if evidence is not None:
             self.evidence[(table, row, column, metric, variant)] = evidence
         return record
 
     def write(self) -> pd.DataFrame:
-        """Upsert the pending records into results.csv (atomic) and re-render results.md."""
+        """Upsert the pending records into results.csv and flaw_effects.csv and re-render results.md, all under
+        the folder's lock: rows another process wrote meanwhile are kept."""
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(self.csv_path) + ".lock"):
+            return self._write_locked()
+
+    def _write_locked(self) -> pd.DataFrame:
         old = read_results(self.csv_path)
         new = pd.DataFrame([asdict(r) for r in self.pending], columns=RECORD_COLUMNS)
         if len(old):
@@ -143,6 +166,7 @@ class ResultsStore:
         old = pd.read_csv(path, keep_default_na=False, dtype=str) if path.is_file() else pd.DataFrame()
         new = pd.DataFrame(effects)
         if len(old):
+            old = old.assign(**{c: old[c] if c in old else "" for c in EFFECT_KEY})
             keys_new = set(map(tuple, new[EFFECT_KEY].astype(str).to_numpy()))
             old = old[[tuple(k) not in keys_new for k in old[EFFECT_KEY].astype(str).to_numpy()]]
             new = pd.concat([old, new], ignore_index=True)
@@ -151,11 +175,44 @@ class ResultsStore:
         atomic_write_text(path, buf.getvalue())
 
 
+def _interval(values: np.ndarray, evidence: Evidence | MeanEvidence | None) -> tuple[float, float, str]:
+    """The row's 95 % interval, centred on the row's own mean over runs (a mean of folds stays the centre even when
+    the evidence pools the folds' items) and kept inside the metric's range."""
+    if evidence is None:
+        ci = interval_from_runs(values)
+        return ci.low, ci.high, ci.method
+    ci = interval(evidence)
+    if np.isnan(ci.low):
+        return ci.low, ci.high, ci.method
+    shift = float(values.mean()) - ci.mean
+    return (*clip(ci.low + shift, ci.high + shift, evidence_range(evidence)), ci.method)
+
+
+def degenerate(evidence: Evidence | MeanEvidence) -> str:
+    """Why the model behind ``evidence`` learnt nothing ('' when it did): one predicted class in every run, or an
+    unweighted accuracy whose interval holds chance (1 / number of true classes); for a mean, of any part."""
+    if isinstance(evidence, MeanEvidence):
+        return "; ".join(dict.fromkeys(r for r in map(degenerate, evidence.parts) if r))
+    if evidence.metric == "ccc":
+        return ""
+    predicted = np.unique(np.concatenate([np.ravel(p) for p in evidence.y_pred]))
+    if predicted.size == 0:
+        return ""
+    if predicted.size == 1:
+        return f"one predicted class ({predicted[0]})"
+    classes = np.unique(np.concatenate([np.ravel(t) for t in evidence.y_true])).size
+    ua = interval(Evidence("ua", evidence.y_true, evidence.y_pred, evidence.groups, scale=100.0))
+    chance = 100.0 / max(classes, 1)
+    if not np.isnan(ua.low) and ua.low <= chance:
+        return f"UA {ua.mean:.3g} [{ua.low:.3g}, {ua.high:.3g}] holds chance {chance:.3g}"
+    return ""
+
+
 FLAW_EFFECTS = "flaw_effects.csv"
-EFFECT_KEY = ["table", "row", "column", "metric", "corrected", "data", "profile", "backend"]
+EFFECT_KEY = ["table", "row", "column", "metric", "corrected", "data", "profile", "overrides", "backend"]
 
 
-def flaw_effects(records: Sequence[Record], evidence: Mapping[tuple[str, ...], Evidence],
+def flaw_effects(records: Sequence[Record], evidence: Mapping[tuple[str, ...], Evidence | MeanEvidence],
                  flaws: Mapping[str, str]) -> list[dict]:
     """Faithful minus corrected for every record of a corrected variant (``flaws``: variant -> the flaw it
     corrects) whose faithful twin is among ``records``: paired over speakers and runs (common.stats)."""
@@ -167,7 +224,7 @@ def flaw_effects(records: Sequence[Record], evidence: Mapping[tuple[str, ...], E
         f = by_key[(r.table, r.row, r.column, r.metric, "faithful")]
         ev_f = evidence.get((r.table, r.row, r.column, r.metric, "faithful"))
         ev_c = evidence.get((r.table, r.row, r.column, r.metric, r.variant))
-        if ev_f is not None and ev_c is not None and len(ev_f.y_true) == len(ev_c.y_true):
+        if isinstance(ev_f, Evidence) and isinstance(ev_c, Evidence) and len(ev_f.y_true) == len(ev_c.y_true):
             eff = paired_effect(ev_f, ev_c)
         else:
             fv, cv = [float(v) for v in f.values.split()], [float(v) for v in r.values.split()]
@@ -176,7 +233,8 @@ def flaw_effects(records: Sequence[Record], evidence: Mapping[tuple[str, ...], E
         out.append({"paper": r.paper, "table": r.table, "row": r.row, "column": r.column, "metric": r.metric,
                     "corrected": r.variant, "flaw": flaws[r.variant], "faithful": f.mean, "corrected_value": r.mean,
                     "effect": eff.delta, "ci_low": eff.low, "ci_high": eff.high, "p": eff.p, "method": eff.method,
-                    "data": r.data, "profile": r.profile, "backend": r.backend, "commit": r.commit})
+                    "data": r.data, "profile": r.profile, "overrides": r.overrides, "backend": r.backend,
+                    "commit": r.commit})
     return out
 
 

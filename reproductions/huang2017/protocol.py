@@ -17,7 +17,7 @@ from common.corpora import Corpus
 from common.engine import Fit, Row, Session
 from common.errors import ConfigError
 from common.paths import slug
-from common.results.evidence import Evidence
+from common.results.evidence import Evidence, MeanEvidence
 from common.splits import Fold, leave_one_speaker_out, subject_tvt
 from common.training import progress
 from reproductions.huang2017.data import ConditionData, Partitioned
@@ -325,6 +325,17 @@ def module_unit(session: Session, data: HuangData, name: str, chosen: dict[str, 
     return session.unit(("table5", slug(name), run, *gender_key(genders)), compute)
 
 
+def _gain_evidence(probes: dict[tuple[str, str], Evidence], names: list[str], module: str) -> MeanEvidence | None:
+    """§7.5's mean gain of ``module`` over the module before it, across the CLDNNs ``names``: +1/N for each
+    network's module UA, -1/N for the one before (None when the networks were tested on different subjects)."""
+    prev = ("Raw", *MODULES)[("Raw", *MODULES).index(module) - 1]
+    parts = [probes[(n, m)] for n in names for m in (module, prev)]
+    subjects = {tuple(sorted({str(g) for run in p.groups for g in run})) for p in parts}
+    if len(subjects) != 1:
+        return None
+    return MeanEvidence(tuple(parts), tuple(w / len(names) for _ in names for w in (1.0, -1.0)))
+
+
 def table5(session: Session, data: HuangData, selected: list[dict[str, dict[str, Any]]]):
     """Table 5, the §7.5 module contributions and the ρ of Figs. 3-9, for every CLDNN of Table 4 (``selected``:
     the trials Table 4 selected in each run)."""
@@ -333,22 +344,25 @@ def table5(session: Session, data: HuangData, selected: list[dict[str, dict[str,
     variants = list(VARIANTS.values())
     for variant in variants:
         gains: dict[str, list[float]] = {m: [] for m in MODULES}
+        probes: dict[tuple[str, str], Evidence] = {}
         for name in t5[0]:
             per_run = [run[name]["probe"] for run in t5]
             for module in ("Raw", *MODULES):
+                probes[(name, module)] = Evidence("ua", [run[name]["y_true:test"] for run in t5],
+                                                  [run[name][f"y_pred:{module}:{variant}"] for run in t5],
+                                                  [run[name]["group:test"] for run in t5], scale=PCT)
                 yield Row("Table 5", name, module, "UA", [PCT * float(p[module][variant][1]) for p in per_run],
                           variant=variant, hp_source=session.hp_source(name),
                           note="kernel " + ",".join(str(p[module][variant][0]) for p in per_run),
-                          evidence=Evidence("ua", [run[name]["y_true:test"] for run in t5],
-                                            [run[name][f"y_pred:{module}:{variant}"] for run in t5],
-                                            [run[name]["group:test"] for run in t5], scale=PCT))
+                          evidence=probes[(name, module)])
             ua = {m: np.mean([PCT * float(p[m][variant][1]) for p in per_run]) for m in ("Raw", *MODULES)}
             for prev, module in zip(("Raw", *MODULES[:-1]), MODULES, strict=True):
                 gains[module].append(ua[module] - ua[prev])
         for module, g in gains.items():
             if len(g) < 2:
                 continue
-            yield Row("§7.5", "module contribution", module, "UA gain mean", float(np.mean(g)), variant=variant)
+            yield Row("§7.5", "module contribution", module, "UA gain mean", float(np.mean(g)), variant=variant,
+                      evidence=_gain_evidence(probes, list(t5[0]), module))
             yield Row("§7.5", "module contribution", module, "UA gain std", float(np.std(g, ddof=1)),
                       variant=variant, note="sample std over the CLDNNs of Table 5")
     for name in t5[0]:

@@ -19,6 +19,7 @@ import pandas as pd
 from common.engine import Evidence, Fit, Row, Session
 from common.errors import ConfigError
 from common.metrics import f1_macro, unweighted_accuracy, weighted_accuracy
+from common.results.evidence import MeanEvidence
 from common.splits import PARTS, Fold, FoldIndices, carve_validation, leave_one_session_out, random_kfold
 from reproductions.latif2017.data import Data
 from reproductions.latif2017.labels import (
@@ -271,7 +272,8 @@ def table2(session: Session, data: Data) -> Iterator[Row]:
                 yield Row("Table 2", MODELS[kind], column, "F-measure", [r.mean()[column] for r in runs],
                           variant=variant_name(variant, split), split=DIM_SPLITS[split], note=_note(kind, variant),
                           hp_source=session.hp_source(TARGETS[kind]),
-                          evidence=evidence(runs, column, "f1_macro") if column != "Mean" else None)
+                          evidence=evidence(runs, column, "f1_macro") if column != "Mean" else
+                          MeanEvidence(tuple(evidence(runs, d, "f1_macro") for d in DIM_TARGETS)))
 
 
 def fig2(session: Session, data: Data) -> Iterator[Row]:

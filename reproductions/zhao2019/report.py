@@ -52,6 +52,8 @@ class Experiment:
     # per run: the evaluated items (Evidence of the Tables 3–7(a) cells) and the test items (Table 9, clean)
     evaluated: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     tested: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
+    # per run: the selection-set items of the kept models (Evidence of the Table 7(b) cells)
+    validated: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     curves: list[tuple[str, dict[str, np.ndarray]]] = field(default_factory=list)  # (unit label, curve set)
     deviation: str | None = None  # a training deviation measured beside the flaws (deviations.py), or None
 
@@ -84,6 +86,7 @@ def summarise(network: str, protocol: str, selection: str, units: Sequence, payl
         tested = _pool([(y[u.test], np.asarray(p["y_pred"])[u.test], groups[u.test]) for u, p in mine])
         exp.evaluated.append(evaluated)
         exp.tested.append(tested)
+        exp.validated.append(_pool([(y[u.val], np.asarray(p["y_pred"])[u.val], groups[u.val]) for u, p in mine]))
         exp.accuracy.append(100 * weighted_accuracy(evaluated[0], evaluated[1]))
         exp.ua.append(100 * unweighted_accuracy(evaluated[0], evaluated[1]))
         exp.test_accuracy.append(100 * weighted_accuracy(tested[0], tested[1]))
@@ -137,8 +140,10 @@ def rows(corpus: str, corpus_name: str, exp: Experiment, abbreviations: Sequence
     row7 = f"{corpus_name} ({exp.protocol})"
     yield Row("Table 7(a)", row7, TABLE7_COLUMN[kind], "average_accuracy", exp.accuracy, evidence=wa, **common)
     yield Row("Table 7(a)", row7, TABLE7_COLUMN[kind], "ua", exp.ua, evidence=ua, **common)
-    yield Row("Table 7(b)", row7, TABLE7_COLUMN[kind], "validation_accuracy", exp.validation_accuracy, **common)
-    yield Row("Table 7(b)", row7, TABLE7_COLUMN[kind], "validation_ua", exp.validation_ua, **common)
+    yield Row("Table 7(b)", row7, TABLE7_COLUMN[kind], "validation_accuracy", exp.validation_accuracy,
+              evidence=_evidence("accuracy", exp.validated), **common)
+    yield Row("Table 7(b)", row7, TABLE7_COLUMN[kind], "validation_ua", exp.validation_ua,
+              evidence=_evidence("ua", exp.validated), **common)
     if kind == "logmel":
         comparison, column, acc, unweighted, parts = comparison_cell(corpus, exp)
         yield Row(comparison, "Our Work", column, "accuracy", acc, evidence=_evidence("accuracy", parts), **common)

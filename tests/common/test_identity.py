@@ -10,11 +10,11 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from common import atomic, identity
 from common.cache import FeatureCache
+from common.corpora import fingerprint
 from common.locks import exclusive, remove_stale_locks
 from common.training import Ledger
 
@@ -54,15 +54,11 @@ def test_corpus_fingerprint_follows_the_files_not_their_location(tmp_path: Path)
         (tmp_path / folder / "wav").mkdir(parents=True)
         for name, size in (("x.wav", 10), ("y.wav", 20)):
             (tmp_path / folder / "wav" / name).write_bytes(b"\0" * size)
-
-    def table(folder: str) -> pd.DataFrame:
-        return pd.DataFrame({"path": [str(tmp_path / folder / "wav" / n) for n in ("y.wav", "x.wav")]})
-
-    a = identity.corpus_fingerprint(table("a"), tmp_path / "a")
-    assert a == identity.corpus_fingerprint(table("b"), tmp_path / "b")
-    assert a["files"] == 2 and a["bytes"] == 30
+    a = fingerprint(tmp_path / "a")
+    assert a == fingerprint(tmp_path / "b")
+    assert a.startswith("2 files, 30 bytes")
     (tmp_path / "b" / "wav" / "x.wav").write_bytes(b"\0" * 11)
-    assert identity.corpus_fingerprint(table("b"), tmp_path / "b")["sha256"] != a["sha256"]
+    assert fingerprint(tmp_path / "b") != a
 
 
 def test_differences_name_each_changed_key() -> None:

@@ -96,20 +96,21 @@ def test_real_rows_are_judged_against_their_interval(paper: str, tmp_path: Path)
 
 
 def _cell(kind: str, published: float, mean: float, low: float, high: float, values: str = "", abs_tol=np.nan,
-          data: str = "real") -> pd.Series:
+          data: str = "real", metric: str = "UA", profile: str = "paper", **extra) -> pd.Series:
     return pd.Series({"kind": kind, "published": published, "mean": mean, "ci_low": low, "ci_high": high,
-                      "values": values or str(mean), "abs_tol": abs_tol, "data": data, "variant": "faithful"})
+                      "values": values or str(mean), "abs_tol": abs_tol, "data": data, "variant": "faithful",
+                      "metric": metric, "profile": profile, "overrides": "", "corpus_differs": "", **extra})
 
 
 def test_verdict_of_each_cell_kind() -> None:
-    assert verdict(_cell("value", 60.0, 61.0, 58.0, 64.0))[0] == REPRODUCED
+    assert verdict(_cell("value", 60.0, 61.0, 58.0, 64.0))[0] == REPRODUCED  # Δ [-2, +4] within ±5
     status, why = verdict(_cell("value", 70.0, 61.0, 58.0, 64.0))
-    assert status == NOT_REPRODUCED and "1.0 interval widths" in why
-    assert verdict(_cell("value", 60.0, 55.0, 30.0, 80.0))[0] == INCONCLUSIVE  # too wide to tell
+    assert status == NOT_REPRODUCED and "wholly outside ±5" in why
+    status, why = verdict(_cell("value", 60.0, 55.0, 30.0, 80.0))
+    assert status == INCONCLUSIVE and "wider than ±5" in why  # too wide to tell
     assert verdict(_cell("value", 60.0, 61.0, np.nan, np.nan))[0] == INCONCLUSIVE  # one run, no predictions
-    assert verdict(_cell("value", 0.0, 0.4, np.nan, np.nan, abs_tol=1.0))[0] == REPRODUCED  # a zero cell
-    assert verdict(_cell("value", 0.0, 0.0, 0.0, 0.0, abs_tol=1.0))[0] == REPRODUCED
-    assert verdict(_cell("value", 0.0, 3.0, 2.5, 3.5, abs_tol=1.0))[0] == NOT_REPRODUCED
+    assert verdict(_cell("value", 0.0, 0.04, 0.0, 0.08, metric="value", abs_tol=0.1))[0] == REPRODUCED
+    assert verdict(_cell("value", 0.0, 3.0, 2.5, 3.5, metric="value", abs_tol=1.0))[0] == NOT_REPRODUCED
     assert verdict(_cell("lower-bound", 95.0, 97.0, 96.0, 98.0))[0] == REPRODUCED
     assert verdict(_cell("lower-bound", 95.0, 95.5, 94.0, 97.0))[0] == INCONCLUSIVE
     assert verdict(_cell("lower-bound", 95.0, 90.0, 89.0, 91.0))[0] == NOT_REPRODUCED
@@ -119,6 +120,15 @@ def test_verdict_of_each_cell_kind() -> None:
     assert verdict(_cell("argmax", 512, 341.3, np.nan, np.nan, values="256 256 512"))[0] == INCONCLUSIVE
     assert verdict(_cell("argmax", 512, 256, np.nan, np.nan, values="256 256"))[0] == NOT_REPRODUCED
     assert verdict(_cell("value", 60.0, 61.0, 58.0, 64.0, data="synthetic"))[0] == SYNTHETIC
+
+
+def test_deterministic_cells_are_compared_within_their_printed_rounding() -> None:
+    exact = {"deterministic": True, "decimals": 0}
+    assert verdict(_cell("value", 8522, 8522, np.nan, np.nan, metric="count", **exact))[0] == REPRODUCED
+    assert verdict(_cell("value", 8522, 8530, np.nan, np.nan, metric="count", **exact))[0] == NOT_REPRODUCED
+    share = {"deterministic": True, "metric": "power share below 1 Hz"}  # a label statistic: no interval needed
+    assert verdict(_cell("lower-bound", 95.0, 97.2, np.nan, np.nan, **share))[0] == REPRODUCED
+    assert verdict(_cell("lower-bound", 95.0, 93.0, np.nan, np.nan, **share))[0] == NOT_REPRODUCED
 
 
 def test_evidence_gives_the_interval_and_flaw_effects_are_measured(paper: str, tmp_path: Path) -> None:
@@ -133,7 +143,7 @@ def test_evidence_gives_the_interval_and_flaw_effects_are_measured(paper: str, t
         store.add("Table 1", "Dilated", "Dev", "CCC", [100 * float(np.mean(pred == y))], variant=variant, evidence=ev)
     store.write()
     row = read_results(tmp_path / "out" / "results.csv").set_index("variant").loc["faithful"]
-    assert row["ci_low"] < row["mean"] < row["ci_high"] and "bootstrap over 10 groups" in row["ci_method"]
+    assert row["ci_low"] < row["mean"] < row["ci_high"] and "bootstrap-t over 10 groups" in row["ci_method"]
     effects = pd.read_csv(tmp_path / "out" / "flaw_effects.csv")
     (effect,) = effects.itertuples()
     assert effect.flaw == "test-set model selection" and 20 < effect.effect < 40 and effect.p < 0.01

@@ -111,3 +111,54 @@ def test_resample_metrics_from_group_sums_equal_the_metric_on_the_items(metric: 
         items = np.concatenate([np.flatnonzero(groups == stats.names[k]) for k in chosen])
         expected = METRICS[metric](t[items], p[items])
         assert stats.run_metrics(np.array(chosen))[0] == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+def test_evidence_without_items_has_no_interval() -> None:
+    empty = np.zeros(0, dtype=int)
+    ci = interval(Evidence("accuracy", [empty], [empty], [empty.astype(str)]))
+    assert np.isnan(ci.low) and np.isnan(ci.high) and "no items" in ci.method
+
+
+def test_paired_effect_without_shared_groups_is_empty() -> None:
+    y = np.array([0, 1])
+    a = Evidence("accuracy", [y], [y], [np.array(["a", "a"])])
+    b = Evidence("accuracy", [y], [y], [np.array(["b", "b"])])
+    assert np.isnan(paired_effect(a, b).delta)
+
+
+def test_a_mean_of_cells_gets_its_interval_from_its_parts() -> None:
+    """Latif Table 2's Mean of three F-measures: the parts resampled on the same groups and runs."""
+    from common.results.evidence import MeanEvidence
+
+    groups = _groups(10, 30)
+    y = RNG.integers(0, 3, groups.size)
+    parts = tuple(Evidence("f1_macro", [y], [np.where(RNG.random(y.size) < p, y, (y + 1) % 3)], [groups])
+                  for p in (0.5, 0.7, 0.9))
+    mean = interval(MeanEvidence(parts))
+    each = [interval(p) for p in parts]
+    assert mean.mean == pytest.approx(np.mean([c.mean for c in each]))
+    assert mean.low < mean.mean < mean.high and "bootstrap-t over 10 groups" in mean.method
+    assert mean.half_width <= max(c.half_width for c in each)
+
+
+def test_the_flaw_effects_p_value_agrees_with_its_interval() -> None:
+    groups = _groups(5, 40)
+    y = RNG.integers(0, 2, groups.size)
+    for shift in (0.02, 0.1, 0.3):
+        a = np.where(RNG.random(y.size) < 0.6 + shift, y, 1 - y)
+        b = np.where(RNG.random(y.size) < 0.6, y, 1 - y)
+        eff = paired_effect(Evidence("accuracy", [y], [a], [groups]), Evidence("accuracy", [y], [b], [groups]))
+        assert (eff.p < 0.05) == (eff.low > 0 or eff.high < 0)
+
+
+def test_a_gain_between_cells_gets_an_interval_beyond_the_metrics_own_range() -> None:
+    """Huang §7.5: +1 x module UA - 1 x the module before, on the same subjects; a gain may be negative."""
+    from common.results.evidence import MeanEvidence
+
+    groups = _groups(8, 30)
+    y = RNG.integers(0, 6, groups.size)
+    before = np.where(RNG.random(y.size) < 0.8, y, (y + 1) % 6)
+    after = np.where(RNG.random(y.size) < 0.4, y, (y + 1) % 6)
+    gain = interval(MeanEvidence((Evidence("ua", [y], [after], [groups]), Evidence("ua", [y], [before], [groups])),
+                                 (1.0, -1.0)))
+    assert gain.mean < 0 and gain.low < gain.mean < gain.high and gain.low >= -100

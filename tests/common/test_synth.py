@@ -90,8 +90,8 @@ def test_open_corpus_generates_once_then_reuses(tmp_path, monkeypatch):
     second = open_corpus("musan", seed=2)
     assert calls == [] and second.table["id"].tolist() == first.table["id"].tolist()
     assert stamp == {p: p.stat().st_mtime_ns for p in second.root.rglob("*.wav")}
-    real = open_corpus("musan", data_dir=first.root)
-    assert real.data == "real" and len(real.table) == len(first.table)
+    given = open_corpus("musan", data_dir=first.root)  # a twin stays synthetic when given as --data-dir
+    assert given.data == "synthetic" and len(given.table) == len(first.table)
     with pytest.raises(ConfigError, match="unknown corpus"):
         open_corpus("timit")
 

@@ -13,6 +13,7 @@ import pytest
 import reproductions
 from common import identity
 from common.cli import main_guard
+from common.corpora import SYNTH_MARKER
 from common.errors import ConfigError
 from common.paths import REPO_ROOT
 from common.results import read_results
@@ -55,7 +56,7 @@ def _ledgers(out: Path) -> int:
 def test_profile_searches_are_kept_apart_per_corpus_and_data_kind(toy: Path, tmp_path: Path, twins) -> None:
     out = tmp_path / "out"
     real = tmp_path / "real-emodb"
-    shutil.copytree(twins.root("emodb"), real)
+    shutil.copytree(twins.root("emodb"), real, ignore=shutil.ignore_patterns(SYNTH_MARKER))  # a "real" copy
     assert _run(out) == 0
     assert _run(out, "--twin-seed", "1") == 0  # another corpus (of the same name)
     assert _run(out, "--data-dir", str(real)) == 0  # the same files as the user's copy: real data
@@ -72,7 +73,7 @@ def test_from_tuning_refuses_another_identity_and_points_outside_the_space(
         toy: Path, tmp_path: Path, twins, capsys: pytest.CaptureFixture) -> None:
     out = tmp_path / "out"
     real = tmp_path / "real-emodb"
-    shutil.copytree(twins.root("emodb"), real)
+    shutil.copytree(twins.root("emodb"), real, ignore=shutil.ignore_patterns(SYNTH_MARKER))  # a "real" copy
     assert _run(out, "--tune", "--search-name", "s") == 0
     base = ["storetoy", "--out", str(out), "--units-per-process", "0", "--from-tuning", "s"]
     code, err = _exit_of([*base, "--data-dir", str(real)], capsys)

@@ -1,13 +1,12 @@
 """§5.3's claims on the Fig. 2 sweep as cells: the lowest point (argmin, published 32) and the highest point
-(not-argmax, published 512) of every run's curve, keyed as published-section53.csv."""
+(not-argmax, published 512) of every run's curve, keyed as their published.csv rows."""
 
-from pathlib import Path
 
-import pandas as pd
 
+from common.results import load_published
 from reproductions.latif2017.sweep import Curve, extremes, section53_rows
 
-PENDING = Path(__file__).resolve().parents[2] / "reproductions" / "latif2017" / "published-section53.csv"
+SECTION53 = {"argmin", "not-argmax"}
 
 
 def test_extremes_name_the_latent_size_of_each_runs_lowest_and_highest_score():
@@ -16,7 +15,7 @@ def test_extremes_name_the_latent_size_of_each_runs_lowest_and_highest_score():
 
 
 def test_section_5_3_rows_are_keyed_as_the_published_cells_and_need_a_sweep():
-    published = pd.read_csv(PENDING)
+    published = load_published("latif2017").query("kind in @SECTION53")
     assert set(published["kind"]) == {"argmin", "not-argmax"}
     assert set(published[published["kind"] == "argmin"]["value"]) == {32}
     assert set(published[published["kind"] == "not-argmax"]["value"]) == {512}
@@ -54,7 +53,7 @@ def test_fig2_yields_the_section_5_3_cells_of_its_sweep(monkeypatch, tmp_path):
                               hp_source=lambda target: "paper", out=tmp_path, save_figure=lambda *a, **k: None,
                               data="synthetic")
     cells = {(r.row, r.column, r.metric): list(r.values) for r in protocol.fig2(session, None) if r.table == "§5.3"}
-    published = pd.read_csv(PENDING)
+    published = load_published("latif2017").query("kind in @SECTION53")
     assert {(row, column, metric) for row, column, metric in cells if "UA" not in metric} == set(
         zip(published["row"], published["column"], published["metric"], strict=True))
     assert cells[("AE-LSTM", "Fig. 2a", "latent size, lowest WA")] == [32]

@@ -15,7 +15,8 @@ def _cell(df, table, row, column, metric):
 
 def test_published_cells():
     df = pd.read_csv(CSV)
-    assert list(df.columns) == ["table", "row", "column", "metric", "value", "unit", "note", "kind", "abs_tol"]
+    assert list(df.columns) == ["table", "row", "column", "metric", "value", "unit", "note", "kind", "abs_tol",
+                                "deterministic"]
     assert set(df[df.table != "§4.1"].kind) == {"value"}   # printed point values (no "> X" or best-of-sweep cells)
     majority = df[df.table == "§4.1"].set_index("column")
     assert set(majority.kind) == {"argmax"} and majority.value.to_dict() == {"Arousal": 3, "Valence": 1}

@@ -75,3 +75,15 @@ def test_every_accuracy_cell_has_an_unweighted_twin_with_evidence():
         metrics = {k[3] for k in cells if k[0] == table}
         assert any("ua" in m for m in metrics), (table, metrics)
     assert all(r.hp_source == "x" for r in cells.values())
+
+
+def test_table_7b_carries_the_selection_set_predictions_as_evidence():
+    """Table 7(b), the accuracy on the selection set, is judged like any accuracy: its items are kept."""
+    y = np.array([0, 0, 0, 1, 1, 1, 0, 1])
+    y_pred = np.array([0, 0, 0, 1, 1, 1, 0, 0])  # of the selection set (6, 7): one right, one wrong
+    payload = {"y_pred": y_pred, "val_accuracy": 0.5, "best_epoch": 2}
+    exp = summarise("2d", "speaker-dependent", "faithful", [_unit("faithful")], [payload], y, 2,
+                    groups=np.array(list("ababab" "ab")))
+    cell = _cells(exp)[("Table 7(b)", "IEMOCAP (speaker-dependent)", "Log-mel Spectrogram", "validation_accuracy")]
+    assert cell.evidence is not None and cell.evidence.metric == "accuracy"
+    assert list(cell.evidence.y_true[0]) == [0, 1] and list(cell.evidence.y_pred[0]) == [0, 0]
