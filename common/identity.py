@@ -186,7 +186,7 @@ def run_identity(paper: Any, args: Any, corpora: Mapping[str, Any]) -> dict[str,
     ``--set`` settings), backend, library versions and the code of the paper's folder with its imports.
     The seed and the number of runs are not part of it (a search's point serves every seed)."""
     data = "real" if all(c.data == "real" for c in corpora.values()) else "synthetic"
-    settings = args.settings.as_dict() if isinstance(args.settings, Settings) else dict(args.settings)
+    settings = args.settings.as_key() if isinstance(args.settings, Settings) else dict(args.settings)
     return {"paper": paper.name, "corpora": {name: corpus_identity(c) for name, c in corpora.items()},
             "data": data, "profile": args.profile, "epochs": args.epochs, "settings": settings,
             "backend": backend(), "versions": versions(), "code": folder_code_fingerprint(paper.folder)}

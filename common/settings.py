@@ -28,9 +28,14 @@ NONE_WORDS = ("null", "none")
 BOOL_WORDS = {"true": True, "false": False}
 
 
-def setting(default: Any, *, source: str, choices: Sequence[Any] | None = None) -> Any:
-    """A settings field: ``default``, its ``source`` (paper section or ``"assumption"``), allowed ``choices``."""
-    return field(default=default, metadata={"source": source, "choices": tuple(choices) if choices else None})
+def setting(default: Any, *, source: str, choices: Sequence[Any] | None = None, keyed: bool = True) -> Any:
+    """A settings field: ``default``, its ``source`` (paper section or ``"assumption"``), allowed ``choices``.
+
+    ``keyed=False`` marks a setting that changes no number of the protocol (it only adds rows, and the units that
+    depend on it name its effect in their own key): it stays out of the run's identity and is not an override.
+    """
+    return field(default=default, metadata={"source": source, "choices": tuple(choices) if choices else None,
+                                            "keyed": keyed})
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,11 @@ class Settings:
     def as_dict(self) -> dict[str, Any]:
         """The values as JSON-able data (tuples become lists), for the ledger's configuration and the help."""
         return json.loads(json.dumps(dataclasses.asdict(self)))
+
+    def as_key(self) -> dict[str, Any]:
+        """:meth:`as_dict` less the settings declared ``keyed=False``: what the protocol's numbers depend on."""
+        unkeyed = {name for name, f in self.fields().items() if not f.metadata.get("keyed", True)}
+        return {k: v for k, v in self.as_dict().items() if k not in unkeyed}
 
     def with_text(self, overrides: Mapping[str, str]) -> Settings:
         """A copy with ``{key: text}`` parsed into the fields (``--set``)."""

@@ -92,7 +92,7 @@ def ledger_config(paper: Paper, args: Args, corpora: dict[str, Corpus],
     """What a finished unit depends on: data, profile, epochs, seed, settings, tuned points and the code."""
     return {"paper": paper.name, "data": {n: c.data for n, c in corpora.items()},
             "roots": {n: str(c.root) for n, c in corpora.items()}, "profile": args.profile, "epochs": args.epochs,
-            "seed": args.seed, "settings": args.settings.as_dict(), "tuned": tuned, "no_search": args.no_search,
+            "seed": args.seed, "settings": args.settings.as_key(), "tuned": tuned, "no_search": args.no_search,
             "whole_passes": args.whole_passes,
             "identity": run_identity(paper, args, corpora)}
 

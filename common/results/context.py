@@ -77,7 +77,7 @@ def overrides(args: argparse.Namespace, profile: Any = None) -> str:
         for flag, value, default in (("--runs", args.runs, profile.runs), ("--epochs", args.epochs, profile.epochs)):
             if value != default:
                 found.append(f"{flag} {value} (profile: {default})")
-        ours, theirs = args.settings.as_dict(), profile.settings.as_dict()
+        ours, theirs = args.settings.as_key(), profile.settings.as_key()
         found += [f"--set {k}={v} (profile: {theirs[k]})" for k, v in sorted(ours.items()) if v != theirs[k]]
     else:  # without the profile: the --set flags as given
         found += [f"--set {item}" for item in getattr(args, "overrides", []) or []]

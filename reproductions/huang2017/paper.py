@@ -24,7 +24,8 @@ class HuangSettings(Settings):
     utts_per_group: int | None = setting(None, source="assumption (a reduced corpus: n per subject and emotion)")
     max_seconds: float | None = setting(None, source="assumption (crop utterances to n seconds)")
     models: tuple[str, ...] = setting(tuple(MODELS), source="Table 4", choices=tuple(MODELS))
-    gender_csv: str | None = setting(None, source="assumption (eNTERFACE'05 ships no gender labels; Figs. 3-9)")
+    gender_csv: str | None = setting(None, source="assumption (eNTERFACE'05 ships no gender labels; Figs. 3-9)",
+                                     keyed=False)  # Table 5 units key their gender list themselves
 
 
 PROFILES = {
