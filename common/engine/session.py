@@ -130,5 +130,9 @@ class Session:
         return save_figure(fig, self.out / name, self.origin, **savefig)
 
     def write_folds(self, folds: list[Fold], name: str) -> Path:
-        """The exact fold lists under ``<out>/splits/<name>`` (so others can reuse and cite them)."""
-        return write_folds(folds, self.out / "splits" / name)
+        """The exact fold lists under ``<out>/splits/<name>`` (so others can reuse and cite them); the lists of a
+        twin are named ``<stem>-synthetic.csv``, since a twin's ids look like the real corpus's."""
+        path = self.out / "splits" / name
+        if self.synthetic:
+            path = path.with_name(f"{path.stem}-synthetic{path.suffix}")
+        return write_folds(folds, path)

@@ -91,7 +91,7 @@ def prepare(session: Session) -> ZhaoData:
     folds = {}
     for protocol in PROTOCOLS:
         folds[protocol] = protocol_folds(table, corpus.name, protocol, session.seed, session.runs)
-        session.write_folds(folds[protocol], f"{corpus.name}-{corpus.data}-{protocol}.csv")
+        session.write_folds(folds[protocol], f"{corpus.name}-{protocol}.csv")
     wanted = set(networks) | ({session.args.target} if session.args.tune and session.args.target else set())
     wanted |= {s.target for s in zhao2019_searches().values()
                if session.profile in s.in_profile and not session.args.no_search}

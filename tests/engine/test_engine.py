@@ -40,7 +40,7 @@ def test_a_sixth_paper_runs_end_to_end_through_the_registry(toy: Path, tmp_path:
     rows = read_results(out / "results.csv")
     (row,) = rows.itertuples()
     assert row.table == "Table 1" and row.n_runs == 2 and row.data == "synthetic" and row.hp_source == "paper"
-    assert (out / "splits" / "toy.csv").is_file()
+    assert (out / "splits" / "toy-synthetic.csv").is_file()  # a twin's fold lists say so in their name
     assert main(["toy2026", "--out", str(out), "--tune", "--search-name", "s"]) == 0
     assert main(["toy2026", "--out", str(out), "--from-tuning", "s"]) == 0
     assert read_results(out / "results.csv")["hp_source"].tolist() == ["tuning:s"]
