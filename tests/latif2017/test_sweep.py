@@ -49,9 +49,9 @@ def test_fig2_yields_the_section_5_3_cells_of_its_sweep(monkeypatch, tmp_path):
         (kind, "faithful"): [Runs(quality[d])] for kind in ("ae", "vae", "cvae")})
     monkeypatch.setattr(protocol, "dimensional", lambda session, data, split, d: {
         (kind, "faithful"): [Runs(quality[d])] for kind in ("ae", "vae", "cvae")})
-    session = SimpleNamespace(settings={"latent_sizes": [32, 128, 512], "dimensional_splits": ["random"]},
+    session = SimpleNamespace(settings=SimpleNamespace(latent_sizes=(32, 128, 512), dimensional_splits=("random",)),
                               hp_source=lambda target: "paper", out=tmp_path, save_figure=lambda *a, **k: None,
-                              data="synthetic")
+                              origin="synthetic")
     cells = {(r.row, r.column, r.metric): list(r.values) for r in protocol.fig2(session, None) if r.table == "§5.3"}
     published = load_published("latif2017").query("kind in @SECTION53")
     assert {(row, column, metric) for row, column, metric in cells if "UA" not in metric} == set(
