@@ -37,7 +37,7 @@ import numpy as np
 from common.atomic import atomic_path, atomic_write_text, remove_stale_temporaries
 from common.corpora import cache_dir
 from common.errors import FeatureError
-from common.identity import FEATURE_LIBRARIES, function_code_fingerprint, versions
+from common.identity import FEATURE_LIBRARIES, config_hash, function_code_fingerprint, versions
 from common.locks import exclusive, remove_stale_locks
 
 log = logging.getLogger("common.cache")
@@ -55,11 +55,6 @@ def fingerprint(files: Iterable[str | os.PathLike]) -> str:
         st = p.stat()
         h.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
-
-
-def config_hash(config: Mapping) -> str:
-    """SHA-256 of the configuration as canonical JSON (keys sorted; non-JSON values via ``str``)."""
-    return hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _sha256(path: Path) -> str:
@@ -110,8 +105,8 @@ class FeatureCache:
 
     def key(self, config: Mapping, files: Iterable[str | os.PathLike], compute: Callable[..., Any]) -> str:
         """Hash of the configuration, the files, the code of ``compute`` and the feature libraries' versions."""
-        code = function_code_fingerprint(compute) + config_hash(versions(FEATURE_LIBRARIES))
-        return hashlib.sha256((config_hash(config) + fingerprint(files) + code).encode()).hexdigest()[:32]
+        return config_hash({"config": config, "files": fingerprint(files), "code": function_code_fingerprint(compute),
+                            "libraries": versions(FEATURE_LIBRARIES)}, 32)
 
     def _load(self, npz: Path, meta: Path) -> dict[str, np.ndarray] | None:
         if not npz.exists() and not meta.exists():

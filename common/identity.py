@@ -192,16 +192,17 @@ def run_identity(paper: Any, args: Any, corpora: Mapping[str, Any]) -> dict[str,
             "backend": backend(), "versions": versions(), "code": folder_code_fingerprint(paper.folder)}
 
 
-def identity_hash(identity: Mapping[str, Any]) -> str:
-    """Stable :data:`HASH_CHARS`-hex-digit hash of an identity (key order does not matter)."""
-    text = json.dumps(identity, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:HASH_CHARS]
+def config_hash(config: Mapping[str, Any], chars: int | None = HASH_CHARS) -> str:
+    """The one hash of a JSON-able configuration or identity: SHA-256 of its canonical JSON (keys sorted, other
+    values via ``str``), its first ``chars`` hex digits (all 64 with None). Key order does not matter."""
+    text = json.dumps(config, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:chars]
 
 
 def profile_search_name(target_slug: str, args: Any, identity: Mapping[str, Any]) -> str:
     """Folder name of a search a profile runs: target, profile, corpus, data kind and identity hash, so two corpora,
     data kinds or code versions never share a search."""
-    return f"profile-{target_slug}-{args.profile}-{args.corpus}-{identity['data']}-{identity_hash(identity)}"
+    return f"profile-{target_slug}-{args.profile}-{args.corpus}-{identity['data']}-{config_hash(identity)}"
 
 
 def _flat(value: Any, prefix: str = "") -> dict[str, Any]:

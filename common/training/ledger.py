@@ -20,7 +20,6 @@ runs under ``out_dir`` are removed when a ledger opens.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -32,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from common.atomic import atomic_path, atomic_write_text, remove_stale_temporaries
+from common.identity import config_hash
 from common.locks import exclusive, remove_stale_locks
 from common.provenance import git_commit
 
@@ -40,12 +40,6 @@ log = logging.getLogger(__name__)
 _JSON_KEY = "__json__"
 COMMIT_KEY = "__commit__"
 Payload = dict[str, Any]
-
-
-def config_hash(config: dict[str, Any]) -> str:
-    """Stable 12-hex-digit hash of a JSON-able configuration (key order does not matter)."""
-    text = json.dumps(config, sort_keys=True, default=str)
-    return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
 def _unit_name(key: tuple) -> str:

@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 
 from common.audio import TARGET_SR, load_audio
-from common.cache import FeatureCache, FrameStore, config_hash
+from common.cache import FeatureCache, FrameStore
 from common.corpora import Corpus
 from common.errors import ConfigError
 from common.features import check_finite, kaldi_fbank, kaldi_mfcc, splice
+from common.identity import config_hash
 from common.splits import Fold
 from reproductions.huang2017.models import N_MELS, N_MFCC, SPLICE_LEFT, SPLICE_RIGHT
 from reproductions.huang2017.noisy_set import (
