@@ -21,11 +21,11 @@ def test_a_run_that_outputs_a_constant_is_left_out_of_the_power_share(tmp_path: 
     runs = {"arousal": {"dilated": [varying, constant, varying]}, "valence": {"dilated": [constant, constant]}}
     fused = {dim: {"dilated": np.concatenate(varying)} for dim in runs}
     warnings: list[str] = []
-    session = SimpleNamespace(state={"tables": {"run_dev": runs, "fused_dev": fused}}, synthetic=True,
-                              data="synthetic", config=lambda target, default: default,
+    session = SimpleNamespace(synthetic=True, origin="synthetic", config=lambda target, default: default,
                               hp_source=lambda target: "paper", warn=warnings.append,
                               save_figure=lambda fig, name: tmp_path / name)
-    rows = list(smoothness(session, {"dev": dev}))  # the smoothness plot is drawn with a model missing in valence
+    preds = {"run_dev": runs, "fused_dev": fused}  # the smoothness plot is drawn with a model missing in valence
+    rows = list(smoothness(session, SimpleNamespace(dev=dev), preds))
     shares = [r for r in rows if r.row != "Gold standard" and r.metric == "power share below 1 Hz"]
     assert [(r.column, len(r.values)) for r in shares] == [("arousal", 2)]  # constant runs are out
     rough = [r for r in rows if r.metric == "first-difference power / labels"]
