@@ -49,7 +49,7 @@ def predict(data: dict, config: dict) -> dict[str, Any]:
                                                                  data["y"][data["fold"].train])
     pred = model.predict(data["x"][test])
     return {"ua": unweighted_accuracy(data["y"][test], pred), "id": data["id"][test],
-            "speaker": data["speaker"][test], "y_true": data["y"][test], "y_pred": pred}
+            "speaker": data["speaker"][test], "y_true": data["y"][test].astype(str), "y_pred": pred.astype(str)}
 
 
 def table1(session: Session, data: dict):
