@@ -38,6 +38,8 @@ ROLES: dict[str, frozenset[str]] = {
     "scores": frozenset({"scores", "proba", "probs", "logits"}),
 }
 PREDICTED = ("prediction", "scores")
+#: key tokens that name the set an array belongs to (its rows are that set's utterances or frames)
+SETS = frozenset({"train", "dev", "val", "validation", "test"})
 
 
 def unit_name(key: Sequence[Any]) -> str:
@@ -45,33 +47,41 @@ def unit_name(key: Sequence[Any]) -> str:
     return slug("-".join(map(str, key)))
 
 
+def _tokens(name: str) -> set[str]:
+    return set(re.split(r"[_:]+", name.lower()))
+
+
 def _role(name: str) -> str | None:
     if name.startswith("curve:"):
         return None
-    tokens = set(re.split(r"[_:]+", name.lower()))
+    tokens = _tokens(name)
     return next((role for role, words in ROLES.items() if tokens & words), None)
 
 
 def prediction_tables(payload: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
-    """The payload's per-utterance arrays as tables, one per length of its prediction (or score) arrays (a unit
-    that predicts a dev and a test set gives two), keyed by the first prediction key of each ('' when only one).
+    """The payload's per-utterance arrays as tables, one per predicted set: arrays whose key names a set
+    (:data:`SETS`, as ``dev_pred``, ``dev_true``) go together, the others by their length. Keyed by the set's name,
+    else by the first prediction key of the table ('' when there is only one table).
 
-    An array is per-utterance when a token of its key names a role (:data:`ROLES`) and its length equals that of a
-    prediction array; a role held by one array becomes the column ``id``, ``speaker``, ``fold``, ``label``,
-    ``prediction`` or ``scores``, several keep their payload keys; a 2-D array (class scores) gives one column per class
-    (``<name>:<class>``). ``row`` is the position in the payload's order. No prediction array: no table."""
-    arrays: dict[str, tuple[str, np.ndarray]] = {}
+    An array is per-utterance when a token of its key names a role (:data:`ROLES`) and its set and length are those
+    of a prediction (or score) array; a role held by one array becomes the column ``id``, ``speaker``, ``fold``,
+    ``label``, ``prediction`` or ``scores``, several keep their payload keys; a 2-D array (class scores) gives one
+    column per class (``<name>:<class>``). ``row`` is the position in the payload's order. No prediction array: no
+    table."""
+    arrays: dict[str, tuple[str, tuple[str, int], np.ndarray]] = {}
     for name, value in payload.items():
         role = _role(name)
         if role is None or isinstance(value, str | bytes) or np.ndim(value) not in (1, 2):
             continue
-        arrays[name] = (role, np.asarray(value))
-    lengths = list(dict.fromkeys(len(a) for r, a in arrays.values() if r in PREDICTED))
+        named = sorted(_tokens(name) & SETS)
+        arrays[name] = (role, (named[0] if named else "", len(value)), np.asarray(value))
+    groups = list(dict.fromkeys(group for r, group, _ in arrays.values() if r in PREDICTED))
+    set_names = [name for name, _ in groups]
     tables = {}
-    for n in lengths:
-        members = {name: (role, a) for name, (role, a) in arrays.items() if len(a) == n}
+    for group in groups:
+        members = {name: (role, a) for name, (role, g, a) in arrays.items() if g == group}
         counts = {role: sum(r == role for r, _ in members.values()) for role in ROLES}
-        columns: dict[str, Any] = {"row": np.arange(n)}
+        columns: dict[str, Any] = {"row": np.arange(group[1])}
         for role in ROLES:
             for name, (r, a) in members.items():
                 if r != role:
@@ -82,12 +92,13 @@ def prediction_tables(payload: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
                 else:
                     columns.update({f"{column}:{j}": a[:, j] for j in range(a.shape[1])})
         first = next(name for name, (r, _) in members.items() if r in PREDICTED)
-        tables["" if len(lengths) == 1 else first] = pd.DataFrame(columns)
+        label = group[0] if group[0] and set_names.count(group[0]) == 1 else first
+        tables["" if len(groups) == 1 else label] = pd.DataFrame(columns)
     return tables
 
 
 def write_predictions(folder: Path, key: Sequence[Any], payload: Mapping[str, Any]) -> list[Path]:
-    """``<folder>/<unit>.csv`` (or ``<unit>-<prediction key>.csv`` per set) for each table of the payload."""
+    """``<folder>/<unit>.csv`` (or ``<unit>-<set or prediction key>.csv`` per set) for each table of the payload."""
     paths = []
     for suffix, table in prediction_tables(payload).items():
         path = folder / f"{unit_name(key)}{'-' + slug(suffix) if suffix else ''}.csv"

@@ -37,10 +37,10 @@ def toy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 def test_prediction_tables_follow_the_payload_keys() -> None:
     dev = {"dev_pred": np.array([0.1, 0.2, 0.3]), "dev_true": np.array([0.0, 0.5, 0.2]),
            "dev_group": np.array(["a", "a", "b"]), "curve:val_loss": np.array([1.0, 0.5, 0.4])}
-    tables = prediction_tables({**dev, "test_pred": np.array([0.4, 0.5]), "epochs": 3, "note": "abc"})
-    assert list(tables) == ["dev_pred", "test_pred"]
-    assert list(tables["dev_pred"].columns) == ["row", "speaker", "label", "prediction"]
-    assert tables["test_pred"]["prediction"].tolist() == [0.4, 0.5]
+    tables = prediction_tables({**dev, "test_pred": np.array([0.4, 0.5, 0.6]), "epochs": 3, "note": "abc"})
+    assert list(tables) == ["dev", "test"]  # sets apart even where their lengths agree
+    assert list(tables["dev"].columns) == ["row", "speaker", "label", "prediction"]
+    assert list(tables["test"].columns) == ["row", "prediction"]
     several = prediction_tables({"y_true:LOSO": np.array([1, 0]), "y_pred:LOSO:a": np.array([1, 1]),
                                  "y_pred:LOSO:b": np.array([0, 0]), "scores": np.eye(2)})
     assert list(several[""].columns) == ["row", "label", "y_pred:LOSO:a", "y_pred:LOSO:b", "scores:0", "scores:1"]
