@@ -84,6 +84,15 @@ def build_parser(paper: Any) -> argparse.ArgumentParser:
                              "finished units (TensorFlow keeps memory from every trained unit); each search of the "
                              "profile also gets its own process; 0: all in one (default: 20 for the paper profile "
                              "under TensorFlow, else 0)")
+    parser.add_argument("--config", type=Path, default=None, metavar="FILE",
+                        help="run from a config file (as each run writes to <out>/config.yaml): its values are the "
+                             "defaults, flags given here override them; the same file resumes the same units")
+    parser.add_argument("--tensorboard", action=argparse.BooleanOptionalAction, default=None,
+                        help="TensorBoard event files of every training under <out>/tensorboard/<unit>/ "
+                             "(default: on in the paper profile)")
+    parser.add_argument("--save-models", action=argparse.BooleanOptionalAction, default=None,
+                        help="each unit's trained Keras model as <out>/models/<unit>.keras (default: on in the "
+                             "paper profile; --no-save-models for large sweeps)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv: Keras progress)")
     tuning = parser.add_argument_group("hyperparameter search (keras-tuner)")
     tuning.add_argument("--tune", action="store_true", help="run a keras-tuner search instead of the protocol")
@@ -123,8 +132,20 @@ class Args(types.SimpleNamespace):
 
 
 def parse_args(parser: argparse.ArgumentParser, profiles: Mapping[str, Profile],
-               argv: Sequence[str] | None = None) -> Args:
-    """Parse, with ``runs``, ``epochs``, ``settings`` and ``synth_size`` filled from the chosen profile."""
+               argv: Sequence[str] | None = None, paper: str | None = None) -> Args:
+    """Parse, with ``runs``, ``epochs``, ``settings``, ``synth_size``, ``tensorboard`` and ``save_models`` filled
+    from the chosen profile; under ``--config FILE`` the file's values are the defaults
+    (:mod:`common.config_file`)."""
+    from common.config_file import FLAGS, read_config
+
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--config", type=Path, default=None)
+    config_path = pre.parse_known_args(argv)[0].config
+    from_config: dict[str, Any] = {}
+    if config_path is not None:
+        known = {k for k in vars(parser.parse_args([])) if k in FLAGS or k.startswith("extra_dir_")}
+        defaults, from_config = read_config(config_path, paper, known)
+        parser.set_defaults(**defaults)
     args = parser.parse_args(argv)
     prof = profiles[args.profile]
     args.runs = prof.runs if args.runs is None else args.runs
@@ -139,8 +160,11 @@ def parse_args(parser: argparse.ArgumentParser, profiles: Mapping[str, Profile],
         texts[key] = value
     flags = {name.removeprefix("setting_"): value for name, value in vars(args).items()
              if name.startswith("setting_") and value is not None}
-    args.settings = prof.settings.with_text(texts).with_values(flags)
+    args.settings = prof.settings.with_values(from_config).with_text(texts).with_values(flags)
     args.synth_size = args.synth_size or SYNTH_SIZE.get(args.profile, "smoke")
+    for output in ("tensorboard", "save_models"):  # kept by default in the paper's full protocol only
+        if getattr(args, output) is None:
+            setattr(args, output, args.profile == "paper")
     if args.data_dir is not None and not args.data_dir.exists():
         raise ConfigError(f"--data-dir {args.data_dir}: no such directory")
     logging.getLogger().setLevel(logging.DEBUG if args.verbose > 1 else logging.INFO)

@@ -17,9 +17,11 @@ from typing import Any
 
 from common.atomic import atomic_write_text
 from common.cli import Args, build_parser, parse_args
+from common.config_file import config_of, write_config
 from common.corpora import Corpus, open_corpus
 from common.coverage import check_usable
 from common.engine.contract import Paper, Search
+from common.engine.outputs import Outputs
 from common.engine.rehearsal import STATE_FILE, Rehearsal
 from common.engine.session import Session
 from common.engine.sittings import HandOver, Sittings, continue_in_fresh_process, default_units_per_process, sitting
@@ -37,7 +39,7 @@ def parse(paper: Paper, argv: list[str] | None) -> Args:
     """The paper's flags, checked and read-only: profile defaults filled, ``--strategy`` and corpus roots validated,
     ``out`` the folder this run writes to (``<--out>/rehearsal`` under ``--rehearse``, whose report goes to
     ``report_dir``, the ``--out`` given)."""
-    args = parse_args(build_parser(paper), paper.profiles, argv)
+    args = parse_args(build_parser(paper), paper.profiles, argv, paper.name)
     if not hasattr(args, "corpus"):
         args = args.replace(corpus=paper.corpora[0])
     if args.strategy not in paper.strategies:
@@ -239,6 +241,10 @@ def run(paper: Paper, argv: list[str] | None = None, hand_over: HandOver = conti
     tuned = resolve_tuning(paper, args, corpora)
     out, report_dir = args.out, args.report_dir
     out.mkdir(parents=True, exist_ok=True)
+    from common.provenance import git_commit, keras_backend
+
+    write_config(report_dir / "config.yaml", config_of(args, paper.name, keras_backend(), git_commit(),
+                                                             len(paper.corpora) > 1))
     ctx = RunContext.from_args(args, paper.name, corpus, paper.split,
                                also=tuple(c for n, c in corpora.items() if n != args.corpus),
                                profile=paper.profiles[args.profile])
@@ -247,8 +253,9 @@ def run(paper: Paper, argv: list[str] | None = None, hand_over: HandOver = conti
     ledger = Ledger(out, ledger_config(paper, args, corpora, tuned), fresh=args.fresh)
     rehearsal = open_rehearsal(paper, args, ctx, ledger, report_dir) if args.rehearse else None
     cost = [rehearsal] if rehearsal is not None else []
+    outputs = Outputs(out, tensorboard=args.tensorboard, save_models=args.save_models)
     sittings = Sittings(0, cost, hand_over)  # searches: one sitting each, however many trials
-    session = Session(paper, args, corpus, corpora, Units(ledger, [*cost, sittings]),
+    session = Session(paper, args, corpus, corpora, Units(ledger, [*cost, outputs, sittings]),
                       ResultsStore(ctx, out, paper.flaws), tuned, {t: f"tuning:{args.from_tuning}" for t in tuned})
     prepare_started = time.monotonic()
     data = paper.prepare(session)
@@ -260,7 +267,8 @@ def run(paper: Paper, argv: list[str] | None = None, hand_over: HandOver = conti
     if profile_searches(session, data, sittings):  # the units now depend on the points the searches found
         ledger = Ledger(out, ledger_config(paper, args, corpora, session.tuned), fresh=ledger.fresh)
     hand_over_after_training(session, sittings, "the protocol")
-    units = Units(ledger, [*cost, Sittings(args.units_per_process, cost, hand_over)], session.units.warnings)
+    units = Units(ledger, [*cost, outputs, Sittings(args.units_per_process, cost, hand_over)],
+                  session.units.warnings)
     session = replace(session, units=units)
     run_experiments(session, data)
     write_warnings(session, out / paper.report_name("training-warnings", args.corpus))

@@ -33,8 +33,10 @@ class Observer:
 
     ``starting(key)`` runs before an outermost unit is computed (not before a reused one); ``around(key)`` wraps
     the computing and storing of every computed unit; ``fit(key, epochs, steps_per_epoch)`` may replace a fit's
-    arguments and add callbacks (``None``: leave them); ``pass_sample`` bounds the batches of a large prediction
-    pass; ``left_out(seconds)`` receives the projected seconds of the batches a sampled pass did not run.
+    arguments and add callbacks (``None``: leave them); ``callbacks(key, part)`` adds callbacks to every fit;
+    ``finished(key, payload, computed)`` sees every stored unit's payload (computed or reused); ``pass_sample``
+    bounds the batches of a large prediction pass; ``left_out(seconds)`` receives the projected seconds of the
+    batches a sampled pass did not run.
     """
 
     pass_sample: int | None = None
@@ -51,6 +53,14 @@ class Observer:
     def left_out(self, seconds: float) -> None:
         return None
 
+    def callbacks(self, key: tuple, part: tuple) -> list:
+        """Callbacks to add to training ``part`` of unit ``key`` (kept whatever the fit's other arguments)."""
+        return []
+
+    def finished(self, key: tuple, payload: Payload, computed: bool) -> None:
+        """A stored unit's payload is at hand: ``computed`` by this process, or read back from the ledger."""
+        return None
+
     def handing_over(self) -> None:
         """Before a fresh process takes the run over (:mod:`common.engine.sittings`)."""
         return None
@@ -62,6 +72,7 @@ class Fit:
 
     key: tuple
     observers: Sequence[Observer] = ()
+    stored: bool = True  # False for a search trial: no observer's ``callbacks`` (it keeps nothing)
 
     def schedule(self, epochs: int, steps_per_epoch: int, *part: str) -> FitArguments:
         """``fit`` keyword arguments and callbacks of one training of the unit (``part`` names a training of a
@@ -74,6 +85,8 @@ class Fit:
             if changed is not None:
                 kwargs, more = changed
                 callbacks += more
+        for observer in self.observers if self.stored else ():
+            callbacks += observer.callbacks(self.key, part)
         return kwargs, callbacks
 
     @property
@@ -122,13 +135,20 @@ class Units:
         if not store:
             n = self._trials[key] = self._trials.get(key, 0) + 1
             key = (*key, f"trial{n}")
-        fit = Fit(key, self.observers)
+        fit = Fit(key, self.observers, store)
+
+        computed = False
 
         def observed() -> Payload:
+            nonlocal computed
+            computed = True
             with self._observed(key):
                 return compute(fit)
 
         payload = self.ledger.unit(key, observed) if store else observed()
+        if store:
+            for observer in self.observers:
+                observer.finished(key, payload, computed)
         if monitor is not None:
             self.check(key, payload, monitor, mode)
         return payload
