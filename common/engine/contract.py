@@ -82,7 +82,8 @@ class Search:
     trains and validates on; ``published`` is the paper's own point as hyperparameter values (it must lie
     inside the space). ``--from-tuning`` applies a search's best point to ``target`` only. ``in_profile`` names
     the profiles that run this search before the protocol (where the paper tuned without printing its choice);
-    ``--no-search`` skips it.
+    ``--no-search`` skips it. ``needed(settings)`` says whether a run with these settings trains what the search
+    tunes (a profile runs only the searches its run needs; default: always).
     """
 
     target: str
@@ -94,6 +95,7 @@ class Search:
     trials: Mapping[str, int] = field(default_factory=lambda: {"smoke": 3, "paper": 20})
     source: str = ""
     in_profile: tuple[str, ...] = ()
+    needed: Callable[[Any], bool] = lambda settings: True
 
 
 @dataclass(frozen=True)

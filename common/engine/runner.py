@@ -151,16 +151,17 @@ def tune(session: Session, data: Any, search: Search, name: str | None = None) -
 
 
 def profile_searches(session: Session, data: Any, sittings: Sittings) -> bool:
-    """The searches this profile runs before the protocol (``Search.in_profile``), unless ``--no-search`` or
-    ``--from-tuning`` already set the target; each best point is applied to its own target only. True if any ran.
-    With ``--units-per-process``, a process that trained a search hands over before the next one
-    (:mod:`common.engine.sittings`)."""
+    """The searches this profile runs before the protocol (``Search.in_profile``) and the run needs
+    (``Search.needed``), unless ``--no-search`` or ``--from-tuning`` already set the target; each best point is
+    applied to its own target only. True if any ran. With ``--units-per-process``, a process that trained a
+    search hands over before the next one (:mod:`common.engine.sittings`)."""
     from common.tuning import best_hyperparameters, config_of
 
     args = session.args
     ran = False
     for search in session.paper.searches.values():
-        if args.no_search or args.profile not in search.in_profile or search.target in session.tuned:
+        if args.no_search or args.profile not in search.in_profile or search.target in session.tuned \
+                or not search.needed(args.settings):
             continue
         hand_over_after_training(session, sittings, "a search")
         name = tune(session, data, search, name=profile_search_name(

@@ -103,12 +103,20 @@ def _split(variant: str):
     return split
 
 
+def _needed(arch: str, dim: str, variant: str):
+    """Whether a run trains what the search of (arch, dim, variant) tunes: its model, dimension and variant."""
+    def needed(settings: KhorramSettings) -> bool:
+        models = settings.models if variant == "faithful" else settings.corrected_models
+        return arch in models and dim in settings.dimensions
+    return needed
+
+
 SEARCHES = {
     target(arch, dim, variant): Search(target(arch, dim, variant), declarer(arch, dim, variant), OBJECTIVE,
                                        _split(variant), published_point(arch, dim), tuner="bayesian", trials=TRIALS,
                                        source="§6.1" + ("" if variant == "faithful" else
                                                         " (corrected: scored on held-out train speakers)"),
-                                       in_profile=("paper",))
+                                       in_profile=("paper",), needed=_needed(arch, dim, variant))
     for variant in ("faithful", CORRECTED) for arch in ARCHITECTURES for dim in DIMENSIONS
 }
 

@@ -82,5 +82,6 @@ def train_and_score(session: Session, data: Data, target: str, config: dict[str,
 
 SEARCHES = {TARGETS[kind]: Search(TARGETS[kind], declare, OBJECTIVE, search_split, PUBLISHED, tuner="grid",
                                   trials={"smoke": len(LSTM_SIZES), "paper": len(LSTM_SIZES)},
-                                  source=f"§4.3 ({MODELS[kind]})", in_profile=("paper",))
+                                  source=f"§4.3 ({MODELS[kind]})", in_profile=("paper",),
+                                  needed=lambda settings, k=kind: k in settings.models)
             for kind in MODELS}

@@ -93,8 +93,6 @@ def prepare(session: Session) -> ZhaoData:
         folds[protocol] = protocol_folds(table, corpus.name, protocol, session.seed, session.runs)
         session.write_folds(folds[protocol], f"{corpus.name}-{protocol}.csv")
     wanted = set(networks) | ({session.args.target} if session.args.tune and session.args.target else set())
-    wanted |= {s.target for s in zhao2019_searches().values()
-               if session.profile in s.in_profile and not session.args.no_search}
     cache = FeatureCache()
     inputs = {kind: network_inputs(selection, kind, session.settings, cache)
               for kind in sorted({INPUT_OF[n] for n in wanted})}
@@ -186,7 +184,8 @@ def figures(session: Session, data: ZhaoData, *protocols: list):
 def zhao2019_searches() -> dict[str, Search]:
     """§3.4: one Bayesian search per network (and the corpus the run is on), part of ``--profile paper``."""
     return {network: Search(network, declare, OBJECTIVE, search_split, PUBLISHED_POINT, tuner="bayesian",
-                            trials={"smoke": 3, "paper": 20}, source="§3.4", in_profile=("paper",))
+                            trials={"smoke": 3, "paper": 20}, source="§3.4", in_profile=("paper",),
+                            needed=lambda settings, n=network: n in settings.networks)
             for network in NETWORKS}
 
 
