@@ -4,10 +4,10 @@ benchmark page.
 Sections: throughput (sections 1, 2), overhead (3), pipeline (4), features (5), end-to-end (6), projection (7: from each
 paper's rehearsal, ``run.py --profile paper --rehearse --synth-size full``), calibration (8: the full-size twins'
 difficulty, benchmarks/calibration.py), coverage (9: the verdicts' intervals at the corpora's group counts,
-benchmarks/coverage.py). A run replaces
-the rows of the sections it measured in ``benchmarks.csv`` and keeps the others, then renders ``benchmarks.md``.
-``--device-csv`` merges the rows ``python -m benchmarks.device`` wrote on a GPU machine (they replace that GPU's
-earlier rows only).
+benchmarks/coverage.py), startup (10: ``python -m reproductions list`` wall and CPU time, benchmarks/startup.py).
+A run replaces the rows of the sections it measured in ``benchmarks.csv`` and keeps the others, then renders
+``benchmarks.md``. ``--device-csv`` merges the rows ``python -m benchmarks.device`` wrote on a GPU machine (they
+replace that GPU's earlier rows only).
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from benchmarks import environment, report, sections  # noqa: E402
 from benchmarks.rows import Row  # noqa: E402
 from common.paths import REPO_ROOT  # noqa: E402
 
-ALL = ("throughput", "overhead", "pipeline", "features", "end-to-end", "projection", "calibration", "coverage")
+ALL = ("throughput", "overhead", "pipeline", "features", "end-to-end", "projection", "calibration", "coverage",
+       "startup")
 ANALYSIS = Path(__file__).with_name("analysis.md")
 
 
@@ -85,6 +86,9 @@ def measure(section: str, args: argparse.Namespace, host: str) -> list[Row]:
     elif section == "coverage":
         from benchmarks.coverage import coverage_rows
         rows = coverage_rows()
+    elif section == "startup":
+        from benchmarks.startup import startup_rows
+        rows = startup_rows(args.reps)
     elif section == "projection":
         from benchmarks.projection import rehearsal_rows
         rows = rehearsal_rows()

@@ -21,6 +21,7 @@ SECTIONS = {
     "projection": "7. Before you rent a GPU: the paper profile projected from each paper's rehearsal",
     "calibration": "8. How hard the full-size twins are: a paper model well and badly configured, per difficulty",
     "coverage": "9. Are the verdicts' 95 % intervals calibrated? Coverage at the corpora's real group counts",
+    "startup": "10. Start-up of the read-only commands: python -m reproductions list, fresh process",
 }
 
 

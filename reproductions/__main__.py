@@ -19,14 +19,15 @@ READ_ONLY = {"audit-split": "common.audit", "compare-predictions": "common.compa
 
 
 def listing() -> str:
-    """One line per registered paper: name, corpora, profiles, title."""
-    import reproductions
+    """One line per registered paper: name, corpora, profiles, title (read from the declarations, without Keras)."""
+    from reproductions import PAPERS
+    from reproductions.declarations import summary
 
     lines = []
-    for name in reproductions.names():
-        paper = reproductions.get(name)
-        corpora = ", ".join([*paper.corpora, *(e.name for e in paper.extra_corpora)])
-        lines.append(f"{name:12s} corpora: {corpora:18s} profiles: {', '.join(paper.profiles):12s} {paper.title}")
+    for name, module in PAPERS.items():
+        paper = summary(module)
+        lines.append(f"{name:12s} corpora: {', '.join(paper.corpora):18s} profiles: {', '.join(paper.profiles):12s} "
+                     f"{paper.title}")
     return "\n".join(lines)
 
 

@@ -155,3 +155,11 @@ def test_the_coverage_simulation_runs_and_reports_both_interval_methods() -> Non
     rows = coverage_rows(sims=4, settings=SETTINGS[:1])
     assert [r.name.split(": ")[1] for r in rows] == ["percentile", "bootstrap-t"]
     assert all(0 <= r.summary.median <= 100 and r.target == ">= 90" for r in rows)
+
+
+def test_the_startup_section_times_the_listing_in_wall_and_cpu_seconds() -> None:
+    from benchmarks.startup import startup_rows
+
+    wall, cpu = startup_rows(reps=2)
+    assert (wall.metric, wall.target, wall.summary.n) == ("wall time", "<= 2", 2)
+    assert cpu.metric == "CPU time (user + system)" and 0 < cpu.summary.median < 60

@@ -33,6 +33,8 @@ from common.results import ResultsStore, RunContext, write_markdown
 from common.training import Ledger, configure_threads
 
 log = logging.getLogger("sereprod")
+#: profiles whose few epochs leave models undertrained by design: one summary line instead of a warning per unit
+UNDERTRAINED_BY_DESIGN = frozenset({"smoke"})
 
 
 def parse(paper: Paper, argv: list[str] | None) -> Args:
@@ -181,7 +183,8 @@ def hand_over_after_training(session: Session, sittings: Sittings, what: str) ->
 
 
 def write_warnings(session: Session, path: Path) -> None:
-    """``training-warnings[-<corpus>].md``: every unit whose kept model looked undertrained (removed when none)."""
+    """``training-warnings[-<corpus>].md``: every unit whose kept model looked undertrained (removed when none), and
+    one console line that points to it (INFO where the profile undertrains by design, else a WARNING)."""
     warnings = session.units.warnings
     if not warnings:
         path.unlink(missing_ok=True)
@@ -190,6 +193,11 @@ def write_warnings(session: Session, path: Path) -> None:
              "Checked per unit by common.training.curves.undertraining (best epoch among the first few, training "
              "metric at the kept epoch far below its final value, validation swings wider than the set width).", ""]
     atomic_write_text(path, "\n".join([*lines, *(f"- {w}" for w in warnings)]) + "\n")
+    if session.units.undertraining_expected:
+        log.info("%d trained models look possibly undertrained, as expected of the %s profile's few epochs; "
+                 "see %s", len(warnings), session.args.profile, path)
+    else:
+        log.warning("%d trained models look possibly undertrained; see %s", len(warnings), path)
 
 
 def run_experiments(session: Session, data: Any) -> None:
@@ -256,7 +264,8 @@ def run(paper: Paper, argv: list[str] | None = None, hand_over: HandOver = conti
     cost = [rehearsal] if rehearsal is not None else []
     outputs = Outputs(out, tensorboard=args.tensorboard, save_models=args.save_models)
     sittings = Sittings(0, cost, hand_over)  # searches: one sitting each, however many trials
-    session = Session(paper, args, corpus, corpora, Units(ledger, [*cost, outputs, sittings]),
+    units = Units(ledger, [*cost, outputs, sittings], undertraining_expected=args.profile in UNDERTRAINED_BY_DESIGN)
+    session = Session(paper, args, corpus, corpora, units,
                       ResultsStore(ctx, out, paper.flaws), tuned, {t: f"tuning:{args.from_tuning}" for t in tuned})
     prepare_started = time.monotonic()
     data = paper.prepare(session)
@@ -269,7 +278,7 @@ def run(paper: Paper, argv: list[str] | None = None, hand_over: HandOver = conti
         ledger = Ledger(out, ledger_config(paper, args, corpora, session.tuned), fresh=ledger.fresh)
     hand_over_after_training(session, sittings, "the protocol")
     units = Units(ledger, [*cost, outputs, Sittings(args.units_per_process, cost, hand_over)],
-                  session.units.warnings)
+                  session.units.warnings, session.units.undertraining_expected)
     session = replace(session, units=units)
     run_experiments(session, data)
     write_warnings(session, out / paper.report_name("training-warnings", args.corpus))

@@ -104,11 +104,14 @@ class Fit:
 class Units:
     """Computes units through the ledger and the observers; one per run phase (searches, protocol)."""
 
-    def __init__(self, ledger: Any, observers: Sequence[Observer] = (), warnings: list[str] | None = None) -> None:
+    def __init__(self, ledger: Any, observers: Sequence[Observer] = (), warnings: list[str] | None = None,
+                 undertraining_expected: bool = False) -> None:
         self.ledger = ledger
         self.observers = tuple(observers)
         #: units whose kept model looks undertrained, in words (the run's ``training-warnings.md``)
         self.warnings = [] if warnings is None else warnings
+        #: the profile's few epochs undertrain by design (smoke): each unit's message is logged at DEBUG only
+        self.undertraining_expected = undertraining_expected
         self.trained = 0  # units computed by this process
         self._depth = 0  # units being computed (one may compute another)
         self._trials: dict[tuple, int] = {}
@@ -154,8 +157,10 @@ class Units:
         return payload
 
     def warn(self, message: str) -> None:
-        """Log ``message`` and list it on the run's ``training-warnings.md`` (a model that looks undertrained)."""
-        log.warning("possibly undertrained: %s", message)
+        """Log ``message`` (a WARNING, or DEBUG where undertraining is expected) and list it on the run's
+        ``training-warnings.md`` (a model that looks undertrained)."""
+        log.log(logging.DEBUG if self.undertraining_expected else logging.WARNING, "possibly undertrained: %s",
+                message)
         self.warnings.append(message)
 
     def check(self, key: tuple, payload: Mapping[str, Any], monitor: Monitor, mode: str) -> None:
