@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,22 +11,14 @@ from common.engine import run
 from common.errors import ConfigError
 from common.results import read_results
 from common.training import ledger as ledger_module
-
-HERE = Path(__file__).resolve().parent
+from tests.engine.toys import registered
 
 
 @pytest.fixture()
 def toy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """The toy paper copied into its own package folder (so its code can be edited), registered."""
-    pkg = tmp_path / "toypkg"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text("")
-    shutil.copy(HERE / "toy_paper.py", pkg / "paper.py")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setitem(reproductions.PAPERS, "toy2026", "toypkg.paper")
-    yield pkg
-    for mod in [m for m in sys.modules if m.startswith("toypkg")]:
-        del sys.modules[mod]
+    with registered(tmp_path, monkeypatch, "toy_paper.py", "toypkg", "toy2026") as pkg:
+        yield pkg
 
 
 def test_a_sixth_paper_runs_end_to_end_through_the_registry(toy: Path, tmp_path: Path) -> None:

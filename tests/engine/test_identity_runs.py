@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-import reproductions
 from common import identity
 from common.cli import main_guard
 from common.corpora import SYNTH_MARKER
@@ -19,23 +17,15 @@ from common.paths import REPO_ROOT
 from common.results import read_results
 from common.tuning import completed_trials
 from reproductions.__main__ import main
-
-HERE = Path(__file__).resolve().parent
+from tests.engine.toys import registered
 
 
 @pytest.fixture()
 def toy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """The store toy registered as ``storetoy``, with a feature cache (and twins) of its own."""
-    pkg = tmp_path / "storepkg"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text("")
-    shutil.copy(HERE / "store_toy.py", pkg / "paper.py")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setitem(reproductions.PAPERS, "storetoy", "storepkg.paper")
     monkeypatch.setenv("SEREPROD_CACHE", str(tmp_path / "cache"))
-    yield pkg
-    for mod in [m for m in sys.modules if m.startswith("storepkg")]:
-        del sys.modules[mod]
+    with registered(tmp_path, monkeypatch, "store_toy.py", "storepkg", "storetoy") as pkg:
+        yield pkg
 
 
 def _run(out: Path, *flags: str) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,21 +16,13 @@ from common.engine.outputs import Outputs, prediction_tables
 from common.engine.unit import Units
 from common.errors import ConfigError
 from common.training import Ledger
-
-HERE = Path(__file__).resolve().parent
+from tests.engine.toys import registered
 
 
 @pytest.fixture()
 def toy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    pkg = tmp_path / "toypkg"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text("")
-    shutil.copy(HERE / "toy_paper.py", pkg / "paper.py")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setitem(reproductions.PAPERS, "toy2026", "toypkg.paper")
-    yield reproductions.get("toy2026")
-    for mod in [m for m in sys.modules if m.startswith("toypkg")]:
-        del sys.modules[mod]
+    with registered(tmp_path, monkeypatch, "toy_paper.py", "toypkg", "toy2026"):
+        yield reproductions.get("toy2026")
 
 
 def test_prediction_tables_follow_the_payload_keys() -> None:
