@@ -45,3 +45,19 @@ def corrupt_file():
         path.write_bytes(b"this is not a RIFF file" * 4)
 
     return _corrupt
+
+
+@pytest.fixture
+def published_toy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """``published_toy(text)`` makes ``text`` the published.csv of a throwaway paper ``toy`` and returns its name."""
+    from common.results import load_published
+
+    def use(text: str) -> str:
+        pub = tmp_path / "published.csv"
+        pub.write_text(text)
+        monkeypatch.setattr("common.results.published.published_path", lambda p: pub)
+        monkeypatch.setattr("common.results.store.published_path", lambda p: pub)
+        monkeypatch.setattr("common.compare.load_published", lambda p: load_published(p, pub))
+        return "toy"
+
+    return use

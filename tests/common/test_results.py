@@ -22,14 +22,9 @@ Table 1,Down/Up,Dev,CCC,0.867,,,value,
 
 
 @pytest.fixture
-def paper(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def paper(published_toy) -> str:
     """A throwaway paper whose published.csv lives in tmp_path."""
-    pub = tmp_path / "published.csv"
-    pub.write_text(PUBLISHED)
-    monkeypatch.setattr("common.results.published.published_path", lambda p: pub)
-    monkeypatch.setattr("common.results.store.published_path", lambda p: pub)
-    monkeypatch.setattr("common.compare.load_published", lambda p: load_published(p, pub))
-    return "toy"
+    return published_toy(PUBLISHED)
 
 
 def _ctx(data: str, profile: str = "smoke") -> RunContext:

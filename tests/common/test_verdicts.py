@@ -47,13 +47,8 @@ Table 3,m: C,C,confusion,100,%,,value,
 
 
 @pytest.fixture
-def paper(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    pub = tmp_path / "published.csv"
-    pub.write_text(PUBLISHED)
-    monkeypatch.setattr("common.results.published.published_path", lambda p: pub)
-    monkeypatch.setattr("common.results.store.published_path", lambda p: pub)
-    monkeypatch.setattr("common.compare.load_published", lambda p: load_published(p, pub))
-    return "toy"
+def paper(published_toy) -> str:
+    return published_toy(PUBLISHED)
 
 
 def _ctx(data: str = "real", profile: str = "paper", **extra) -> RunContext:
