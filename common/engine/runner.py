@@ -19,7 +19,6 @@ from common.atomic import atomic_write_text
 from common.cli import Args, build_parser, parse_args
 from common.config_file import config_of, write_config
 from common.corpora import Corpus, open_corpus
-from common.coverage import check_usable
 from common.engine.contract import Paper, Search
 from common.engine.outputs import Outputs
 from common.engine.rehearsal import STATE_FILE, Rehearsal
@@ -31,6 +30,7 @@ from common.identity import profile_search_name, run_identity
 from common.paths import slug
 from common.results import ResultsStore, RunContext, write_markdown
 from common.training import Ledger, configure_threads
+from common.usable import check_usable
 
 log = logging.getLogger("sereprod")
 #: profiles whose few epochs leave models undertrained by design: one summary line instead of a warning per unit

@@ -1,4 +1,4 @@
-"""common.coverage: a corpus with nothing usable, or too much dropped, stops the run naming its root and why."""
+"""common.usable: a corpus with nothing usable, or too much dropped, stops the run naming its root and why."""
 
 from pathlib import Path
 
@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from common.corpora import Corpus, ReadReport
-from common.coverage import MAX_DROPPED_SHARE, check_usable
 from common.errors import UnusableCorpusError
+from common.usable import MAX_DROPPED_SHARE, check_usable
 
 
 def _corpus(found: int, dropped: int) -> Corpus:
