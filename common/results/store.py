@@ -1,8 +1,9 @@
 """One record per reproduced number, upserted into ``results/<paper>/results.csv`` under a file lock.
 
 Processes sharing an ``--out`` never lose a row: :meth:`ResultsStore.write` reads, merges and writes the csv while
-holding ``results.csv.lock``. Rows of a run with overrides (``--runs 1``, ``--set ...``, ``--rehearse``) are keyed
-apart from the profile's own, so a cut-down run never replaces a full one.
+holding ``results.csv.lock``. That lock file stays in the folder: removing a lock file that another writer may be
+waiting on would let a third one in beside it (a lost row). Rows of a run with overrides (``--runs 1``,
+``--set ...``, ``--rehearse``) are keyed apart from the profile's own, so a cut-down run never replaces a full one.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from common.results.render import render_markdown
 from common.stats import clip, evidence_range, interval, interval_from_runs, paired_effect, paired_effect_from_runs
 
 #: Rows with the same values here describe the same number; a new run replaces the old row.
+#: the lock file of a results folder (kept: see the module docstring)
+RESULTS_LOCK = "results.csv.lock"
 RECORD_KEY = ["table", "row", "column", "metric", "variant", "data", "profile", "overrides", "backend"]
 #: columns a results.csv written before they existed reads as empty
 NEW_TEXT_COLUMNS = ("corpus_fingerprint", "corpus_differs", "overrides", "utterances", "degenerate")
@@ -138,7 +141,7 @@ class ResultsStore:
         """Upsert the pending records into results.csv and flaw_effects.csv and re-render results.md, all under
         the folder's lock: rows another process wrote meanwhile are kept."""
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(self.csv_path) + ".lock"):
+        with FileLock(self.csv_path.with_name(RESULTS_LOCK)):
             return self._write_locked()
 
     def _write_locked(self) -> pd.DataFrame:

@@ -73,8 +73,12 @@ def sitting(argv: list[str], cache: Path, site: str | None = None, cut: bool = F
 
 
 def leftovers(*folders: Path) -> list[str]:
-    """Temporaries of atomic writes and lock files under ``folders``."""
-    return sorted(str(p) for f in folders for p in f.rglob("*") if "~" in p.name or p.name.endswith(".lock"))
+    """Temporaries of atomic writes and lock files under ``folders``, less the results folder's own lock file
+    (``results.csv.lock`` stays: :mod:`common.results.store`)."""
+    from common.results.store import RESULTS_LOCK
+
+    return sorted(str(p) for f in folders for p in f.rglob("*")
+                  if "~" in p.name or p.name.endswith(".lock") and p.name != RESULTS_LOCK)
 
 
 def table(out: Path):
