@@ -44,11 +44,9 @@ def seven_class(tmp_path_factory):
 
 
 def _warnings(payload) -> list[str]:
-    warnings: list[str] = []
     units = Units(None)
     units.unit(("unit",), lambda fit: payload, MONITOR, store=False)
     return units.warnings
-    return warnings
 
 
 def test_1d_network_beats_chance_on_held_out_speakers_and_keeps_its_curves(three_class):
