@@ -45,10 +45,11 @@ def probe(difficulty: float, seed: int = 0, size: str = "full") -> dict[str, dic
     from common.training.curves import read_curves, undertraining
     from reproductions.zhao2019.data import network_inputs, select_utterances
     from reproductions.zhao2019.models import TrainConfig
+    from reproductions.zhao2019.paper import ZhaoSettings
     from reproductions.zhao2019.protocol import MONITOR, fit_unit, protocol_folds, protocol_units
 
     sel = select_utterances(open_corpus("emodb", size=size, seed=seed, difficulty=difficulty))
-    x = network_inputs(sel, "logmel", CLIP, FeatureCache())
+    x = network_inputs(sel, "logmel", ZhaoSettings(**CLIP), FeatureCache())
     folds = protocol_folds(sel.table, "emodb", "speaker-independent", seed=seed, runs=1)
     (unit,) = protocol_units(sel.table, "emodb", folds[:1], "speaker-independent", "clean", seed=seed, runs=1)
     out = {}
