@@ -93,11 +93,9 @@ def open_corpora(paper: Paper, args: Args) -> dict[str, Corpus]:
 
 def ledger_config(paper: Paper, args: Args, corpora: dict[str, Corpus],
                   tuned: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """What a finished unit depends on: data, profile, epochs, seed, settings, tuned points and the code."""
-    return {"paper": paper.name, "data": {n: c.data for n, c in corpora.items()},
-            "roots": {n: str(c.root) for n, c in corpora.items()}, "profile": args.profile, "epochs": args.epochs,
-            "seed": args.seed, "settings": args.settings.as_key(), "tuned": tuned, "no_search": args.no_search,
-            "whole_passes": args.whole_passes,
+    """What a finished unit depends on: the run's identity (corpora with their fingerprints and data kind, profile,
+    epochs, keyed settings, backend, versions, code), the seed, the tuned points and the flags that change a unit."""
+    return {"seed": args.seed, "tuned": tuned, "no_search": args.no_search, "whole_passes": args.whole_passes,
             "identity": run_identity(paper, args, corpora)}
 
 
